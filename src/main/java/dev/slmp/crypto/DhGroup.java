@@ -1,0 +1,33 @@
+package dev.slmp.crypto;
+
+/** A Diffie-Hellman group of spec section 3.1, with the spec's exact key encodings. */
+public interface DhGroup {
+  /** The group's name as written in the spec ("P-256", "X25519"). */
+  String name();
+
+  /** Length in bytes of an encoded public key (65 or 32). */
+  int publicKeyLength();
+
+  /** A new private key from {@code random} bytes (already in range). */
+  byte[] generatePrivate(java.security.SecureRandom random);
+
+  /** The public key of a private key, in the spec's encoding. */
+  byte[] publicKey(byte[] privateKey);
+
+  /** Checks a peer's public key exactly as spec 3.1 says; throws when it must be refused. */
+  void validatePublic(byte[] publicKey) throws InvalidKeyException;
+
+  /**
+   * {@code DH(priv, pub)}: validates {@code pub}, then returns the shared secret (32 bytes). A low-order
+   * X25519 key (all-zero result) and any invalid point throw {@link InvalidKeyException}.
+   */
+  byte[] agree(byte[] privateKey, byte[] peerPublic) throws InvalidKeyException;
+
+  static DhGroup p256() {
+    return P256Group.INSTANCE;
+  }
+
+  static DhGroup x25519() {
+    return X25519Group.INSTANCE;
+  }
+}

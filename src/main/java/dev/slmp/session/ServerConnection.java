@@ -1,0 +1,432 @@
+package dev.slmp.session;
+
+import dev.slmp.crypto.Bytes;
+import dev.slmp.crypto.OpenFailedException;
+import dev.slmp.crypto.Randomness;
+import dev.slmp.crypto.Sealer;
+import dev.slmp.crypto.Suite;
+import dev.slmp.handshake.ServerHandshaker;
+import dev.slmp.handshake.ServerHandshaker.Authenticated;
+import dev.slmp.handshake.ServerHandshaker.HandshakeState;
+import dev.slmp.handshake.ServerHandshaker.HelloResult;
+import dev.slmp.handshake.ServerHandshaker.Resumed;
+import dev.slmp.handshake.ServerSettings;
+import dev.slmp.protocol.AckStatus;
+import dev.slmp.protocol.CloseCode;
+import dev.slmp.protocol.Frame;
+import dev.slmp.protocol.FrameDecoder;
+import dev.slmp.protocol.FrameType;
+import dev.slmp.protocol.Frames;
+import dev.slmp.protocol.SealedFrames;
+import dev.slmp.protocol.SlmpException;
+import java.util.ArrayDeque;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The server side of one SLMP/1 connection, without I/O: bytes in through {@link #receive}, bytes and events
+ * out through a {@link Listener}. It enforces the state table of spec section 7 and the sealed-frame checks
+ * of section 6, and asks a {@link ServerHandshaker} for the handshake work. Frames that arrive while that work
+ * is pending are queued in order (a device may pipeline DATA behind AUTH or RESUME) and dropped unread if the
+ * handshake fails. Confined to one thread: the handshaker's stages must complete on it.
+ */
+public final class ServerConnection {
+  /** Where the connection's output goes. */
+  public interface Listener {
+    /** Bytes for the socket. */
+    void write(byte[] bytes);
+
+    /** WELCOME or RESUMED was sent. */
+    default void established(ServerConnection connection) {}
+
+    /** An accepted DATA; answer it with {@link #acknowledge} when it asked for an ACK. */
+    void message(InboundMessage message);
+
+    /** The device acknowledged a DATA sent with {@link #sendData} and ACK_REQUESTED. */
+    default void acknowledged(long seq, AckStatus status) {}
+
+    /** The connection is over (a CLOSE was sent, or the peer's CLOSE arrived): half-close and drain the socket. */
+    void closed(CloseCode code, String reason, boolean byPeer);
+  }
+
+  private enum State { START, HELLO_REPLY_SENT, ESTABLISHED, CLOSED }
+
+  private static final long MAX_SEQ = 0xFFFFFFFFL;
+
+  private final ServerHandshaker handshaker;
+  private final ServerSettings settings;
+  private final Randomness randomness;
+  private final Listener listener;
+  private final FrameDecoder decoder;
+  private final ArrayDeque<Frame> queued = new ArrayDeque<>();
+  private final Set<Long> awaitingAck = new HashSet<>();
+
+  private State state = State.START;
+  private boolean stepPending;
+  private HandshakeState handshake;
+  private String deviceId;
+  private Suite suite;
+  private byte[] sessionId;
+  private long lifetime;
+  private boolean resumed;
+  private boolean earlyWindow;
+  private Sealer c2sOpen;
+  private Sealer earlyOpen;
+  private Sealer s2cSeal;
+  private long lastC2s;
+  private long lastEarly;
+  private long lastS2c;
+
+  public ServerConnection(ServerHandshaker handshaker, ServerSettings settings, Randomness randomness, Listener listener) {
+    this.handshaker = handshaker;
+    this.settings = settings;
+    this.randomness = randomness;
+    this.listener = listener;
+    this.decoder = new FrameDecoder(settings.maxBody());
+  }
+
+  /** Feeds bytes from the socket. */
+  public void receive(byte[] data, int off, int len) {
+    if (state == State.CLOSED) {
+      return;
+    }
+    try {
+      decoder.feed(data, off, len, this::onFrame);
+    } catch (SlmpException e) {
+      close(e.code(), e.getMessage());
+    } catch (RuntimeException e) {
+      close(CloseCode.INTERNAL_ERROR, "internal error");
+    }
+  }
+
+  public void receive(byte[] data) {
+    receive(data, 0, data.length);
+  }
+
+  private boolean onFrame(Frame f) throws SlmpException {
+    if (stepPending) {
+      queued.add(f);
+    } else {
+      handle(f);
+    }
+    return state != State.CLOSED;
+  }
+
+  private void handle(Frame f) throws SlmpException {
+    int type = f.type();
+    if (type == FrameType.CLOSE) {
+      peerClosed(f.body());
+      return;
+    }
+    switch (state) {
+      case START:
+        if (type == FrameType.HELLO) {
+          step(handshaker.hello(f.encode(), randomness), this::helloDone);
+        } else if (type == FrameType.RESUME) {
+          step(handshaker.resume(f.encode(), randomness), this::resumeDone);
+        } else {
+          throw unexpected(f);
+        }
+        break;
+      case HELLO_REPLY_SENT:
+        if (type != FrameType.AUTH) {
+          throw unexpected(f);
+        }
+        step(handshaker.auth(handshake, f.encode()), this::authDone);
+        break;
+      case ESTABLISHED:
+        established(f);
+        break;
+      default:
+        break;
+    }
+  }
+
+  private void established(Frame f) throws SlmpException {
+    switch (f.type()) {
+      case FrameType.DATA:
+        onData(f.body());
+        break;
+      case FrameType.ACK:
+        onAck(f.body());
+        break;
+      case FrameType.PING:
+        requireEmpty(f);
+        listener.write(Frames.PONG);
+        break;
+      case FrameType.PONG:
+        requireEmpty(f);
+        break;
+      default:
+        throw unexpected(f);
+    }
+  }
+
+  private static void requireEmpty(Frame f) throws SlmpException {
+    if (f.body().length != 0) {
+      throw new SlmpException(CloseCode.PROTOCOL_ERROR, FrameType.name(f.type()) + " with a body");
+    }
+  }
+
+  private SlmpException unexpected(Frame f) {
+    return new SlmpException(CloseCode.PROTOCOL_ERROR, FrameType.name(f.type()) + " not allowed in state " + state);
+  }
+
+  // ---- handshake steps -------------------------------------------------------------------------------
+
+  private interface Step<T> {
+    void done(T value) throws SlmpException;
+  }
+
+  private <T> void step(CompletionStage<T> stage, Step<T> next) {
+    stepPending = true;
+    stage.whenComplete((value, err) -> {
+      stepPending = false;
+      if (state == State.CLOSED) {
+        return;
+      }
+      try {
+        if (err != null) {
+          Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+          throw cause instanceof SlmpException se ? se : new SlmpException(CloseCode.INTERNAL_ERROR, "internal error");
+        }
+        next.done(value);
+        Frame f;
+        while (!stepPending && state != State.CLOSED && (f = queued.poll()) != null) {
+          handle(f);
+        }
+      } catch (SlmpException e) {
+        close(e.code(), e.getMessage());
+      } catch (RuntimeException e) {
+        close(CloseCode.INTERNAL_ERROR, "internal error");
+      }
+    });
+  }
+
+  private void helloDone(HelloResult r) {
+    handshake = r.state();
+    state = State.HELLO_REPLY_SENT;
+    listener.write(r.helloReplyFrame());
+  }
+
+  private void authDone(Authenticated a) {
+    handshake = null;
+    deviceId = a.deviceId();
+    suite = a.suite();
+    sessionId = a.sessionId();
+    lifetime = a.lifetime();
+    c2sOpen = a.c2s().sealer(suite, randomness);
+    s2cSeal = a.s2c().sealer(suite, randomness);
+    state = State.ESTABLISHED;
+    byte[] welcome = new byte[9];
+    Bytes.putU32(welcome, 0, lifetime);
+    welcome[4] = (byte) (settings.keepaliveSeconds() >>> 8);
+    welcome[5] = (byte) settings.keepaliveSeconds();
+    int mb = settings.maxBody();
+    welcome[6] = (byte) (mb >>> 16);
+    welcome[7] = (byte) (mb >>> 8);
+    welcome[8] = (byte) mb;
+    listener.write(SealedFrames.seal(s2cSeal, FrameType.WELCOME, 0, 0, welcome));
+    listener.established(this);
+  }
+
+  private void resumeDone(Resumed r) {
+    deviceId = r.deviceId();
+    suite = r.suite();
+    sessionId = r.sessionId();
+    lifetime = r.lifetime();
+    resumed = true;
+    earlyWindow = true;
+    c2sOpen = r.c2s().sealer(suite, randomness);
+    earlyOpen = r.early().sealer(suite, randomness);
+    s2cSeal = r.s2c().sealer(suite, randomness);
+    state = State.ESTABLISHED;
+    listener.write(r.resumedFrame());
+    listener.established(this);
+  }
+
+  // ---- sealed frames ---------------------------------------------------------------------------------
+
+  /** Checks of spec 6 in their order: length, flags, seq, open; returns the plaintext. */
+  private byte[] openSealed(int type, byte[] b, int allowedFlags) throws SlmpException {
+    if (b.length < SealedFrames.PREFIX) {
+      throw new SlmpException(CloseCode.PROTOCOL_ERROR, FrameType.name(type) + " body shorter than 5 bytes");
+    }
+    int flags = b[0] & 0xFF;
+    boolean early = (flags & SealedFrames.FLAG_EARLY) != 0;
+    if ((flags & ~allowedFlags) != 0 || (early && !earlyWindow)) {
+      throw new SlmpException(CloseCode.PROTOCOL_ERROR, FrameType.name(type) + " flags not allowed here");
+    }
+    if (!early) {
+      earlyWindow = false;
+    }
+    long seq = Bytes.u32(b, 1);
+    long expected = (early ? lastEarly : lastC2s) + 1;
+    if (seq != expected) {
+      throw new SlmpException(CloseCode.REPLAY, "sequence number " + seq + " where " + expected + " was due");
+    }
+    byte[] plain;
+    try {
+      plain = (early ? earlyOpen : c2sOpen).open(seq, SealedFrames.aad(type, flags, seq), b, 5, b.length - 5);
+    } catch (OpenFailedException e) {
+      throw new SlmpException(CloseCode.DECRYPT_FAILED, FrameType.name(type) + " did not open");
+    }
+    if (early) {
+      lastEarly = seq;
+    } else {
+      lastC2s = seq;
+    }
+    return plain;
+  }
+
+  private void onData(byte[] b) throws SlmpException {
+    byte[] p = openSealed(FrameType.DATA, b, SealedFrames.FLAG_ACK_REQUESTED | SealedFrames.FLAG_EARLY);
+    int flags = b[0] & 0xFF;
+    if (p.length < 1 || 1 + (p[0] & 0xFF) > p.length) {
+      throw new SlmpException(CloseCode.PROTOCOL_ERROR, "DATA topic length beyond its plaintext");
+    }
+    int topicLen = p[0] & 0xFF;
+    String topic = Frames.utf8OrNull(p, 1, topicLen);
+    if (topic == null) {
+      throw new SlmpException(CloseCode.PROTOCOL_ERROR, "DATA topic is not UTF-8");
+    }
+    byte[] payload = Bytes.slice(p, 1 + topicLen, p.length);
+    listener.message(new InboundMessage(deviceId, sessionId, topic, payload, Bytes.u32(b, 1),
+        (flags & SealedFrames.FLAG_EARLY) != 0, (flags & SealedFrames.FLAG_ACK_REQUESTED) != 0));
+  }
+
+  private void onAck(byte[] b) throws SlmpException {
+    byte[] p = openSealed(FrameType.ACK, b, 0);
+    if (p.length != 5) {
+      throw new SlmpException(CloseCode.PROTOCOL_ERROR, "ACK plaintext must be 5 bytes");
+    }
+    AckStatus status = AckStatus.of(p[4] & 0xFF);
+    if (status == null) {
+      throw new SlmpException(CloseCode.PROTOCOL_ERROR, "ACK status " + (p[4] & 0xFF) + " unknown");
+    }
+    long acked = Bytes.u32(p, 0);
+    if (awaitingAck.remove(acked)) {
+      listener.acknowledged(acked, status);
+    }
+  }
+
+  private long nextS2c() {
+    if (lastS2c == MAX_SEQ) {
+      close(CloseCode.NORMAL, "sequence counter exhausted");
+      return -1;
+    }
+    return ++lastS2c;
+  }
+
+  // ---- application side ------------------------------------------------------------------------------
+
+  /** Answers a DATA that asked for an ACK (others are ignored); after close, nothing is sent. */
+  public void acknowledge(InboundMessage m, AckStatus status) {
+    if (state != State.ESTABLISHED || !m.ackRequested()) {
+      return;
+    }
+    long seq = nextS2c();
+    if (seq < 0) {
+      return;
+    }
+    int flags = m.early() ? SealedFrames.FLAG_EARLY : 0;
+    listener.write(SealedFrames.seal(s2cSeal, FrameType.ACK, flags, seq, SealedFrames.ackPlaintext(m.seq(), status)));
+  }
+
+  /**
+   * Sends a DATA to the device; returns its seq. With {@code ackRequested}, {@link Listener#acknowledged}
+   * reports the device's ACK.
+   *
+   * @throws IllegalStateException when the connection is not established
+   * @throws IllegalArgumentException when the topic is over 255 bytes or the body over the device's limit
+   */
+  public long sendData(byte[] topic, byte[] payload, boolean ackRequested) {
+    if (state != State.ESTABLISHED) {
+      throw new IllegalStateException("connection is not established");
+    }
+    byte[] plain = SealedFrames.dataPlaintext(topic, payload);
+    int body = SealedFrames.PREFIX + suite.sealedLength(6, plain.length);
+    if (body > settings.deviceMaxBody()) {
+      throw new IllegalArgumentException("DATA body of " + body + " bytes exceeds the device limit " + settings.deviceMaxBody());
+    }
+    long seq = nextS2c();
+    if (seq < 0) {
+      throw new IllegalStateException("connection closed: sequence counter exhausted");
+    }
+    int flags = ackRequested ? SealedFrames.FLAG_ACK_REQUESTED : 0;
+    if (ackRequested) {
+      awaitingAck.add(seq);
+    }
+    listener.write(SealedFrames.seal(s2cSeal, FrameType.DATA, flags, seq, plain));
+    return seq;
+  }
+
+  /** Sends CLOSE and ends the connection; nothing more is read or sent. */
+  public void close(CloseCode code, String reason) {
+    if (state == State.CLOSED) {
+      return;
+    }
+    state = State.CLOSED;
+    queued.clear();
+    listener.write(Frames.close(code, reason));
+    listener.closed(code, reason, false);
+  }
+
+  /** The handshake timer fired: {@code CLOSE(TIMEOUT)} unless WELCOME or RESUMED was sent. */
+  public void handshakeTimeout() {
+    if (state != State.ESTABLISHED) {
+      close(CloseCode.TIMEOUT, "handshake not complete in time");
+    }
+  }
+
+  private void peerClosed(byte[] body) {
+    CloseCode code = body.length > 0 ? CloseCode.of(body[0] & 0xFF) : null;
+    String reason = body.length > 1 ? Frames.utf8OrNull(body, 1, body.length - 1) : "";
+    state = State.CLOSED;
+    queued.clear();
+    listener.closed(code, reason == null ? "" : reason, true);
+  }
+
+  // ---- what the node needs to know -------------------------------------------------------------------
+
+  public boolean isEstablished() {
+    return state == State.ESTABLISHED;
+  }
+
+  public boolean isClosed() {
+    return state == State.CLOSED;
+  }
+
+  /** True while handshake work is in progress: the caller should stop reading until it is done. */
+  public boolean isAwaitingHandshake() {
+    return stepPending;
+  }
+
+  public String deviceId() {
+    return deviceId;
+  }
+
+  public Suite suite() {
+    return suite;
+  }
+
+  public byte[] sessionId() {
+    return sessionId == null ? null : sessionId.clone();
+  }
+
+  public boolean isResumed() {
+    return resumed;
+  }
+
+  /** The session's remaining lifetime in seconds at the handshake (0: no session kept). */
+  public long lifetime() {
+    return lifetime;
+  }
+
+  @Override
+  public String toString() {
+    return "ServerConnection[" + state + (deviceId != null ? ", " + deviceId : "") + "]";
+  }
+}
