@@ -24,7 +24,11 @@ public final class SealedFrames {
 
   /** The complete frame. */
   public static byte[] seal(Sealer sealer, int type, int flags, long seq, byte[] plaintext) {
-    byte[] sealed = sealer.seal(seq, aad(type, flags, seq), plaintext);
+    return frame(type, flags, seq, sealer.seal(seq, aad(type, flags, seq), plaintext));
+  }
+
+  /** The complete frame around an already sealed value. */
+  public static byte[] frame(int type, int flags, long seq, byte[] sealed) {
     int len = PREFIX + sealed.length;
     byte[] frame = new byte[Frame.HEADER + len];
     frame[0] = (byte) type;

@@ -56,6 +56,7 @@ public final class ServerConnection {
   private static final long MAX_SEQ = 0xFFFFFFFFL;
 
   private final ServerHandshaker handshaker;
+  private final RecordCrypto crypto;
   private final ServerSettings settings;
   private final Randomness randomness;
   private final Listener listener;
@@ -65,6 +66,7 @@ public final class ServerConnection {
 
   private State state = State.START;
   private boolean stepPending;
+  private boolean draining;
   private HandshakeState handshake;
   private String deviceId;
   private Suite suite;
@@ -80,7 +82,13 @@ public final class ServerConnection {
   private long lastS2c;
 
   public ServerConnection(ServerHandshaker handshaker, ServerSettings settings, Randomness randomness, Listener listener) {
+    this(handshaker, RecordCrypto.INLINE, settings, randomness, listener);
+  }
+
+  public ServerConnection(ServerHandshaker handshaker, RecordCrypto crypto, ServerSettings settings, Randomness randomness,
+      Listener listener) {
     this.handshaker = handshaker;
+    this.crypto = crypto;
     this.settings = settings;
     this.randomness = randomness;
     this.listener = listener;
@@ -106,7 +114,7 @@ public final class ServerConnection {
   }
 
   private boolean onFrame(Frame f) throws SlmpException {
-    if (stepPending) {
+    if (stepPending || !queued.isEmpty()) {
       queued.add(f);
     } else {
       handle(f);
@@ -190,19 +198,44 @@ public final class ServerConnection {
       try {
         if (err != null) {
           Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
-          throw cause instanceof SlmpException se ? se : new SlmpException(CloseCode.INTERNAL_ERROR, "internal error");
+          if (cause instanceof SlmpException se) {
+            throw se;
+          }
+          if (cause instanceof OpenFailedException) {
+            throw new SlmpException(CloseCode.DECRYPT_FAILED, "sealed frame did not open");
+          }
+          throw new SlmpException(CloseCode.INTERNAL_ERROR, "internal error");
         }
         next.done(value);
-        Frame f;
-        while (!stepPending && state != State.CLOSED && (f = queued.poll()) != null) {
-          handle(f);
-        }
       } catch (SlmpException e) {
         close(e.code(), e.getMessage());
       } catch (RuntimeException e) {
         close(CloseCode.INTERNAL_ERROR, "internal error");
       }
+      drain();
     });
+  }
+
+  /** Handles queued frames in order; iterative, so a long pipelined burst cannot grow the stack. */
+  private void drain() {
+    if (draining) {
+      return;
+    }
+    draining = true;
+    try {
+      Frame f;
+      while (!stepPending && state != State.CLOSED && (f = queued.poll()) != null) {
+        try {
+          handle(f);
+        } catch (SlmpException e) {
+          close(e.code(), e.getMessage());
+        } catch (RuntimeException e) {
+          close(CloseCode.INTERNAL_ERROR, "internal error");
+        }
+      }
+    } finally {
+      draining = false;
+    }
   }
 
   private void helloDone(HelloResult r) {
@@ -228,7 +261,7 @@ public final class ServerConnection {
     welcome[6] = (byte) (mb >>> 16);
     welcome[7] = (byte) (mb >>> 8);
     welcome[8] = (byte) mb;
-    listener.write(SealedFrames.seal(s2cSeal, FrameType.WELCOME, 0, 0, welcome));
+    sealAndWrite(FrameType.WELCOME, 0, 0, welcome);
     listener.established(this);
   }
 
@@ -249,8 +282,11 @@ public final class ServerConnection {
 
   // ---- sealed frames ---------------------------------------------------------------------------------
 
-  /** Checks of spec 6 in their order: length, flags, seq, open; returns the plaintext. */
-  private byte[] openSealed(int type, byte[] b, int allowedFlags) throws SlmpException {
+  /**
+   * Checks of spec 6 in their order (length, flags, seq), then opens the frame through {@link RecordCrypto} and
+   * hands the plaintext to {@code next}; frames arriving meanwhile wait in order.
+   */
+  private void openSealed(int type, byte[] b, int allowedFlags, Step<byte[]> next) throws SlmpException {
     if (b.length < SealedFrames.PREFIX) {
       throw new SlmpException(CloseCode.PROTOCOL_ERROR, FrameType.name(type) + " body shorter than 5 bytes");
     }
@@ -267,22 +303,19 @@ public final class ServerConnection {
     if (seq != expected) {
       throw new SlmpException(CloseCode.REPLAY, "sequence number " + seq + " where " + expected + " was due");
     }
-    byte[] plain;
-    try {
-      plain = (early ? earlyOpen : c2sOpen).open(seq, SealedFrames.aad(type, flags, seq), b, 5, b.length - 5);
-    } catch (OpenFailedException e) {
-      throw new SlmpException(CloseCode.DECRYPT_FAILED, FrameType.name(type) + " did not open");
-    }
     if (early) {
       lastEarly = seq;
     } else {
       lastC2s = seq;
     }
-    return plain;
+    step(crypto.open(early ? earlyOpen : c2sOpen, seq, SealedFrames.aad(type, flags, seq), b, 5, b.length - 5), next);
   }
 
   private void onData(byte[] b) throws SlmpException {
-    byte[] p = openSealed(FrameType.DATA, b, SealedFrames.FLAG_ACK_REQUESTED | SealedFrames.FLAG_EARLY);
+    openSealed(FrameType.DATA, b, SealedFrames.FLAG_ACK_REQUESTED | SealedFrames.FLAG_EARLY, p -> deliver(b, p));
+  }
+
+  private void deliver(byte[] b, byte[] p) throws SlmpException {
     int flags = b[0] & 0xFF;
     if (p.length < 1 || 1 + (p[0] & 0xFF) > p.length) {
       throw new SlmpException(CloseCode.PROTOCOL_ERROR, "DATA topic length beyond its plaintext");
@@ -298,7 +331,10 @@ public final class ServerConnection {
   }
 
   private void onAck(byte[] b) throws SlmpException {
-    byte[] p = openSealed(FrameType.ACK, b, 0);
+    openSealed(FrameType.ACK, b, 0, this::acked);
+  }
+
+  private void acked(byte[] p) throws SlmpException {
     if (p.length != 5) {
       throw new SlmpException(CloseCode.PROTOCOL_ERROR, "ACK plaintext must be 5 bytes");
     }
@@ -310,6 +346,20 @@ public final class ServerConnection {
     if (awaitingAck.remove(acked)) {
       listener.acknowledged(acked, status);
     }
+  }
+
+  /** Seals through {@link RecordCrypto} and writes; writes stay in seq order and stop once closed. */
+  private void sealAndWrite(int type, int flags, long seq, byte[] plaintext) {
+    crypto.seal(s2cSeal, seq, SealedFrames.aad(type, flags, seq), plaintext).whenComplete((sealed, err) -> {
+      if (state == State.CLOSED) {
+        return;
+      }
+      if (err != null) {
+        close(CloseCode.INTERNAL_ERROR, "internal error");
+        return;
+      }
+      listener.write(SealedFrames.frame(type, flags, seq, sealed));
+    });
   }
 
   private long nextS2c() {
@@ -332,7 +382,7 @@ public final class ServerConnection {
       return;
     }
     int flags = m.early() ? SealedFrames.FLAG_EARLY : 0;
-    listener.write(SealedFrames.seal(s2cSeal, FrameType.ACK, flags, seq, SealedFrames.ackPlaintext(m.seq(), status)));
+    sealAndWrite(FrameType.ACK, flags, seq, SealedFrames.ackPlaintext(m.seq(), status));
   }
 
   /**
@@ -359,7 +409,7 @@ public final class ServerConnection {
     if (ackRequested) {
       awaitingAck.add(seq);
     }
-    listener.write(SealedFrames.seal(s2cSeal, FrameType.DATA, flags, seq, plain));
+    sealAndWrite(FrameType.DATA, flags, seq, plain);
     return seq;
   }
 
