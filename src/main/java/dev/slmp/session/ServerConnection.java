@@ -47,6 +47,9 @@ public final class ServerConnection {
     /** The device acknowledged a DATA sent with {@link #sendData} and ACK_REQUESTED. */
     default void acknowledged(long seq, AckStatus status) {}
 
+    /** Frames that waited for handshake or crypto work have all been handled: reading may resume. */
+    default void drained() {}
+
     /** The connection is over (a CLOSE was sent, or the peer's CLOSE arrived): half-close and drain the socket. */
     void closed(CloseCode code, String reason, boolean byPeer);
   }
@@ -67,6 +70,7 @@ public final class ServerConnection {
   private State state = State.START;
   private boolean stepPending;
   private boolean draining;
+  private long queuedBytes;
   private HandshakeState handshake;
   private String deviceId;
   private Suite suite;
@@ -116,6 +120,7 @@ public final class ServerConnection {
   private boolean onFrame(Frame f) throws SlmpException {
     if (stepPending || !queued.isEmpty()) {
       queued.add(f);
+      queuedBytes += Frame.HEADER + f.body().length;
     } else {
       handle(f);
     }
@@ -225,6 +230,7 @@ public final class ServerConnection {
     try {
       Frame f;
       while (!stepPending && state != State.CLOSED && (f = queued.poll()) != null) {
+        queuedBytes -= Frame.HEADER + f.body().length;
         try {
           handle(f);
         } catch (SlmpException e) {
@@ -235,6 +241,9 @@ public final class ServerConnection {
       }
     } finally {
       draining = false;
+    }
+    if (!stepPending && queued.isEmpty() && state != State.CLOSED) {
+      listener.drained();
     }
   }
 
@@ -420,6 +429,7 @@ public final class ServerConnection {
     }
     state = State.CLOSED;
     queued.clear();
+    queuedBytes = 0;
     listener.write(Frames.close(code, reason));
     listener.closed(code, reason, false);
   }
@@ -436,6 +446,7 @@ public final class ServerConnection {
     String reason = body.length > 1 ? Frames.utf8OrNull(body, 1, body.length - 1) : "";
     state = State.CLOSED;
     queued.clear();
+    queuedBytes = 0;
     listener.closed(code, reason == null ? "" : reason, true);
   }
 
@@ -447,6 +458,11 @@ public final class ServerConnection {
 
   public boolean isClosed() {
     return state == State.CLOSED;
+  }
+
+  /** Bytes of frames waiting for handshake or crypto work; the caller pauses reading while this is large. */
+  public long queuedBytes() {
+    return queuedBytes;
   }
 
   /** True while handshake work is in progress: the caller should stop reading until it is done. */

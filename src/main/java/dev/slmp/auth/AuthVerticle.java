@@ -1,0 +1,65 @@
+package dev.slmp.auth;
+
+import dev.slmp.bus.Addresses;
+import dev.slmp.node.NodeServices;
+import dev.slmp.protocol.CloseCode;
+import dev.slmp.protocol.SlmpException;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
+import java.util.Base64;
+
+/**
+ * Serves {@link Addresses#AUTH_VERIFY} and {@link Addresses#AUTH_REVOKED} from the node's device registry
+ * and master secret (spec 4). Every failure is the same {@code AUTH_FAILED} in the same time
+ * ({@link ProofVerifier}). The registry file is re-read when it changes, so {@code device add/revoke} take
+ * effect on a running node within {@link #RELOAD_MS}.
+ */
+public final class AuthVerticle extends VerticleBase {
+  static final long RELOAD_MS = 1000;
+  private static final System.Logger LOG = System.getLogger(AuthVerticle.class.getName());
+  private final NodeServices services;
+  private ProofVerifier verifier;
+  private DeviceRegistry registry;
+
+  public AuthVerticle(NodeServices services) {
+    this.services = services;
+  }
+
+  @Override
+  public Future<?> start() {
+    registry = services.data().registry();
+    verifier = new ProofVerifier(registry);
+    vertx.setPeriodic(RELOAD_MS, id -> vertx.executeBlocking(() -> registry.reloadIfChanged(), false)
+        .onFailure(e -> LOG.log(System.Logger.Level.WARNING, "device registry not reloaded: " + e.getMessage())));
+    return Future.all(
+        vertx.eventBus().<JsonObject>consumer(Addresses.AUTH_VERIFY, this::verify).completion(),
+        vertx.eventBus().<JsonObject>consumer(Addresses.AUTH_REVOKED, this::revoked).completion());
+  }
+
+  private void verify(Message<JsonObject> msg) {
+    byte[] id;
+    byte[] th2;
+    byte[] proof;
+    try {
+      Base64.Decoder d = Base64.getDecoder();
+      id = d.decode(msg.body().getString("id", ""));
+      th2 = d.decode(msg.body().getString("th2", ""));
+      proof = d.decode(msg.body().getString("proof", ""));
+    } catch (RuntimeException e) {
+      msg.fail(CloseCode.PROTOCOL_ERROR.code(), "malformed auth request");
+      return;
+    }
+    try {
+      msg.reply(new JsonObject().put("device", verifier.verify(id, th2, proof)));
+    } catch (SlmpException e) {
+      msg.fail(CloseCode.AUTH_FAILED.code(), "authentication failed");
+    }
+  }
+
+  private void revoked(Message<JsonObject> msg) {
+    String id = msg.body().getString("device");
+    msg.reply(new JsonObject().put("revoked", id == null || registry.isRevoked(id)));
+  }
+}

@@ -1,0 +1,57 @@
+package dev.slmp.gateway;
+
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Node-wide connection bookkeeping across gateway instances: the counts the limits of spec 9 need, and which
+ * connection owns each device (a device that connects again takes over from its older connection).
+ */
+public final class ConnectionRegistry {
+  private final AtomicInteger open = new AtomicInteger();
+  private final AtomicInteger handshaking = new AtomicInteger();
+  private final ConcurrentHashMap<String, GatewayConnection> byDevice = new ConcurrentHashMap<>();
+
+  /** Reserves a slot for a new connection, or returns false when a limit is reached. */
+  boolean tryAdmit(int maxConnections, int maxHandshakes) {
+    if (open.incrementAndGet() > maxConnections) {
+      open.decrementAndGet();
+      return false;
+    }
+    if (handshaking.incrementAndGet() > maxHandshakes) {
+      handshaking.decrementAndGet();
+      open.decrementAndGet();
+      return false;
+    }
+    return true;
+  }
+
+  void handshakeDone() {
+    handshaking.decrementAndGet();
+  }
+
+  void closed() {
+    open.decrementAndGet();
+  }
+
+  /** Makes {@code c} the device's connection; returns the one it replaces, if any. */
+  GatewayConnection claim(String deviceId, GatewayConnection c) {
+    return byDevice.put(deviceId, c);
+  }
+
+  void release(String deviceId, GatewayConnection c) {
+    byDevice.remove(deviceId, c);
+  }
+
+  public int openConnections() {
+    return open.get();
+  }
+
+  public int handshakesInProgress() {
+    return handshaking.get();
+  }
+
+  public boolean isConnected(String deviceId) {
+    return byDevice.containsKey(deviceId);
+  }
+}

@@ -1,0 +1,269 @@
+package dev.slmp.gateway;
+
+import dev.slmp.bus.Addresses;
+import dev.slmp.crypto.Bytes;
+import dev.slmp.crypto.Randomness;
+import dev.slmp.handshake.ServerHandshaker;
+import dev.slmp.protocol.AckStatus;
+import dev.slmp.protocol.CloseCode;
+import dev.slmp.protocol.FrameType;
+import dev.slmp.protocol.SealedFrames;
+import dev.slmp.session.InboundMessage;
+import dev.slmp.session.RecordCrypto;
+import dev.slmp.session.ServerConnection;
+import io.netty.channel.Channel;
+import io.netty.channel.socket.DuplexChannel;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.internal.net.NetSocketInternal;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetSocket;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * One device's TCP connection on a gateway: feeds the socket to its {@link ServerConnection}, runs its
+ * timers (handshake timeout, idle timeout), delivers its messages, owns {@code slmp.out.<deviceId>} while
+ * established, and closes gracefully (CLOSE, half-close, drain, close: spec 2). Confined to its context.
+ */
+final class GatewayConnection implements ServerConnection.Listener {
+  private static final System.Logger LOG = System.getLogger(GatewayConnection.class.getName());
+  /** After CLOSE, read and discard at most this much, for at most {@link #LINGER_MS}. */
+  static final int LINGER_BYTES = 1 << 20;
+  static final long LINGER_MS = 1000;
+
+  private final Vertx vertx;
+  private final Context context;
+  private final NetSocket socket;
+  private final GatewayVerticle gateway;
+  private final ServerConnection connection;
+  private final String remoteHost;
+  private final Map<Long, Message<JsonObject>> awaitingAck = new HashMap<>();
+  private final Map<Long, Message<JsonObject>> awaitingWrite = new HashMap<>();
+  private final Map<Long, Future<Void>> dataWrites = new HashMap<>();
+  private long handshakeTimer;
+  private long idleTimer = -1;
+  private long lastActivity;
+  private boolean handshakeCounted = true;
+  private boolean finished;
+  private boolean paused;
+  private MessageConsumer<JsonObject> outConsumer;
+  private String deviceId;
+
+  GatewayConnection(Vertx vertx, NetSocket socket, GatewayVerticle gateway, ServerHandshaker handshaker, RecordCrypto crypto) {
+    this.vertx = vertx;
+    this.context = vertx.getOrCreateContext();
+    this.socket = socket;
+    this.gateway = gateway;
+    this.remoteHost = socket.remoteAddress().host();
+    this.connection = new ServerConnection(handshaker, crypto, gateway.settings(), Randomness.secure(), this);
+  }
+
+  void start() {
+    lastActivity = System.currentTimeMillis();
+    socket.handler(this::received);
+    socket.closeHandler(v -> finish());
+    socket.exceptionHandler(e -> LOG.log(System.Logger.Level.DEBUG, "socket error from " + remoteHost + ": " + e.getMessage()));
+    handshakeTimer = vertx.setTimer(gateway.handshakeTimeoutMs(), id -> connection.handshakeTimeout());
+  }
+
+  private void received(Buffer buf) {
+    lastActivity = System.currentTimeMillis();
+    connection.receive(buf.getBytes());
+    if (!paused && connection.queuedBytes() > gateway.settings().maxBody() * 2L) {
+      paused = true;
+      socket.pause();
+    }
+  }
+
+  @Override
+  public void drained() {
+    if (paused) {
+      paused = false;
+      socket.resume();
+    }
+  }
+
+  @Override
+  public void write(byte[] bytes) {
+    Future<Void> f = socket.write(Buffer.buffer(bytes));
+    if ((bytes[0] & 0xFF) == FrameType.DATA && (bytes[4] & SealedFrames.FLAG_ACK_REQUESTED) == 0) {
+      long seq = Bytes.u32(bytes, 5);
+      Message<JsonObject> waiting = awaitingWrite.remove(seq);
+      if (waiting != null) {
+        replyWhenWritten(f, waiting, seq);
+      } else {
+        dataWrites.put(seq, f);
+      }
+    }
+  }
+
+  private static void replyWhenWritten(Future<Void> write, Message<JsonObject> msg, long seq) {
+    write.onComplete(ar -> {
+      if (ar.succeeded()) {
+        msg.reply(new JsonObject().put("seq", seq).put("status", "WRITTEN"));
+      } else {
+        msg.fail(Addresses.FAIL_CONNECTION_LOST, "device connection lost before the write completed");
+      }
+    });
+  }
+
+  @Override
+  public void established(ServerConnection c) {
+    vertx.cancelTimer(handshakeTimer);
+    countHandshakeDone();
+    deviceId = c.deviceId();
+    GatewayConnection older = gateway.registry().claim(deviceId, this);
+    if (older != null && older != this) {
+      older.takenOver();
+    }
+    outConsumer = vertx.eventBus().consumer(Addresses.out(deviceId), this::outbound);
+    int keepalive = gateway.settings().keepaliveSeconds();
+    if (keepalive > 0) {
+      long limit = keepalive * 2000L;
+      idleTimer = vertx.setPeriodic(Math.max(100, keepalive * 500L), id -> {
+        if (System.currentTimeMillis() - lastActivity > limit) {
+          connection.close(CloseCode.TIMEOUT, "idle for more than 2 x keepalive");
+        }
+      });
+    }
+  }
+
+  /** Another connection of the same device was established: this one ends (spec: one connection per device). */
+  void takenOver() {
+    context.runOnContext(v -> connection.close(CloseCode.NORMAL, "taken over"));
+  }
+
+  @Override
+  public void message(InboundMessage m) {
+    gateway.delivery().deliver(m).onSuccess(status -> {
+      if (status != null) {
+        connection.acknowledge(m, status);
+      }
+    });
+  }
+
+  @Override
+  public void acknowledged(long seq, AckStatus status) {
+    Message<JsonObject> msg = awaitingAck.remove(seq);
+    if (msg != null) {
+      msg.reply(new JsonObject().put("seq", seq).put("status", status.name()));
+    }
+  }
+
+  private void outbound(Message<JsonObject> msg) {
+    JsonObject b = msg.body();
+    byte[] topic;
+    byte[] payload;
+    boolean ack;
+    try {
+      topic = (b.getString("topic", "")).getBytes(StandardCharsets.UTF_8);
+      payload = Base64.getDecoder().decode(b.getString("payload", ""));
+      ack = b.getBoolean("ack", false);
+    } catch (RuntimeException e) {
+      msg.fail(Addresses.FAIL_BAD_REQUEST, "body must be {\"topic\": string, \"payload\": base64, \"ack\": bool}");
+      return;
+    }
+    long seq;
+    try {
+      seq = connection.sendData(topic, payload, ack);
+    } catch (IllegalArgumentException e) {
+      msg.fail(Addresses.FAIL_BAD_REQUEST, e.getMessage());
+      return;
+    } catch (IllegalStateException e) {
+      msg.fail(Addresses.FAIL_CONNECTION_LOST, "device connection closed");
+      return;
+    }
+    if (ack) {
+      awaitingAck.put(seq, msg);
+    } else {
+      Future<Void> written = dataWrites.remove(seq);
+      if (written != null) {
+        replyWhenWritten(written, msg, seq);
+      } else {
+        awaitingWrite.put(seq, msg);
+      }
+    }
+  }
+
+  @Override
+  public void closed(CloseCode code, String reason, boolean byPeer) {
+    if (code == CloseCode.AUTH_FAILED && !byPeer) {
+      gateway.failedAuth().recordFailure(remoteHost);
+    }
+    release();
+    if (byPeer) {
+      socket.close();
+    } else {
+      lingerAndClose(vertx, socket);
+    }
+  }
+
+  /**
+   * After our CLOSE: half-close (FIN), read and discard what still arrives for a short while, then close, so
+   * the kernel does not answer unread input with a reset that could destroy the CLOSE (spec 2).
+   */
+  static void lingerAndClose(Vertx vertx, NetSocket socket) {
+    int[] discarded = {0};
+    socket.handler(buf -> {
+      discarded[0] += buf.length();
+      if (discarded[0] > LINGER_BYTES) {
+        socket.close();
+      }
+    });
+    socket.resume();
+    socket.write(Buffer.buffer(0)).onComplete(ar -> {
+      Channel ch = ((NetSocketInternal) socket).channelHandlerContext().channel();
+      if (ch instanceof DuplexChannel dc && ch.isActive()) {
+        dc.shutdownOutput();
+      }
+      vertx.setTimer(LINGER_MS, id -> socket.close());
+    });
+  }
+
+  private void countHandshakeDone() {
+    if (handshakeCounted) {
+      handshakeCounted = false;
+      gateway.registry().handshakeDone();
+    }
+  }
+
+  /** Ends everything the connection holds; idempotent (closing paths can overlap). */
+  private void release() {
+    if (finished) {
+      return;
+    }
+    finished = true;
+    vertx.cancelTimer(handshakeTimer);
+    if (idleTimer >= 0) {
+      vertx.cancelTimer(idleTimer);
+    }
+    countHandshakeDone();
+    gateway.registry().closed();
+    if (deviceId != null) {
+      gateway.registry().release(deviceId, this);
+    }
+    if (outConsumer != null) {
+      outConsumer.unregister();
+    }
+    awaitingAck.values().forEach(m -> m.fail(Addresses.FAIL_CONNECTION_LOST, "device connection closed before its ACK"));
+    awaitingWrite.values().forEach(m -> m.fail(Addresses.FAIL_CONNECTION_LOST, "device connection closed"));
+    awaitingAck.clear();
+    awaitingWrite.clear();
+    dataWrites.clear();
+  }
+
+  /** The socket closed (by us after a CLOSE, or by the peer without one). */
+  private void finish() {
+    if (!connection.isClosed()) {
+      LOG.log(System.Logger.Level.DEBUG, "connection from " + remoteHost + " lost without CLOSE");
+    }
+    release();
+  }
+}

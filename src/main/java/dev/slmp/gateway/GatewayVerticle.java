@@ -1,0 +1,101 @@
+package dev.slmp.gateway;
+
+import dev.slmp.crypto.EventBusRecordCrypto;
+import dev.slmp.handshake.EventBusHandshaker;
+import dev.slmp.handshake.HandshakeVerticle;
+import dev.slmp.handshake.ServerHandshaker;
+import dev.slmp.handshake.ServerSettings;
+import dev.slmp.node.NodeConfig;
+import dev.slmp.node.NodeServices;
+import dev.slmp.protocol.CloseCode;
+import dev.slmp.protocol.Frames;
+import dev.slmp.session.RecordCrypto;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.NetSocket;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The TCP face of a node: a Vert.x {@code NetServer} (several instances share the port), admission by the
+ * limits of spec 9, and one {@link GatewayConnection} per socket.
+ */
+public final class GatewayVerticle extends VerticleBase {
+  private static final AtomicInteger NEXT_CRYPTO = new AtomicInteger();
+  private final NodeServices services;
+  private NetServer server;
+  private ServerSettings settings;
+  private ServerHandshaker handshaker;
+  private Delivery delivery;
+  private int cryptoInstances;
+  private int maxConnections;
+  private int maxHandshakes;
+
+  public GatewayVerticle(NodeServices services) {
+    this.services = services;
+  }
+
+  @Override
+  public Future<?> start() {
+    NodeConfig c = services.config();
+    HandshakeVerticle.registerCodecs(vertx);
+    settings = c.serverSettings();
+    handshaker = new EventBusHandshaker(vertx, c.integer("handshakeTimeoutMs"));
+    delivery = new Delivery(vertx, services.nodeId(), c.integer("delivery.timeoutMs"));
+    cryptoInstances = c.integer("verticles.crypto");
+    maxConnections = c.integer("limits.maxConnections");
+    maxHandshakes = c.integer("limits.maxHandshakes");
+    vertx.setPeriodic(60_000, id -> services.failedAuth().purge());
+    server = vertx.createNetServer(new NetServerOptions().setHost(c.host()).setPort(c.port()).setTcpNoDelay(true));
+    server.connectHandler(this::accept);
+    return server.listen();
+  }
+
+  /** The port this gateway listens on (useful with port 0). */
+  public int actualPort() {
+    return server.actualPort();
+  }
+
+  private void accept(NetSocket socket) {
+    String host = socket.remoteAddress().host();
+    long wait = services.failedAuth().blockedSeconds(host);
+    if (wait > 0) {
+      refuse(socket, "too many failed authentications; retry in " + wait + " s");
+      return;
+    }
+    if (!services.connections().tryAdmit(maxConnections, maxHandshakes)) {
+      refuse(socket, "server busy; retry in 5 s");
+      return;
+    }
+    RecordCrypto crypto = cryptoInstances == 0 ? RecordCrypto.INLINE
+        : new EventBusRecordCrypto(vertx, Math.floorMod(NEXT_CRYPTO.getAndIncrement(), cryptoInstances));
+    new GatewayConnection(vertx, socket, this, handshaker, crypto).start();
+  }
+
+  private void refuse(NetSocket socket, String reason) {
+    socket.write(Buffer.buffer(Frames.close(CloseCode.BUSY, reason)));
+    GatewayConnection.lingerAndClose(vertx, socket);
+  }
+
+  ServerSettings settings() {
+    return settings;
+  }
+
+  long handshakeTimeoutMs() {
+    return services.config().integer("handshakeTimeoutMs");
+  }
+
+  Delivery delivery() {
+    return delivery;
+  }
+
+  ConnectionRegistry registry() {
+    return services.connections();
+  }
+
+  FailedAuthLimiter failedAuth() {
+    return services.failedAuth();
+  }
+}

@@ -1,0 +1,109 @@
+package dev.slmp.node;
+
+import dev.slmp.auth.AuthVerticle;
+import dev.slmp.crypto.Bytes;
+import dev.slmp.crypto.CryptoVerticle;
+import dev.slmp.gateway.ConnectionRegistry;
+import dev.slmp.gateway.FailedAuthLimiter;
+import dev.slmp.gateway.GatewayVerticle;
+import dev.slmp.handshake.HandshakeVerticle;
+import dev.slmp.handshake.StaticKey;
+import dev.slmp.inbox.InboxVerticle;
+import dev.slmp.session.InMemorySessionStore;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.ThreadingModel;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.internal.VertxInternal;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/**
+ * The main verticle of a node: reads the configuration once, opens (or creates) the data directory, then
+ * deploys auth, handshake, crypto and inbox verticles, and the gateways last, so a node only accepts
+ * devices once everything behind the gateway is up. A verticle that fails to deploy fails the start.
+ */
+public final class SlmpNode extends VerticleBase {
+  private static final System.Logger LOG = System.getLogger(SlmpNode.class.getName());
+  private final List<GatewayVerticle> gateways = new CopyOnWriteArrayList<>();
+  private NodeServices services;
+
+  @Override
+  public Future<?> start() {
+    return NodeConfig.load(vertx, config())
+        .compose(cfg -> vertx.executeBlocking(() -> DataDirectory.openOrCreate(Path.of(cfg.dataDir())))
+            .map(data -> services(cfg, data)))
+        .compose(this::deployAll)
+        .onSuccess(v -> announce())
+        .onFailure(e -> LOG.log(System.Logger.Level.ERROR, "SLMP node failed to start: " + e.getMessage()));
+  }
+
+  private NodeServices services(NodeConfig cfg, DataDirectory data) {
+    InMemorySessionStore sessions = new InMemorySessionStore(() -> System.currentTimeMillis() / 1000,
+        cfg.integer("session.maxSessions"));
+    vertx.setPeriodic(60_000, id -> sessions.purgeExpired());
+    String nodeId = vertx.isClustered() ? ((VertxInternal) vertx).clusterManager().getNodeId() : UUID.randomUUID().toString();
+    FailedAuthLimiter limiter = new FailedAuthLimiter(cfg.integer("limits.failedAuthPerMinute"),
+        cfg.integer("limits.failedAuthBlockSeconds"), System::currentTimeMillis);
+    services = new NodeServices(cfg, data, sessions, new ConnectionRegistry(), limiter, nodeId);
+    return services;
+  }
+
+  private Future<?> deployAll(NodeServices s) {
+    NodeConfig c = s.config();
+    AtomicInteger cryptoIndex = new AtomicInteger();
+    DeploymentOptions handshakeOpts = options(c.integer("verticles.handshake"));
+    if (c.bool("verticles.handshakeOnWorker")) {
+      handshakeOpts.setThreadingModel(ThreadingModel.WORKER);
+    }
+    return deploy("auth", () -> new AuthVerticle(s), options(c.integer("verticles.auth")))
+        .compose(v -> deploy("handshake", () -> new HandshakeVerticle(s), handshakeOpts))
+        .compose(v -> deploy("crypto", () -> new CryptoVerticle(cryptoIndex.getAndIncrement()), options(c.integer("verticles.crypto"))))
+        .compose(v -> deploy("inbox", () -> new InboxVerticle(s), options(c.bool("inbox.enabled") ? 1 : 0)))
+        .compose(v -> deploy("gateway", () -> {
+          GatewayVerticle g = new GatewayVerticle(s);
+          gateways.add(g);
+          return g;
+        }, options(c.integer("verticles.gateway"))));
+  }
+
+  private static DeploymentOptions options(int instances) {
+    return new DeploymentOptions().setInstances(instances);
+  }
+
+  private Future<?> deploy(String name, Supplier<VerticleBase> verticle, DeploymentOptions opts) {
+    if (opts.getInstances() == 0) {
+      return Future.succeededFuture();
+    }
+    return vertx.deployVerticle(verticle, opts)
+        .recover(e -> Future.failedFuture(new IllegalStateException("the " + name + " verticle failed to deploy: " + e.getMessage(), e)));
+  }
+
+  private void announce() {
+    NodeConfig c = services.config();
+    StringBuilder keys = new StringBuilder();
+    for (StaticKey k : services.data().keyRing().keys()) {
+      keys.append(' ').append(k.group().name()).append('=').append(k.keyIdHex());
+    }
+    LOG.log(System.Logger.Level.INFO, "SLMP node " + services.nodeId() + " listening on " + c.host() + ":" + port()
+        + ", suites " + c.suites() + ", data " + services.data().dir() + ", key ids" + keys);
+  }
+
+  /** The port the gateways listen on (after start; the configured one unless it was 0). */
+  public int port() {
+    return gateways.isEmpty() ? -1 : gateways.get(0).actualPort();
+  }
+
+  /** The node's shared services (after start): for tests and embedding. */
+  public NodeServices services() {
+    return services;
+  }
+
+  static String hex(byte[] b) {
+    return Bytes.hex(b);
+  }
+}
