@@ -54,7 +54,19 @@ public final class AuthVerticle extends VerticleBase {
     try {
       msg.reply(new JsonObject().put("device", verifier.verify(id, th2, proof)));
     } catch (SlmpException e) {
-      msg.fail(CloseCode.AUTH_FAILED.code(), "authentication failed");
+      // A device added (or reinstated) a moment ago may not be loaded yet: look at the file once more before
+      // refusing, so `device add` followed at once by a connection works.
+      vertx.executeBlocking(registry::reloadIfChanged, false).onComplete(ar -> {
+        if (ar.succeeded() && ar.result()) {
+          try {
+            msg.reply(new JsonObject().put("device", verifier.verify(id, th2, proof)));
+            return;
+          } catch (SlmpException again) {
+            // still refused
+          }
+        }
+        msg.fail(CloseCode.AUTH_FAILED.code(), "authentication failed");
+      });
     }
   }
 

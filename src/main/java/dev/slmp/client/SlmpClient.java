@@ -25,6 +25,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeoutException;
@@ -46,14 +47,8 @@ public final class SlmpClient {
     public Options {
       Objects.requireNonNull(host, "host");
       Objects.requireNonNull(identity, "identity");
-      if (port < 0 || port > 0xFFFF) {
-        throw new IllegalArgumentException("port must be 0..65535");
-      }
-      if (maxBody < 1024 || maxBody > 0xFFFFFF) {
-        throw new IllegalArgumentException("maxBody must be 1024..16777215");
-      }
-      if (timeoutMs <= 0) {
-        throw new IllegalArgumentException("timeoutMs must be positive");
+      if (port < 0 || port > 0xFFFF || maxBody < 1024 || maxBody > 0xFFFFFF || timeoutMs <= 0) {
+        throw new IllegalArgumentException("need port 0..65535, maxBody 1024..16777215, timeoutMs > 0");
       }
     }
 
@@ -109,7 +104,9 @@ public final class SlmpClient {
   /**
    * Connects and sends HELLO, or with {@code ticketOrNull} RESUME (the ticket whose counter the caller already
    * advanced with {@link DeviceTicket#nextCounter()} and stored). The future completes once the TCP connection
-   * is up and that first frame was written; {@link #established()} tells how the handshake ends.
+   * is up and that first frame was written; {@link #established()} tells how the handshake ends. DATA sent from
+   * this future's callback (it runs on the client's context) is sure to go out as 0-RTT data on a resumption;
+   * sent later, it may find RESUMED already there and go out as ordinary DATA.
    */
   public static Future<SlmpClient> connect(Vertx vertx, Options options, DeviceTicket ticketOrNull) {
     NetClient client = vertx.createNetClient(new NetClientOptions()
@@ -216,14 +213,6 @@ public final class SlmpClient {
     return done.future();
   }
 
-  public boolean isEstablished() {
-    return closeReason == null && connection.isEstablished();
-  }
-
-  public Options options() {
-    return options;
-  }
-
   // ---- sending ---------------------------------------------------------------------------------------
 
   private void submit(Outgoing o) {
@@ -243,12 +232,9 @@ public final class SlmpClient {
 
   private String checkSize(Outgoing o) {
     int topicLen = o.topic().getBytes(StandardCharsets.UTF_8).length;
-    if (topicLen > 255) {
-      return "topic longer than 255 bytes";
-    }
     DeviceTicket t = connection.ticket();
-    if (t == null) {
-      return null; // max_body unknown yet; every server accepts at least 1,024
+    if (topicLen > 255 || t == null) { // without a ticket max_body is unknown; every server accepts 1,024
+      return topicLen > 255 ? "topic longer than 255 bytes" : null;
     }
     int body = SealedFrames.PREFIX + t.suite().sealedLength(6, 1 + topicLen + o.payload().length);
     return body > t.maxBody() ? "DATA body of " + body + " bytes exceeds the server's max_body " + t.maxBody() : null;
@@ -330,25 +316,22 @@ public final class SlmpClient {
       fail(o, reason);
     }
     beforeAuth.clear();
-    for (Promise<AckStatus> p : new ArrayList<>(acks.values())) {
-      p.tryFail(reason);
-    }
-    for (Promise<AckStatus> p : new ArrayList<>(earlyAcks.values())) {
-      p.tryFail(reason);
-    }
+    List<Promise<AckStatus>> waiting = new ArrayList<>(acks.values());
+    waiting.addAll(earlyAcks.values());
     acks.clear();
     earlyAcks.clear();
+    waiting.forEach(p -> p.tryFail(reason));
   }
 
   /** After our CLOSE is written: FIN, then close when the server closes, after 1 s, or after 1 MiB. */
   private void halfCloseAndDrain() {
     Channel ch = socket instanceof NetSocketInternal si ? si.channelHandlerContext().channel() : null;
-    if (!(ch instanceof DuplexChannel duplex)) {
+    if (ch instanceof DuplexChannel duplex) {
+      duplex.shutdownOutput();
+      drainTimer = vertx.setTimer(DRAIN_MS, id -> socket.close());
+    } else {
       socket.close();
-      return;
     }
-    duplex.shutdownOutput();
-    drainTimer = vertx.setTimer(DRAIN_MS, id -> socket.close());
   }
 
   private void cancel(long timer) {
@@ -393,13 +376,13 @@ public final class SlmpClient {
     @Override
     public void message(InboundMessage m) {
       AckStatus status = AckStatus.NOT_DELIVERED;
-      if (messageHandler != null) {
-        try {
+      try {
+        if (messageHandler != null) {
           messageHandler.handle(m);
           status = AckStatus.ACCEPTED;
-        } catch (RuntimeException e) {
-          status = AckStatus.NOT_DELIVERED;
         }
+      } catch (RuntimeException e) {
+        // not taken: NOT_DELIVERED lets the server retry later
       }
       if (m.ackRequested() && closeReason == null) {
         connection.acknowledge(m, status);
@@ -410,7 +393,7 @@ public final class SlmpClient {
     public void acknowledged(long seq, boolean early, AckStatus status) {
       Promise<AckStatus> p = (early ? earlyAcks : acks).remove(seq);
       if (p != null) {
-        p.tryComplete(status);
+        p.tryComplete(status); // its timeout timer is cancelled by the completion
       }
     }
 

@@ -100,7 +100,7 @@ class NodeEndToEndTest {
     DeviceOnRaw.connect(vertx, node.port(), dev).compose(d -> d.handshake().compose(t -> {
       JsonObject cmd = new JsonObject().put("topic", "cmd/led").put("payload", Base64.getEncoder().encodeToString("on".getBytes()))
           .put("ack", true);
-      return vertx.eventBus().<JsonObject>request(Addresses.out(id), cmd)
+      return TestNode.requestOut(vertx, id, cmd)
           .compose(reply -> {
             ctx.verify(() -> {
               assertEquals("ACCEPTED", reply.body().getString("status"));

@@ -34,6 +34,24 @@ final class TestNode {
         .map(id -> new TestNode(node, id));
   }
 
+  /**
+   * A request to {@code slmp.out.<device>}, retried briefly while no consumer is registered yet: the
+   * gateway registers it right after WELCOME, so a device can see WELCOME a moment before it exists.
+   */
+  static Future<io.vertx.core.eventbus.Message<JsonObject>> requestOut(Vertx vertx, String device, JsonObject body) {
+    return requestOut(vertx, device, body, 20);
+  }
+
+  private static Future<io.vertx.core.eventbus.Message<JsonObject>> requestOut(Vertx vertx, String device, JsonObject body, int tries) {
+    return vertx.eventBus().<JsonObject>request(dev.slmp.bus.Addresses.out(device), body).recover(err -> {
+      if (tries > 0 && err instanceof io.vertx.core.eventbus.ReplyException re
+          && re.failureType() == io.vertx.core.eventbus.ReplyFailure.NO_HANDLERS) {
+        return vertx.timer(50).compose(v -> requestOut(vertx, device, body, tries - 1));
+      }
+      return Future.failedFuture(err);
+    });
+  }
+
   int port() {
     return node.port();
   }

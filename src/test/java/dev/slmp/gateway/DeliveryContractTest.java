@@ -1,0 +1,126 @@
+package dev.slmp.gateway;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.slmp.bus.Addresses;
+import dev.slmp.crypto.Suite;
+import dev.slmp.protocol.AckStatus;
+import dev.slmp.protocol.CloseCode;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.Timeout;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The {@code slmp.deliver} contract with the inbox off: the consumer's answer becomes the device's ACK
+ * status, and a device is never told ACCEPTED for a message no consumer took. Also: a device that connects
+ * again takes over from its older connection, and an idle connection times out.
+ */
+@ExtendWith(VertxExtension.class)
+@Timeout(value = 30, timeUnit = TimeUnit.SECONDS)
+class DeliveryContractTest {
+  @TempDir
+  static Path dataDir;
+  static TestNode node;
+
+  @BeforeAll
+  static void startNode(Vertx vertx, VertxTestContext ctx) {
+    JsonObject cfg = new JsonObject().put("inbox", new JsonObject().put("enabled", false))
+        .put("delivery", new JsonObject().put("timeoutMs", 500)).put("keepaliveSeconds", 1)
+        // The crypto verticle path (two instances) and handshakes on worker threads.
+        .put("verticles", new JsonObject().put("crypto", 2).put("handshakeOnWorker", true));
+    TestNode.start(vertx, dataDir, cfg).onComplete(ctx.succeeding(n -> {
+      node = n;
+      ctx.completeNow();
+    }));
+  }
+
+  private static Future<AckStatus> sendOne(Vertx vertx, String id) {
+    return DeviceOnRaw.connect(vertx, node.port(), node.derivedDevice(id, Suite.P256_AES128GCM))
+        .compose(d -> d.handshake().compose(t -> d.sendWithAck("t", "m")));
+  }
+
+  private static Future<AckStatus> withConsumer(Vertx vertx, io.vertx.core.Handler<io.vertx.core.eventbus.Message<JsonObject>> h,
+      String id) {
+    MessageConsumer<JsonObject> c = vertx.eventBus().consumer(Addresses.DELIVER, h);
+    return c.completion().compose(v -> sendOne(vertx, id)).eventually(c::unregister);
+  }
+
+  @Test
+  void noConsumerMeansNotDelivered(Vertx vertx, VertxTestContext ctx) {
+    sendOne(vertx, "qos-no-consumer").onComplete(ctx.succeeding(s -> ctx.verify(() -> {
+      assertEquals(AckStatus.NOT_DELIVERED, s);
+      ctx.completeNow();
+    })));
+  }
+
+  @Test
+  void replyMeansAccepted(Vertx vertx, VertxTestContext ctx) {
+    withConsumer(vertx, m -> m.reply("ok"), "qos-accept").onComplete(ctx.succeeding(s -> ctx.verify(() -> {
+      assertEquals(AckStatus.ACCEPTED, s);
+      ctx.completeNow();
+    })));
+  }
+
+  @Test
+  void failureCodeTwoMeansRejected(Vertx vertx, VertxTestContext ctx) {
+    withConsumer(vertx, m -> m.fail(Addresses.FAIL_REJECTED, "malformed reading"), "qos-reject")
+        .onComplete(ctx.succeeding(s -> ctx.verify(() -> {
+          assertEquals(AckStatus.REJECTED, s);
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void otherFailureOrSilenceMeansNotDelivered(Vertx vertx, VertxTestContext ctx) {
+    withConsumer(vertx, m -> m.fail(500, "database down"), "qos-fail")
+        .compose(first -> withConsumer(vertx, m -> { }, "qos-silent").map(second -> new AckStatus[] {first, second}))
+        .onComplete(ctx.succeeding(s -> ctx.verify(() -> {
+          assertEquals(AckStatus.NOT_DELIVERED, s[0]);
+          assertEquals(AckStatus.NOT_DELIVERED, s[1], "no answer within delivery.timeoutMs");
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void aSecondConnectionOfTheDeviceTakesOver(Vertx vertx, VertxTestContext ctx) {
+    var id = node.derivedDevice("twice", Suite.X25519_CHACHA20POLY1305);
+    DeviceOnRaw.connect(vertx, node.port(), id).compose(first -> first.handshake()
+        .compose(t -> DeviceOnRaw.connect(vertx, node.port(), id))
+        .compose(second -> second.handshake().compose(t -> first.raw.closeFrame()).map(close -> {
+          ctx.verify(() -> {
+            assertEquals(CloseCode.NORMAL.code(), close.body()[0] & 0xFF);
+            assertTrue(new String(close.body(), 1, close.body().length - 1).contains("taken over"));
+          });
+          return second;
+        }))
+        .compose(second -> TestNode.requestOut(vertx, "twice", new JsonObject().put("payload", "aGk=")))
+        .map(reply -> {
+          ctx.verify(() -> assertEquals("WRITTEN", reply.body().getString("status"), "slmp.out.<id> reaches the new connection"));
+          return reply;
+        }))
+        .onComplete(ctx.succeedingThenComplete());
+  }
+
+  @Test
+  void idleConnectionTimesOutAfterTwiceTheKeepalive(Vertx vertx, VertxTestContext ctx) {
+    long start = System.currentTimeMillis();
+    DeviceOnRaw.connect(vertx, node.port(), node.derivedDevice("sleepy", Suite.P256_FERNET))
+        .compose(d -> d.handshake().compose(t -> d.raw.closeCode()))
+        .onComplete(ctx.succeeding(code -> ctx.verify(() -> {
+          assertEquals(CloseCode.TIMEOUT.code(), code.intValue());
+          assertTrue(System.currentTimeMillis() - start >= 2000, "not before 2 x keepalive");
+          ctx.completeNow();
+        })));
+  }
+}

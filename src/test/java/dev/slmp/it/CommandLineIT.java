@@ -1,0 +1,115 @@
+package dev.slmp.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.slmp.crypto.Bytes;
+import dev.slmp.protocol.KeySchedule;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The fat jar run as a user would: a node started with {@code java -jar} (its port set through the
+ * environment, over the {@code -conf} value), the tool commands, and the Java client sending to it.
+ */
+class CommandLineIT {
+  @TempDir
+  static Path work;
+  static Path data;
+  static int port;
+  static JarProcess node;
+
+  @BeforeAll
+  static void startNode() throws Exception {
+    data = work.resolve("node-data");
+    port = JarProcess.freePort();
+    // -conf says port 1 (privileged, would fail); SLMP_PORT wins over it.
+    node = JarProcess.start(work, Map.of("SLMP_PORT", Integer.toString(port)),
+        "-conf", "{\"host\":\"127.0.0.1\",\"port\":1,\"dataDir\":\"" + data + "\"}");
+    node.await("listening on 127.0.0.1:" + port);
+  }
+
+  @AfterAll
+  static void stopNode() throws Exception {
+    if (node != null) {
+      node.stop();
+    }
+  }
+
+  private static String[] send(String device, String key, String... more) {
+    String[] base = {"send", "--host", "127.0.0.1", "--port", Integer.toString(port), "--server-key",
+        data.resolve("server-x25519.pub").toString(), "--device", device, "--device-key", key};
+    String[] all = new String[base.length + more.length];
+    System.arraycopy(base, 0, all, 0, base.length);
+    System.arraycopy(more, 0, all, base.length, more.length);
+    return all;
+  }
+
+  @Test
+  void keysPrintsEachStaticKey() throws Exception {
+    JarProcess.Result r = JarProcess.run(work, Map.of(), "keys", "--data", data.toString());
+    assertEquals(0, r.code(), r.output());
+    String[] lines = r.output().strip().split("\n");
+    assertEquals(2, lines.length, r.output());
+    for (String line : lines) {
+      assertTrue(line.matches("group=(P-256|X25519) key_id=[0-9a-f]{8} public=([0-9a-f]{130}|[0-9a-f]{64})"), line);
+      String pub = line.substring(line.indexOf("public=") + 7);
+      assertTrue(line.contains("key_id=" + Bytes.hex(KeySchedule.keyId(Bytes.unhex(pub)))), "key_id is H(pub)[0:4]");
+    }
+  }
+
+  @Test
+  void derivedDeviceSendsHelloAndTheNodePrintsIt() throws Exception {
+    JarProcess.Result key = JarProcess.run(work, Map.of(), "device", "key", "user1", "--data", data.toString());
+    assertEquals(0, key.code(), key.output());
+    String hex = key.output().strip();
+    assertTrue(hex.matches("[0-9a-f]{64}"), hex);
+    byte[] master = Bytes.unhex(Files.readString(data.resolve("master.secret")).strip());
+    assertEquals(Bytes.hex(KeySchedule.deviceKey(master, "user1".getBytes(StandardCharsets.UTF_8))), hex);
+
+    JarProcess.Result sent = JarProcess.run(work, Map.of(), send("user1", hex, "--ack", "Hello", "SLMP!"));
+    assertEquals(0, sent.code(), sent.output());
+    assertTrue(sent.output().contains("ACCEPTED"), sent.output());
+    node.await("Authenticated message from user1: Hello SLMP!");
+    assertTrue(Files.readString(data.resolve("inbox.jsonl")).contains("\"device\":\"user1\""));
+  }
+
+  @Test
+  void registeredThenRevokedDevice() throws Exception {
+    JarProcess.Result added = JarProcess.run(work, Map.of(), "device", "add", "meter-7", "--data", data.toString());
+    assertEquals(0, added.code(), added.output());
+    String key = added.output().strip();
+    assertTrue(key.matches("[0-9a-f]{64}"), key);
+    assertEquals(0, JarProcess.run(work, Map.of(), send("meter-7", key, "--ack", "reading")).code());
+
+    assertEquals(0, JarProcess.run(work, Map.of(), "device", "revoke", "meter-7", "--data", data.toString()).code());
+    Thread.sleep(1500); // the running node re-reads the registry within a second
+    JarProcess.Result refused = JarProcess.run(work, Map.of(), send("meter-7", key, "--ack", "reading"));
+    assertEquals(105, refused.code(), "100 + AUTH_FAILED: " + refused.output());
+    assertTrue(refused.output().contains("error:"), refused.output());
+    assertTrue(!refused.output().contains(key), "the device key is never printed");
+  }
+
+  @Test
+  void wrongDeviceKeyExitsWithTheCloseCode() throws Exception {
+    JarProcess.Result r = JarProcess.run(work, Map.of(), send("user2", "00".repeat(32), "hi"));
+    assertEquals(105, r.code(), r.output());
+  }
+
+  @Test
+  void badConfigurationStopsTheStartNamingTheKey() throws Exception {
+    JarProcess.Result r = JarProcess.run(work, Map.of(), "-conf", "{\"port\": \"abc\", \"dataDir\": \"" + work.resolve("bad") + "\"}");
+    assertTrue(r.code() != 0, r.output());
+    assertTrue(r.output().contains("'port'"), r.output());
+    JarProcess.Result env = JarProcess.run(work, Map.of("SLMP_LIMITS_MAX_CONNECTIONS", "many"),
+        "-conf", "{\"dataDir\": \"" + work.resolve("bad2") + "\"}");
+    assertTrue(env.code() != 0, env.output());
+    assertTrue(env.output().contains("limits.maxConnections"), env.output());
+  }
+}
