@@ -39,6 +39,11 @@ public final class Addresses {
   public static final String AUTH_VERIFY = "slmp.internal.auth.verify";
   public static final String AUTH_REVOKED = "slmp.internal.auth.revoked";
   public static final String CRYPTO_PREFIX = "slmp.internal.crypto.";
+  /**
+   * Publish, JSON {@code {"device": id, "connection": uuid, "at": epochMillis}}: a device's connection was
+   * established; every node closes an older connection of that device ({@code CLOSE(NORMAL, "taken over")}).
+   */
+  public static final String CONNECTED = "slmp.internal.connected";
 
   /** A {@code slmp.deliver} consumer fails with this code to have the device told REJECTED. */
   public static final int FAIL_REJECTED = 2;

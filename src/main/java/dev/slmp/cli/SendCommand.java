@@ -71,11 +71,15 @@ public final class SendCommand implements Command {
 
   @Override
   public String usage() {
-    return USAGE + "   (exit 0 ok, 3 NOT_DELIVERED, 4 REJECTED, 100+CLOSE code, 1 error, 2 usage)";
+    return USAGE + "   (exit 0 ok, 3 NOT_DELIVERED, 4 REJECTED, 100+CLOSE code, 1 error, 2 usage)"
+        + "\n       java -jar slmp-fat.jar " + LegacySend.USAGE + "   (the prototype's format; exit 0 answered, 1 no answer)";
   }
 
   @Override
   public int run(List<String> args, PrintStream out, PrintStream err) {
+    if (LegacySend.wanted(args)) {
+      return LegacySend.run(args, out, err);
+    }
     Params p;
     DeviceIdentity identity;
     try {

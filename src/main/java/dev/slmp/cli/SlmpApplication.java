@@ -1,6 +1,12 @@
 package dev.slmp.cli;
 
+import dev.slmp.cluster.ClusterSetup;
+import dev.slmp.node.NodeConfig;
 import dev.slmp.node.SlmpNode;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.Deployable;
 import io.vertx.launcher.application.VertxApplication;
 import io.vertx.launcher.application.VertxApplicationHooks;
@@ -8,8 +14,12 @@ import java.util.function.Supplier;
 
 /** The Vert.x launcher with {@link SlmpNode} as the main verticle; every {@code VertxApplication} option works. */
 public final class SlmpApplication extends VertxApplication implements VertxApplicationHooks {
+  private final boolean clustered;
+
   public SlmpApplication(String[] args) {
     super(args);
+    clustered = java.util.Arrays.stream(args).anyMatch(a -> a.equalsIgnoreCase("-cluster") || a.equalsIgnoreCase("--cluster")
+        || a.equals("-c"));
   }
 
   public static void main(String[] args) {
@@ -21,6 +31,24 @@ public final class SlmpApplication extends VertxApplication implements VertxAppl
     if (code != 0) {
       System.exit(code);
     }
+  }
+
+  private JsonObject launcherConf = new JsonObject();
+
+  @Override
+  public JsonObject afterConfigParsed(JsonObject conf) {
+    launcherConf = conf == null ? new JsonObject() : conf;
+    return conf;
+  }
+
+  /** Clustered nodes use cluster.xml with split-brain protection sized by {@code cluster.expectedSize}. */
+  @Override
+  public VertxBuilder createVertxBuilder(VertxOptions options) {
+    if (!clustered) {
+      return Vertx.builder().with(options);
+    }
+    int expected = (int) NodeConfig.peekLong(launcherConf, "cluster.expectedSize");
+    return Vertx.builder().with(options).withClusterManager(ClusterSetup.clusterManager(ClusterSetup.loadConfig(), expected));
   }
 
   @Override

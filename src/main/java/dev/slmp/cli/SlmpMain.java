@@ -17,7 +17,7 @@ public final class SlmpMain {
   /** The tool commands, by name. */
   static Map<String, Command> commands() {
     Map<String, Command> m = new LinkedHashMap<>();
-    for (Command c : List.<Command>of(new KeysCommand(), new DeviceCommand(), new SendCommand())) {
+    for (Command c : List.<Command>of(new KeysCommand(), new DeviceCommand(), new SendCommand(), new dev.slmp.bench.BenchCommand())) {
       m.put(c.name(), c);
     }
     return m;

@@ -149,6 +149,13 @@ public final class SlmpClient {
     socket.handler(this::onBytes);
     socket.exceptionHandler(t -> socketError = t);
     socket.closeHandler(v -> onSocketClosed());
+    // Our Vert.x is shutting down: say goodbye now rather than hold the shutdown until the server times us out.
+    socket.shutdownHandler(v -> {
+      if (!connection.isClosed()) {
+        connection.close(CloseCode.NORMAL, "client shutting down");
+      }
+      socket.close();
+    });
     handshakeTimer = vertx.setTimer(options.timeoutMs(), id -> {
       handshakeTimer = -1;
       if (!connection.isEstablished()) {

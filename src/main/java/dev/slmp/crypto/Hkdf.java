@@ -1,9 +1,5 @@
 package dev.slmp.crypto;
 
-import org.bouncycastle.crypto.digests.SHA256Digest;
-import org.bouncycastle.crypto.macs.HMac;
-import org.bouncycastle.crypto.params.KeyParameter;
-
 /** HKDF-SHA256 (RFC 5869) as two separate steps, as the spec uses them. */
 public final class Hkdf {
   /** RFC 5869: at most 255 blocks of output. */
@@ -25,16 +21,12 @@ public final class Hkdf {
     if (n == 0) {
       return out;
     }
-    HMac mac = new HMac(new SHA256Digest());
-    mac.init(new KeyParameter(prk));
     byte[] t = new byte[Hashes.LEN];
     int tLen = 0;
     int off = 0;
     for (int i = 1; off < n; i++) {
-      mac.update(t, 0, tLen);
-      mac.update(info, 0, info.length);
-      mac.update((byte) i);
-      mac.doFinal(t, 0);
+      // T(i) = HMAC(prk, T(i-1) || info || i)
+      Hashes.hmacInto(prk, t, tLen, info, (byte) i, t, 0);
       tLen = Hashes.LEN;
       int take = Math.min(Hashes.LEN, n - off);
       System.arraycopy(t, 0, out, off, take);

@@ -43,6 +43,21 @@ public final class ConnectionRegistry {
     byDevice.remove(deviceId, c);
   }
 
+  /**
+   * A connection of {@code deviceId} was established somewhere in the cluster: the local one of that device,
+   * if older, ends. Newest wins; equal times are broken by connection id so exactly one survives.
+   */
+  public void announced(String deviceId, String connectionId, long establishedAt) {
+    GatewayConnection local = byDevice.get(deviceId);
+    if (local == null || local.connectionId().equals(connectionId)) {
+      return;
+    }
+    long mine = local.establishedAt();
+    if (mine < establishedAt || (mine == establishedAt && local.connectionId().compareTo(connectionId) < 0)) {
+      local.takenOver();
+    }
+  }
+
   public int openConnections() {
     return open.get();
   }

@@ -2,6 +2,7 @@ package dev.slmp.gateway;
 
 import dev.slmp.bus.Addresses;
 import dev.slmp.crypto.Bytes;
+import dev.slmp.crypto.LegacyWire;
 import dev.slmp.crypto.Randomness;
 import dev.slmp.handshake.ServerHandshaker;
 import dev.slmp.protocol.AckStatus;
@@ -44,17 +45,21 @@ final class GatewayConnection implements ServerConnection.Listener {
   private final GatewayVerticle gateway;
   private final ServerConnection connection;
   private final String remoteHost;
-  private final Map<Long, Message<JsonObject>> awaitingAck = new HashMap<>();
-  private final Map<Long, Message<JsonObject>> awaitingWrite = new HashMap<>();
-  private final Map<Long, Future<Void>> dataWrites = new HashMap<>();
+  // Outbound bookkeeping, made on first use: most connections never receive a command (heap per idle connection).
+  private Map<Long, Message<JsonObject>> awaitingAck;
+  private Map<Long, Message<JsonObject>> awaitingWrite;
+  private Map<Long, Future<Void>> dataWrites;
   private long handshakeTimer;
   private long idleTimer = -1;
   private long lastActivity;
   private boolean handshakeCounted = true;
   private boolean finished;
   private boolean paused;
+  private boolean firstChunk = true;
   private MessageConsumer<JsonObject> outConsumer;
   private String deviceId;
+  private final String connectionId = java.util.UUID.randomUUID().toString();
+  private long establishedAt;
 
   GatewayConnection(Vertx vertx, NetSocket socket, GatewayVerticle gateway, ServerHandshaker handshaker, RecordCrypto crypto) {
     this.vertx = vertx;
@@ -69,13 +74,30 @@ final class GatewayConnection implements ServerConnection.Listener {
     lastActivity = System.currentTimeMillis();
     socket.handler(this::received);
     socket.closeHandler(v -> finish());
+    // The node is shutting down (SIGTERM, undeploy): devices get CLOSE(NORMAL) and can reconnect elsewhere.
+    socket.shutdownHandler(v -> connection.close(CloseCode.NORMAL, "server shutting down"));
     socket.exceptionHandler(e -> LOG.log(System.Logger.Level.DEBUG, "socket error from " + remoteHost + ": " + e.getMessage()));
     handshakeTimer = vertx.setTimer(gateway.handshakeTimeoutMs(), id -> connection.handshakeTimeout());
   }
 
   private void received(Buffer buf) {
+    if (firstChunk) {
+      firstChunk = false;
+      if (gateway.legacy() != null && buf.length() > 0 && buf.getByte(0) == LegacyWire.FIRST_BYTE) {
+        // The prototype's format (spec 10) takes the socket and its admission slot; lastActivity is still the accept time.
+        vertx.cancelTimer(handshakeTimer);
+        new LegacyConnection(vertx, socket, gateway).start(buf, lastActivity);
+        return;
+      }
+    }
     lastActivity = System.currentTimeMillis();
-    connection.receive(buf.getBytes());
+    // Read the socket's bytes in place: the decoder copies each frame body once, and that is the only copy.
+    io.netty.buffer.ByteBuf bb = ((io.vertx.core.internal.buffer.BufferInternal) buf).getByteBuf();
+    if (bb.hasArray()) {
+      connection.receive(bb.array(), bb.arrayOffset() + bb.readerIndex(), bb.readableBytes());
+    } else {
+      connection.receive(buf.getBytes());
+    }
     if (!paused && connection.queuedBytes() > gateway.settings().maxBody() * 2L) {
       paused = true;
       socket.pause();
@@ -95,10 +117,13 @@ final class GatewayConnection implements ServerConnection.Listener {
     Future<Void> f = socket.write(Buffer.buffer(bytes));
     if ((bytes[0] & 0xFF) == FrameType.DATA && (bytes[4] & SealedFrames.FLAG_ACK_REQUESTED) == 0) {
       long seq = Bytes.u32(bytes, 5);
-      Message<JsonObject> waiting = awaitingWrite.remove(seq);
+      Message<JsonObject> waiting = awaitingWrite == null ? null : awaitingWrite.remove(seq);
       if (waiting != null) {
         replyWhenWritten(f, waiting, seq);
       } else {
+        if (dataWrites == null) {
+          dataWrites = new HashMap<>();
+        }
         dataWrites.put(seq, f);
       }
     }
@@ -119,10 +144,14 @@ final class GatewayConnection implements ServerConnection.Listener {
     vertx.cancelTimer(handshakeTimer);
     countHandshakeDone();
     deviceId = c.deviceId();
+    establishedAt = System.currentTimeMillis();
     GatewayConnection older = gateway.registry().claim(deviceId, this);
     if (older != null && older != this) {
       older.takenOver();
     }
+    // Other nodes close their older connection of this device.
+    vertx.eventBus().publish(Addresses.CONNECTED, new JsonObject().put("device", deviceId).put("connection", connectionId)
+        .put("at", establishedAt).put("node", gateway.nodeId()));
     outConsumer = vertx.eventBus().consumer(Addresses.out(deviceId), this::outbound);
     int keepalive = gateway.settings().keepaliveSeconds();
     if (keepalive > 0) {
@@ -133,6 +162,14 @@ final class GatewayConnection implements ServerConnection.Listener {
         }
       });
     }
+  }
+
+  String connectionId() {
+    return connectionId;
+  }
+
+  long establishedAt() {
+    return establishedAt;
   }
 
   /** Another connection of the same device was established: this one ends (spec: one connection per device). */
@@ -151,7 +188,7 @@ final class GatewayConnection implements ServerConnection.Listener {
 
   @Override
   public void acknowledged(long seq, AckStatus status) {
-    Message<JsonObject> msg = awaitingAck.remove(seq);
+    Message<JsonObject> msg = awaitingAck == null ? null : awaitingAck.remove(seq);
     if (msg != null) {
       msg.reply(new JsonObject().put("seq", seq).put("status", status.name()));
     }
@@ -181,12 +218,18 @@ final class GatewayConnection implements ServerConnection.Listener {
       return;
     }
     if (ack) {
+      if (awaitingAck == null) {
+        awaitingAck = new HashMap<>();
+      }
       awaitingAck.put(seq, msg);
     } else {
-      Future<Void> written = dataWrites.remove(seq);
+      Future<Void> written = dataWrites == null ? null : dataWrites.remove(seq);
       if (written != null) {
         replyWhenWritten(written, msg, seq);
       } else {
+        if (awaitingWrite == null) {
+          awaitingWrite = new HashMap<>();
+        }
         awaitingWrite.put(seq, msg);
       }
     }
@@ -252,11 +295,15 @@ final class GatewayConnection implements ServerConnection.Listener {
     if (outConsumer != null) {
       outConsumer.unregister();
     }
-    awaitingAck.values().forEach(m -> m.fail(Addresses.FAIL_CONNECTION_LOST, "device connection closed before its ACK"));
-    awaitingWrite.values().forEach(m -> m.fail(Addresses.FAIL_CONNECTION_LOST, "device connection closed"));
-    awaitingAck.clear();
-    awaitingWrite.clear();
-    dataWrites.clear();
+    if (awaitingAck != null) {
+      awaitingAck.values().forEach(m -> m.fail(Addresses.FAIL_CONNECTION_LOST, "device connection closed before its ACK"));
+      awaitingAck = null;
+    }
+    if (awaitingWrite != null) {
+      awaitingWrite.values().forEach(m -> m.fail(Addresses.FAIL_CONNECTION_LOST, "device connection closed"));
+      awaitingWrite = null;
+    }
+    dataWrites = null;
   }
 
   /** The socket closed (by us after a CLOSE, or by the peer without one). */

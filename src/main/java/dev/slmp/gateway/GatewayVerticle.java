@@ -32,6 +32,7 @@ public final class GatewayVerticle extends VerticleBase {
   private int cryptoInstances;
   private int maxConnections;
   private int maxHandshakes;
+  private LegacyConnection.Settings legacy;
 
   public GatewayVerticle(NodeServices services) {
     this.services = services;
@@ -47,6 +48,7 @@ public final class GatewayVerticle extends VerticleBase {
     cryptoInstances = c.integer("verticles.crypto");
     maxConnections = c.integer("limits.maxConnections");
     maxHandshakes = c.integer("limits.maxHandshakes");
+    legacy = LegacyConnection.Settings.of(c);
     vertx.setPeriodic(60_000, id -> services.failedAuth().purge());
     server = vertx.createNetServer(new NetServerOptions().setHost(c.host()).setPort(c.port()).setTcpNoDelay(true));
     server.connectHandler(this::accept);
@@ -89,6 +91,15 @@ public final class GatewayVerticle extends VerticleBase {
 
   Delivery delivery() {
     return delivery;
+  }
+
+  /** The prototype's format (spec 10): its settings, or null when {@code legacy.enabled} is false. */
+  LegacyConnection.Settings legacy() {
+    return legacy;
+  }
+
+  String nodeId() {
+    return services.nodeId();
   }
 
   ConnectionRegistry registry() {

@@ -34,6 +34,8 @@ public final class DataDirectory {
   public static final String X25519_PUB = "server-x25519.pub";
   public static final String MASTER_SECRET = "master.secret";
   public static final String DEVICES = "devices.json";
+  /** Seals the resumption secrets a cluster keeps in its shared session store (spec 9). */
+  public static final String CLUSTER_KEY = "cluster.key";
 
   private static final String SECRET_MODE = "rw-------";
   private static final String PUBLIC_MODE = "rw-r--r--";
@@ -44,10 +46,12 @@ public final class DataDirectory {
   private final StaticKey p256;
   private final StaticKey x25519;
   private final byte[] masterSecret;
+  private final byte[] clusterKey;
   private final DeviceRegistry registry;
 
-  private DataDirectory(Path dir, StaticKey p256, StaticKey x25519, byte[] masterSecret, DeviceRegistry registry) {
+  private DataDirectory(Path dir, StaticKey p256, StaticKey x25519, byte[] masterSecret, byte[] clusterKey, DeviceRegistry registry) {
     this.dir = dir;
+    this.clusterKey = clusterKey;
     this.p256 = p256;
     this.x25519 = x25519;
     this.masterSecret = masterSecret;
@@ -77,6 +81,7 @@ public final class DataDirectory {
     StaticKey p256 = loadKey(dir, DhGroup.p256(), P256_KEY, P256_PUB, create);
     StaticKey x25519 = loadKey(dir, DhGroup.x25519(), X25519_KEY, X25519_PUB, create);
     byte[] master = loadMaster(dir.resolve(MASTER_SECRET), create);
+    byte[] clusterKey = Arrays.copyOf(loadMaster(dir.resolve(CLUSTER_KEY), create), MASTER_BYTES);
     Path devices = dir.resolve(DEVICES);
     if (!Files.exists(devices)) {
       if (!create) {
@@ -85,7 +90,7 @@ public final class DataDirectory {
       writeNew(devices, DeviceRegistry.emptyFile(), SECRET_MODE);
     }
     DeviceRegistry registry = DeviceRegistry.open(devices, master);
-    return new DataDirectory(dir, p256, x25519, master, registry);
+    return new DataDirectory(dir, p256, x25519, master, clusterKey, registry);
   }
 
   public Path dir() {
@@ -108,6 +113,11 @@ public final class DataDirectory {
   /** A copy of the master secret. */
   public byte[] masterSecret() {
     return masterSecret.clone();
+  }
+
+  /** A copy of the 32-byte cluster key. */
+  public byte[] clusterKey() {
+    return clusterKey.clone();
   }
 
   public Path file(String name) {
@@ -189,7 +199,7 @@ public final class DataDirectory {
     String hex = readText(file).strip();
     // Spec 4: at least 32 random bytes; a shorter or non-hex value is refused, not stretched.
     if (hex.length() < 2 * MASTER_BYTES || hex.length() % 2 != 0 || !hex.matches("[0-9a-fA-F]+")) {
-      throw new IOException("corrupt master secret file " + file + ": expected at least 64 hex digits");
+      throw new IOException("corrupt secret file " + file + ": expected at least 64 hex digits");
     }
     return Bytes.unhex(hex);
   }

@@ -50,6 +50,12 @@ public final class NodeConfig {
         .put("verticles", new JsonObject().put("gateway", 1).put("handshake", 1).put("auth", 1).put("crypto", 0)
             .put("handshakeOnWorker", false))
         .put("delivery", new JsonObject().put("timeoutMs", 10000))
+        .put("deploy", new JsonArray())
+        .put("bridge", new JsonObject().put("enabled", false).put("host", "127.0.0.1").put("port", 7000)
+            .put("inbound", new JsonArray().add(new JsonObject().put("addressRegex", "slmp\\.out\\..+")))
+            .put("outbound", new JsonArray().add("slmp.in").add("slmp.deliver")))
+        .put("cluster", new JsonObject().put("expectedSize", 1).put("storeTimeoutMs", 2000))
+        .put("legacy", new JsonObject().put("enabled", false).put("secret", "").put("maxTokenBytes", 4096))
         .put("inbox", new JsonObject().put("enabled", true).put("file", "inbox.jsonl").put("print", true)
             .put("maxBatch", 256));
   }
@@ -112,12 +118,26 @@ public final class NodeConfig {
     c.range("limits.maxHandshakes", 1, Integer.MAX_VALUE);
     c.range("limits.failedAuthPerMinute", 1, Integer.MAX_VALUE);
     c.range("limits.failedAuthBlockSeconds", 0, 86400);
-    c.range("verticles.gateway", 1, 64);
-    c.range("verticles.handshake", 1, 64);
+    c.range("verticles.gateway", 0, 64);
+    c.range("verticles.handshake", 0, 64);
+    c.range("cluster.expectedSize", 1, 1000);
+    c.range("cluster.storeTimeoutMs", 1, 600_000);
+    if (c.integer("verticles.gateway") > 0 && c.integer("verticles.handshake") == 0) {
+      // Handshake and crypto work on per-connection secrets, which never leave the node holding the connection.
+      throw new IllegalArgumentException("config key 'verticles.handshake' must be at least 1 on a node with gateways");
+    }
     c.range("verticles.auth", 0, 64);
     c.range("verticles.crypto", 0, 64);
     c.range("delivery.timeoutMs", 1, 3_600_000);
     c.range("inbox.maxBatch", 1, 100_000);
+    c.range("legacy.maxTokenBytes", 256, 1 << 20);
+    if (c.bool("legacy.enabled") && c.string("legacy.secret").isEmpty()) {
+      throw new IllegalArgumentException("config key 'legacy.secret' (SLMP_LEGACY_SECRET) must be set when legacy.enabled is true");
+    }
+    c.range("bridge.port", 1, 65535);
+    dev.slmp.polyglot.DeployList.parse(c.json.getJsonArray("deploy"));
+    dev.slmp.bridge.BridgeVerticle.permitted(c.json.getJsonObject("bridge").getJsonArray("inbound"), "bridge.inbound");
+    dev.slmp.bridge.BridgeVerticle.permitted(c.json.getJsonObject("bridge").getJsonArray("outbound"), "bridge.outbound");
     if (c.suites().isEmpty()) {
       throw new IllegalArgumentException("config key 'suites' must name at least one suite (1, 2 or 3)");
     }
@@ -141,7 +161,8 @@ public final class NodeConfig {
         }
         checkKnown(g, w, key + ".");
       } else if (!sameType(want, got)) {
-        throw new IllegalArgumentException("config key '" + key + "' must be " + typeName(want) + ", was " + describe(got));
+        throw new IllegalArgumentException("config key '" + key + "' must be " + typeName(want) + ", was "
+            + (key.equals("legacy.secret") ? "(hidden)" : describe(got)));
       }
     }
   }
@@ -172,6 +193,11 @@ public final class NodeConfig {
           throw new IllegalArgumentException();
         }
         return Boolean.parseBoolean(t);
+      }
+      if (like instanceof JsonArray l && !(l.size() > 0 && l.getValue(0) instanceof Number)) {
+        // A list of names (deploy, bridge.*): JSON, or comma-separated strings.
+        return t.startsWith("[") ? new JsonArray(t) : new JsonArray(new ArrayList<Object>(java.util.Arrays.stream(t.split(","))
+            .map(String::trim).filter(x -> !x.isEmpty()).toList()));
       }
       if (like instanceof JsonArray) {
         JsonArray a = new JsonArray();
@@ -297,6 +323,34 @@ public final class NodeConfig {
         integer("deviceMaxBody"));
   }
 
+  /**
+   * One whole-number key read before Vert.x starts (the cluster manager needs {@code cluster.expectedSize}),
+   * with the same precedence as {@link #load}: system property, environment, {@code -conf} (or
+   * {@code conf/config.json}), default.
+   */
+  public static long peekLong(JsonObject launcherConf, String key) {
+    Object like = get(defaults(), key);
+    String sys = System.getProperty("slmp." + key);
+    if (sys != null) {
+      return ((Number) fromText(key, sys, like)).longValue();
+    }
+    String env = System.getenv(envName(key));
+    if (env != null) {
+      return ((Number) fromText(key, env, like)).longValue();
+    }
+    JsonObject conf = launcherConf;
+    if (conf == null || conf.isEmpty()) {
+      try {
+        java.nio.file.Path file = java.nio.file.Path.of(DEFAULT_FILE);
+        conf = java.nio.file.Files.isRegularFile(file) ? new JsonObject(java.nio.file.Files.readString(file)) : new JsonObject();
+      } catch (java.io.IOException | RuntimeException e) {
+        conf = new JsonObject();
+      }
+    }
+    Object v = get(conf, key);
+    return v instanceof Number n ? n.longValue() : ((Number) like).longValue();
+  }
+
   /** The configuration as JSON, for handing to verticles. */
   public static NodeConfig of(JsonObject json) {
     return validate(json);
@@ -304,6 +358,10 @@ public final class NodeConfig {
 
   @Override
   public String toString() {
-    return "NodeConfig" + json.encode();
+    JsonObject shown = json.copy();
+    if (shown.getValue("legacy") instanceof JsonObject legacy && legacy.containsKey("secret")) {
+      legacy.put("secret", "(hidden)"); // never in a log line
+    }
+    return "NodeConfig" + shown.encode();
   }
 }

@@ -1,7 +1,14 @@
 package dev.slmp.node;
 
+import com.hazelcast.core.HazelcastInstance;
 import dev.slmp.auth.AuthVerticle;
-import dev.slmp.crypto.Bytes;
+import dev.slmp.bus.Addresses;
+import dev.slmp.cluster.ClusterIdentity;
+import dev.slmp.cluster.ClusterSetup;
+import dev.slmp.cluster.HazelcastSessionStore;
+import dev.slmp.session.SessionStore;
+import io.vertx.core.json.JsonObject;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import dev.slmp.crypto.CryptoVerticle;
 import dev.slmp.gateway.ConnectionRegistry;
 import dev.slmp.gateway.FailedAuthLimiter;
@@ -35,22 +42,45 @@ public final class SlmpNode extends VerticleBase {
   @Override
   public Future<?> start() {
     return NodeConfig.load(vertx, config())
-        .compose(cfg -> vertx.executeBlocking(() -> DataDirectory.openOrCreate(Path.of(cfg.dataDir())))
-            .map(data -> services(cfg, data)))
+        .compose(cfg -> vertx.executeBlocking(() -> {
+          DataDirectory data = DataDirectory.openOrCreate(Path.of(cfg.dataDir()));
+          if (vertx.isClustered()) {
+            ClusterIdentity.checkOrRecord(hazelcast(), data);
+          }
+          return data;
+        }).map(data -> services(cfg, data)))
+        .compose(s -> vertx.eventBus().<JsonObject>consumer(Addresses.CONNECTED, m -> {
+          // This node's own connections settle takeovers locally, at once; only other nodes' announcements count here
+          // (a late one of our own could otherwise close the newer connection).
+          if (!s.nodeId().equals(m.body().getString("node"))) {
+            s.connections().announced(m.body().getString("device"), m.body().getString("connection"), m.body().getLong("at"));
+          }
+        }).completion().map(s))
         .compose(this::deployAll)
         .onSuccess(v -> announce())
         .onFailure(e -> LOG.log(System.Logger.Level.ERROR, "SLMP node failed to start: " + e.getMessage()));
   }
 
   private NodeServices services(NodeConfig cfg, DataDirectory data) {
-    InMemorySessionStore sessions = new InMemorySessionStore(() -> System.currentTimeMillis() / 1000,
-        cfg.integer("session.maxSessions"));
-    vertx.setPeriodic(60_000, id -> sessions.purgeExpired());
+    SessionStore sessions;
+    if (vertx.isClustered()) {
+      sessions = new HazelcastSessionStore(vertx, hazelcast().getMap(ClusterSetup.SESSIONS_MAP), data.clusterKey(),
+          cfg.integer("cluster.storeTimeoutMs"), () -> System.currentTimeMillis() / 1000);
+    } else {
+      InMemorySessionStore local = new InMemorySessionStore(() -> System.currentTimeMillis() / 1000,
+          cfg.integer("session.maxSessions"));
+      vertx.setPeriodic(60_000, id -> local.purgeExpired());
+      sessions = local;
+    }
     String nodeId = vertx.isClustered() ? ((VertxInternal) vertx).clusterManager().getNodeId() : UUID.randomUUID().toString();
     FailedAuthLimiter limiter = new FailedAuthLimiter(cfg.integer("limits.failedAuthPerMinute"),
         cfg.integer("limits.failedAuthBlockSeconds"), System::currentTimeMillis);
     services = new NodeServices(cfg, data, sessions, new ConnectionRegistry(), limiter, nodeId);
     return services;
+  }
+
+  private HazelcastInstance hazelcast() {
+    return ((HazelcastClusterManager) ((VertxInternal) vertx).clusterManager()).getHazelcastInstance();
   }
 
   private Future<?> deployAll(NodeServices s) {
@@ -68,7 +98,10 @@ public final class SlmpNode extends VerticleBase {
           GatewayVerticle g = new GatewayVerticle(s);
           gateways.add(g);
           return g;
-        }, options(c.integer("verticles.gateway"))));
+        }, options(c.integer("verticles.gateway"))))
+        // Then the TCP bridge and the application's own verticles (config deploy), once SLMP's are up.
+        .compose(v -> deploy("bridge", () -> new dev.slmp.bridge.BridgeVerticle(c), options(c.bool("bridge.enabled") ? 1 : 0)))
+        .compose(v -> dev.slmp.polyglot.DeployList.deployAll(vertx, dev.slmp.polyglot.DeployList.parse(c.json().getJsonArray("deploy"))));
   }
 
   private static DeploymentOptions options(int instances) {
@@ -101,9 +134,5 @@ public final class SlmpNode extends VerticleBase {
   /** The node's shared services (after start): for tests and embedding. */
   public NodeServices services() {
     return services;
-  }
-
-  static String hex(byte[] b) {
-    return Bytes.hex(b);
   }
 }

@@ -61,6 +61,37 @@ public final class SealedFrames {
     return p;
   }
 
+  /** A checked DATA plaintext. */
+  public record DataPlaintext(String topic, byte[] payload) {}
+
+  /** A checked ACK plaintext. */
+  public record AckPlaintext(long ackedSeq, AckStatus status) {}
+
+  /** Parses {@code topic_len u8 || topic || payload}: a topic past the end or not UTF-8 is PROTOCOL_ERROR (spec 6). */
+  public static DataPlaintext parseData(byte[] p) throws SlmpException {
+    if (p.length < 1 || 1 + (p[0] & 0xFF) > p.length) {
+      throw new SlmpException(CloseCode.PROTOCOL_ERROR, "DATA topic length beyond its plaintext");
+    }
+    int topicLen = p[0] & 0xFF;
+    String topic = Frames.utf8OrNull(p, 1, topicLen);
+    if (topic == null) {
+      throw new SlmpException(CloseCode.PROTOCOL_ERROR, "DATA topic is not UTF-8");
+    }
+    return new DataPlaintext(topic, Bytes.slice(p, 1 + topicLen, p.length));
+  }
+
+  /** Parses {@code acked_seq u32 || status u8}: another length or an unknown status is PROTOCOL_ERROR (spec 6). */
+  public static AckPlaintext parseAck(byte[] p) throws SlmpException {
+    if (p.length != 5) {
+      throw new SlmpException(CloseCode.PROTOCOL_ERROR, "ACK plaintext must be 5 bytes");
+    }
+    AckStatus status = AckStatus.of(p[4] & 0xFF);
+    if (status == null) {
+      throw new SlmpException(CloseCode.PROTOCOL_ERROR, "ACK status " + (p[4] & 0xFF) + " unknown");
+    }
+    return new AckPlaintext(Bytes.u32(p, 0), status);
+  }
+
   /** {@code acked_seq u32 || status u8}. */
   public static byte[] ackPlaintext(long ackedSeq, AckStatus status) {
     byte[] p = new byte[5];

@@ -276,32 +276,16 @@ public final class DeviceConnection {
   }
 
   private void onData(byte[] b) throws SlmpException {
-    byte[] p = openSealed(FrameType.DATA, b, SealedFrames.FLAG_ACK_REQUESTED);
-    if (p.length < 1 || 1 + (p[0] & 0xFF) > p.length) {
-      throw new SlmpException(CloseCode.PROTOCOL_ERROR, "DATA topic length beyond its plaintext");
-    }
-    int topicLen = p[0] & 0xFF;
-    String topic = Frames.utf8OrNull(p, 1, topicLen);
-    if (topic == null) {
-      throw new SlmpException(CloseCode.PROTOCOL_ERROR, "DATA topic is not UTF-8");
-    }
-    listener.message(new InboundMessage(identity.deviceId(), ticket == null ? null : ticket.sessionId(), topic,
-        Bytes.slice(p, 1 + topicLen, p.length), Bytes.u32(b, 1), false, (b[0] & SealedFrames.FLAG_ACK_REQUESTED) != 0));
+    SealedFrames.DataPlaintext d = SealedFrames.parseData(openSealed(FrameType.DATA, b, SealedFrames.FLAG_ACK_REQUESTED));
+    listener.message(new InboundMessage(identity.deviceId(), ticket == null ? null : ticket.sessionId(), d.topic(),
+        d.payload(), Bytes.u32(b, 1), false, (b[0] & SealedFrames.FLAG_ACK_REQUESTED) != 0));
   }
 
   private void onAck(byte[] b) throws SlmpException {
-    byte[] p = openSealed(FrameType.ACK, b, resumed ? SealedFrames.FLAG_EARLY : 0);
-    if (p.length != 5) {
-      throw new SlmpException(CloseCode.PROTOCOL_ERROR, "ACK plaintext must be 5 bytes");
-    }
-    AckStatus status = AckStatus.of(p[4] & 0xFF);
-    if (status == null) {
-      throw new SlmpException(CloseCode.PROTOCOL_ERROR, "ACK status " + (p[4] & 0xFF) + " unknown");
-    }
+    SealedFrames.AckPlaintext a = SealedFrames.parseAck(openSealed(FrameType.ACK, b, resumed ? SealedFrames.FLAG_EARLY : 0));
     boolean early = (b[0] & SealedFrames.FLAG_EARLY) != 0;
-    long acked = Bytes.u32(p, 0);
-    if ((early ? awaitingEarlyAck : awaitingAck).remove(acked)) {
-      listener.acknowledged(acked, early, status);
+    if ((early ? awaitingEarlyAck : awaitingAck).remove(a.ackedSeq())) {
+      listener.acknowledged(a.ackedSeq(), early, a.status());
     }
   }
 

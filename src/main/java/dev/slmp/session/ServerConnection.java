@@ -64,8 +64,9 @@ public final class ServerConnection {
   private final Randomness randomness;
   private final Listener listener;
   private final FrameDecoder decoder;
-  private final ArrayDeque<Frame> queued = new ArrayDeque<>();
-  private final Set<Long> awaitingAck = new HashSet<>();
+  // Made on first use: an idle established connection holds neither (heap per connection).
+  private ArrayDeque<Frame> queued;
+  private Set<Long> awaitingAck;
 
   private State state = State.START;
   private boolean stepPending;
@@ -118,7 +119,10 @@ public final class ServerConnection {
   }
 
   private boolean onFrame(Frame f) throws SlmpException {
-    if (stepPending || !queued.isEmpty()) {
+    if (stepPending || (queued != null && !queued.isEmpty())) {
+      if (queued == null) {
+        queued = new ArrayDeque<>();
+      }
       queued.add(f);
       queuedBytes += Frame.HEADER + f.body().length;
     } else {
@@ -229,7 +233,7 @@ public final class ServerConnection {
     draining = true;
     try {
       Frame f;
-      while (!stepPending && state != State.CLOSED && (f = queued.poll()) != null) {
+      while (!stepPending && state != State.CLOSED && queued != null && (f = queued.poll()) != null) {
         queuedBytes -= Frame.HEADER + f.body().length;
         try {
           handle(f);
@@ -242,7 +246,7 @@ public final class ServerConnection {
     } finally {
       draining = false;
     }
-    if (!stepPending && queued.isEmpty() && state != State.CLOSED) {
+    if (!stepPending && (queued == null || queued.isEmpty()) && state != State.CLOSED) {
       listener.drained();
     }
   }
@@ -326,35 +330,18 @@ public final class ServerConnection {
 
   private void deliver(byte[] b, byte[] p) throws SlmpException {
     int flags = b[0] & 0xFF;
-    if (p.length < 1 || 1 + (p[0] & 0xFF) > p.length) {
-      throw new SlmpException(CloseCode.PROTOCOL_ERROR, "DATA topic length beyond its plaintext");
-    }
-    int topicLen = p[0] & 0xFF;
-    String topic = Frames.utf8OrNull(p, 1, topicLen);
-    if (topic == null) {
-      throw new SlmpException(CloseCode.PROTOCOL_ERROR, "DATA topic is not UTF-8");
-    }
-    byte[] payload = Bytes.slice(p, 1 + topicLen, p.length);
-    listener.message(new InboundMessage(deviceId, sessionId, topic, payload, Bytes.u32(b, 1),
+    SealedFrames.DataPlaintext d = SealedFrames.parseData(p);
+    listener.message(new InboundMessage(deviceId, sessionId, d.topic(), d.payload(), Bytes.u32(b, 1),
         (flags & SealedFrames.FLAG_EARLY) != 0, (flags & SealedFrames.FLAG_ACK_REQUESTED) != 0));
   }
 
   private void onAck(byte[] b) throws SlmpException {
-    openSealed(FrameType.ACK, b, 0, this::acked);
-  }
-
-  private void acked(byte[] p) throws SlmpException {
-    if (p.length != 5) {
-      throw new SlmpException(CloseCode.PROTOCOL_ERROR, "ACK plaintext must be 5 bytes");
-    }
-    AckStatus status = AckStatus.of(p[4] & 0xFF);
-    if (status == null) {
-      throw new SlmpException(CloseCode.PROTOCOL_ERROR, "ACK status " + (p[4] & 0xFF) + " unknown");
-    }
-    long acked = Bytes.u32(p, 0);
-    if (awaitingAck.remove(acked)) {
-      listener.acknowledged(acked, status);
-    }
+    openSealed(FrameType.ACK, b, 0, p -> {
+      SealedFrames.AckPlaintext a = SealedFrames.parseAck(p);
+      if (awaitingAck != null && awaitingAck.remove(a.ackedSeq())) {
+        listener.acknowledged(a.ackedSeq(), a.status());
+      }
+    });
   }
 
   /** Seals through {@link RecordCrypto} and writes; writes stay in seq order and stop once closed. */
@@ -416,6 +403,9 @@ public final class ServerConnection {
     }
     int flags = ackRequested ? SealedFrames.FLAG_ACK_REQUESTED : 0;
     if (ackRequested) {
+      if (awaitingAck == null) {
+        awaitingAck = new HashSet<>();
+      }
       awaitingAck.add(seq);
     }
     sealAndWrite(FrameType.DATA, flags, seq, plain);
@@ -428,7 +418,7 @@ public final class ServerConnection {
       return;
     }
     state = State.CLOSED;
-    queued.clear();
+    queued = null;
     queuedBytes = 0;
     listener.write(Frames.close(code, reason));
     listener.closed(code, reason, false);
@@ -445,7 +435,7 @@ public final class ServerConnection {
     CloseCode code = body.length > 0 ? CloseCode.of(body[0] & 0xFF) : null;
     String reason = body.length > 1 ? Frames.utf8OrNull(body, 1, body.length - 1) : "";
     state = State.CLOSED;
-    queued.clear();
+    queued = null;
     queuedBytes = 0;
     listener.closed(code, reason == null ? "" : reason, true);
   }

@@ -26,7 +26,14 @@ final class RawDevice {
   /** Optional: every received frame, as it arrives. */
   java.util.function.Consumer<Frame> onFrame = f -> { };
 
-  private RawDevice(NetSocket socket) {
+  /**
+   * Held for the socket's lifetime: Vert.x shuts down (and so closes the connections of) a NetClient that is
+   * garbage collected, which made connections of a dropped client die in the middle of a test.
+   */
+  private final io.vertx.core.net.NetClient client;
+
+  private RawDevice(io.vertx.core.net.NetClient client, NetSocket socket) {
+    this.client = client;
     this.socket = socket;
     socket.handler(buf -> {
       try {
@@ -42,6 +49,8 @@ final class RawDevice {
         close.tryFail(e);
       }
     });
+    // A test's Vert.x that shuts down closes this socket at once (a graceful shutdown would wait for the node).
+    socket.shutdownHandler(v -> socket.close());
     socket.closeHandler(v -> {
       socketClosed.tryComplete();
       close.tryFail("socket closed without a CLOSE frame");
@@ -49,7 +58,8 @@ final class RawDevice {
   }
 
   static Future<RawDevice> connect(Vertx vertx, int port) {
-    return vertx.createNetClient().connect(port, "127.0.0.1").map(RawDevice::new);
+    io.vertx.core.net.NetClient client = vertx.createNetClient();
+    return client.connect(port, "127.0.0.1").map(s -> new RawDevice(client, s));
   }
 
   Future<Void> send(byte[] bytes) {

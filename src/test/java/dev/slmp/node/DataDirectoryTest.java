@@ -37,7 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 class DataDirectoryTest {
   private static final List<String> FILES = List.of(DataDirectory.P256_KEY, DataDirectory.P256_PUB,
-      DataDirectory.X25519_KEY, DataDirectory.X25519_PUB, DataDirectory.MASTER_SECRET, DataDirectory.DEVICES);
+      DataDirectory.X25519_KEY, DataDirectory.X25519_PUB, DataDirectory.MASTER_SECRET, DataDirectory.CLUSTER_KEY,
+      DataDirectory.DEVICES);
 
   @TempDir Path tmp;
 
@@ -65,7 +66,7 @@ class DataDirectoryTest {
     assertTrue(dd.registry().list().isEmpty());
     assumeTrue(FileSystems.getDefault().supportedFileAttributeViews().contains("posix"));
     assertEquals("rwx------", mode(dir));
-    for (String f : List.of(DataDirectory.P256_KEY, DataDirectory.X25519_KEY, DataDirectory.MASTER_SECRET,
+    for (String f : List.of(DataDirectory.P256_KEY, DataDirectory.X25519_KEY, DataDirectory.MASTER_SECRET, DataDirectory.CLUSTER_KEY,
         DataDirectory.DEVICES)) {
       assertEquals("rw-------", mode(dir.resolve(f)), f);
     }

@@ -1,0 +1,58 @@
+package dev.slmp.bench;
+
+import dev.slmp.node.SlmpNode;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.io.PrintStream;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code bench server}: the SLMP server under test, in its own process. A node on 127.0.0.1 with the bench
+ * configuration (the defaults, but gateway and handshake verticles per core, room for the memory workload and no
+ * printing), plus, unless {@code --durable}, the in-memory {@link AcceptingConsumer} with the inbox off. With
+ * {@code --durable} the built-in durable inbox answers {@code slmp.deliver}.
+ */
+final class BenchServer {
+  private BenchServer() {}
+
+  /** The node configuration the benchmark uses. */
+  static JsonObject config(String dataDir, int port, int threads, boolean durable) {
+    return new JsonObject()
+        .put("host", "127.0.0.1")
+        .put("port", port)
+        .put("dataDir", dataDir)
+        .put("limits", new JsonObject().put("maxConnections", 50_000).put("maxHandshakes", 5_000))
+        .put("verticles", new JsonObject().put("gateway", threads).put("handshake", threads))
+        .put("inbox", new JsonObject().put("enabled", durable).put("print", false));
+  }
+
+  static int run(List<String> args, PrintStream out, PrintStream err) {
+    String data = BenchOptions.value(args, "--data", null);
+    int port = Integer.parseInt(BenchOptions.value(args, "--port", "0"));
+    int threads = Integer.parseInt(BenchOptions.value(args, "--threads", "1"));
+    boolean durable = args.contains("--durable");
+    if (data == null) {
+      err.println("usage: bench server --data DIR --port P [--threads N] [--durable]");
+      return 2;
+    }
+    Vertx vertx = Vertx.vertx();
+    SlmpNode node = new SlmpNode();
+    try {
+      if (!durable) {
+        await(vertx.deployVerticle(new AcceptingConsumer()));
+      }
+      await(vertx.deployVerticle(node, new DeploymentOptions().setConfig(config(data, port, threads, durable))));
+    } catch (Exception e) {
+      err.println("error: the SLMP node did not start: " + e.getMessage());
+      vertx.close();
+      return 1;
+    }
+    return ChildControl.serve(vertx, node.port(), out, AcceptingConsumer.ACCEPTED::sum);
+  }
+
+  static <T> T await(io.vertx.core.Future<T> f) throws Exception {
+    return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+  }
+}

@@ -1,0 +1,162 @@
+package dev.slmp.bench;
+
+import dev.slmp.crypto.Suite;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Everything one run measured, by workload and system; written as {@code results.json}. */
+final class Results {
+  static final String SLEEPY_FULL = "sleepy-full";
+  static final String SLEEPY_RESUMED = "sleepy-resumed";
+  static final String STEADY_ACK = "steady-ack";
+  static final String STEADY_NOACK = "steady-noack";
+  static final String DURABLE = "durable";
+  static final String MEMORY = "memory";
+  static final String BYTES = "bytes";
+  static final List<String> WORKLOADS = List.of(SLEEPY_FULL, SLEEPY_RESUMED, STEADY_ACK, STEADY_NOACK, DURABLE, MEMORY, BYTES);
+
+  static final String TLS = "tls";
+  static final String TCP = "tcp";
+
+  /** One measured round. Latencies are -1 where the workload has none (DATA without ACK). */
+  record Round(double rate, double serverCpuUs, double clientCpuUs, double p50Ms, double p99Ms, long ops, long errors) {}
+
+  /** The rounds of one workload on one system, with what was noticed (e.g. the share of TLS resumptions). */
+  record Series(String workload, String system, String unit, List<Round> rounds, Map<String, Object> notes) {
+    Series(String workload, String system, String unit) {
+      this(workload, system, unit, new ArrayList<>(), new LinkedHashMap<>());
+    }
+
+    Stats.Summary rate() {
+      return Stats.summarize(rounds.stream().map(Round::rate).toList());
+    }
+
+    Stats.Summary serverCpu() {
+      return Stats.summarize(rounds.stream().map(Round::serverCpuUs).toList());
+    }
+
+    Stats.Summary clientCpu() {
+      return Stats.summarize(rounds.stream().map(Round::clientCpuUs).toList());
+    }
+
+    Stats.Summary p50() {
+      return Stats.summarize(rounds.stream().map(Round::p50Ms).filter(v -> v >= 0).toList());
+    }
+
+    Stats.Summary p99() {
+      return Stats.summarize(rounds.stream().map(Round::p99Ms).filter(v -> v >= 0).toList());
+    }
+
+    long errors() {
+      return rounds.stream().mapToLong(Round::errors).sum();
+    }
+  }
+
+  /** Heap (after GC) of the server before and after {@code connections} idle established connections. */
+  record Memory(String system, int connections, long heapBefore, long heapAfter, List<String> growth) {
+    Memory(String system, int connections, long heapBefore, long heapAfter) {
+      this(system, connections, heapBefore, heapAfter, List.of());
+    }
+
+    double bytesPerConnection() {
+      return (heapAfter - heapBefore) / (double) connections;
+    }
+  }
+
+  /** TCP payload bytes, both directions, counted on the client side, per session or message. */
+  record Bytes(String what, String system, double bytes, int samples, String breakdown) {
+    Bytes(String what, String system, double bytes, int samples) {
+      this(what, system, bytes, samples, "");
+    }
+  }
+
+  static final String BYTES_FULL = "sleepy full session";
+  static final String BYTES_RESUMED = "sleepy resumed session";
+  static final String BYTES_STEADY = "steady message with ACK";
+  static final String BYTES_STEADY_NOACK = "steady message without ACK";
+
+  final Map<String, Object> meta = new LinkedHashMap<>();
+  final List<Series> series = new ArrayList<>();
+  final List<Memory> memory = new ArrayList<>();
+  final List<Bytes> bytes = new ArrayList<>();
+
+  Series series(String workload, String system) {
+    return series.stream().filter(s -> s.workload().equals(workload) && s.system().equals(system)).findFirst().orElse(null);
+  }
+
+  Memory memory(String system) {
+    return memory.stream().filter(m -> m.system().equals(system)).findFirst().orElse(null);
+  }
+
+  Bytes bytes(String what, String system) {
+    return bytes.stream().filter(b -> b.what().equals(what) && b.system().equals(system)).findFirst().orElse(null);
+  }
+
+  /** {@code slmp-<suite id>} */
+  static String slmp(Suite s) {
+    return "slmp-" + s.id();
+  }
+
+  static Suite suiteOf(String system) {
+    return system.startsWith("slmp-") ? Suite.byId(Integer.parseInt(system.substring(5))) : null;
+  }
+
+  static String display(String system) {
+    Suite s = suiteOf(system);
+    if (s != null) {
+      return "SLMP " + s.id() + " " + s.name();
+    }
+    return system.equals(TLS) ? "TLS 1.3" : system.equals(TCP) ? "plain TCP" : system;
+  }
+
+  JsonObject toJson(List<Targets.Verdict> verdicts) {
+    JsonObject o = new JsonObject();
+    meta.forEach(o::put);
+    JsonArray s = new JsonArray();
+    for (Series x : series) {
+      JsonArray rounds = new JsonArray();
+      for (Round r : x.rounds()) {
+        rounds.add(new JsonObject().put("rate", r.rate()).put("serverCpuUsPerOp", r.serverCpuUs())
+            .put("clientCpuUsPerOp", r.clientCpuUs()).put("p50Ms", r.p50Ms()).put("p99Ms", r.p99Ms())
+            .put("ops", r.ops()).put("errors", r.errors()));
+      }
+      s.add(new JsonObject().put("workload", x.workload()).put("system", x.system()).put("unit", x.unit())
+          .put("rate", summary(x.rate())).put("serverCpuUsPerOp", summary(x.serverCpu()))
+          .put("clientCpuUsPerOp", summary(x.clientCpu())).put("p50Ms", summary(x.p50())).put("p99Ms", summary(x.p99()))
+          .put("errors", x.errors()).put("notes", new JsonObject(new LinkedHashMap<>(x.notes()))).put("rounds", rounds));
+    }
+    o.put("series", s);
+    JsonArray m = new JsonArray();
+    for (Memory x : memory) {
+      m.add(new JsonObject().put("system", x.system()).put("connections", x.connections()).put("heapBeforeBytes", x.heapBefore())
+          .put("heapAfterBytes", x.heapAfter()).put("bytesPerConnection", Math.round(x.bytesPerConnection()))
+          .put("classGrowthPerConnection", new JsonArray(new ArrayList<Object>(x.growth()))));
+    }
+    o.put("memory", m);
+    JsonArray b = new JsonArray();
+    for (Bytes x : bytes) {
+      b.add(new JsonObject().put("what", x.what()).put("system", x.system()).put("bytes", Math.round(x.bytes() * 10) / 10.0)
+          .put("samples", x.samples()).put("breakdown", x.breakdown()));
+    }
+    o.put("bytes", b);
+    JsonArray t = new JsonArray();
+    for (Targets.Verdict v : verdicts) {
+      t.add(new JsonObject().put("target", v.target()).put("system", v.system()).put("measured", finite(v.measured()))
+          .put("required", v.required()).put("result", v.result()).put("detail", v.detail()));
+    }
+    o.put("targets", t);
+    return o;
+  }
+
+  private static JsonObject summary(Stats.Summary s) {
+    return s.present() ? new JsonObject().put("median", s.median()).put("min", s.min()).put("max", s.max()) : null;
+  }
+
+  private static Double finite(double d) {
+    return Double.isFinite(d) ? d : null;
+  }
+}

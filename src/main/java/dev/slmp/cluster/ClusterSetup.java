@@ -1,0 +1,51 @@
+package dev.slmp.cluster;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.MapConfig;
+import com.hazelcast.config.SplitBrainProtectionConfig;
+import com.hazelcast.splitbrainprotection.SplitBrainProtectionOn;
+import io.vertx.spi.cluster.hazelcast.ConfigUtil;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+
+/**
+ * How an SLMP node joins a Hazelcast cluster: the configuration vertx-hazelcast would load
+ * ({@code -Dvertx.hazelcast.config=FILE}, else the jar's {@code cluster.xml}), with a split-brain protection
+ * on the session map so that a minority partition refuses resumptions instead of accepting a replay.
+ */
+public final class ClusterSetup {
+  public static final String SESSIONS_MAP = "slmp.sessions";
+  public static final String IDENTITY_MAP = "slmp.cluster";
+  public static final String MAJORITY = "slmp-majority";
+
+  private ClusterSetup() {}
+
+  /** The members a majority of {@code expectedSize} needs (1 when no protection is possible). */
+  public static int majority(int expectedSize) {
+    return expectedSize / 2 + 1;
+  }
+
+  /** Adds the majority rule of {@code expectedSize} members to the session map of {@code config}. */
+  public static Config withMajority(Config config, int expectedSize) {
+    int min = majority(expectedSize);
+    MapConfig sessions = config.getMapConfig(SESSIONS_MAP);
+    if (sessions.getBackupCount() < 1) {
+      sessions.setBackupCount(1);
+    }
+    if (min >= 2) {
+      config.addSplitBrainProtectionConfig(new SplitBrainProtectionConfig(MAJORITY, true, min)
+          .setProtectOn(SplitBrainProtectionOn.READ_WRITE));
+      sessions.setSplitBrainProtectionName(MAJORITY);
+    }
+    return config;
+  }
+
+  /** A cluster manager for a node of a cluster of {@code expectedSize} members. */
+  public static HazelcastClusterManager clusterManager(Config config, int expectedSize) {
+    return new HazelcastClusterManager(withMajority(config, expectedSize));
+  }
+
+  /** The configuration vertx-hazelcast would load on its own. */
+  public static Config loadConfig() {
+    return ConfigUtil.loadConfig();
+  }
+}

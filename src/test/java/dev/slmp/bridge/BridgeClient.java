@@ -1,0 +1,60 @@
+package dev.slmp.bridge;
+
+import io.vertx.core.json.JsonObject;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+
+/** A plain blocking socket speaking the bridge's framing (4-byte big-endian length + UTF-8 JSON), as any language would. */
+final class BridgeClient implements AutoCloseable {
+  private final Socket socket;
+  private final DataInputStream in;
+  private final DataOutputStream out;
+
+  BridgeClient(int port) throws IOException {
+    socket = new Socket("127.0.0.1", port);
+    socket.setSoTimeout(20_000);
+    in = new DataInputStream(socket.getInputStream());
+    out = new DataOutputStream(socket.getOutputStream());
+  }
+
+  void send(JsonObject frame) throws IOException {
+    byte[] json = frame.encode().getBytes(StandardCharsets.UTF_8);
+    out.writeInt(json.length);
+    out.write(json);
+    out.flush();
+  }
+
+  JsonObject next() throws IOException {
+    byte[] json = new byte[in.readInt()];
+    in.readFully(json);
+    return new JsonObject(new String(json, StandardCharsets.UTF_8));
+  }
+
+  /** The next frame within {@code ms}, or null. */
+  JsonObject poll(int ms) throws IOException {
+    socket.setSoTimeout(ms);
+    try {
+      return next();
+    } catch (SocketTimeoutException e) {
+      return null;
+    } finally {
+      socket.setSoTimeout(20_000);
+    }
+  }
+
+  /** Registers on an address; the pong after it means the bridge has handled the registration. */
+  JsonObject register(String address) throws IOException {
+    send(new JsonObject().put("type", "register").put("address", address));
+    send(new JsonObject().put("type", "ping"));
+    return next();
+  }
+
+  @Override
+  public void close() throws IOException {
+    socket.close();
+  }
+}

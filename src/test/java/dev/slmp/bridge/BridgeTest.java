@@ -1,0 +1,183 @@
+package dev.slmp.bridge;
+
+import static dev.slmp.polyglot.PolyglotFixture.await;
+import static dev.slmp.polyglot.PolyglotFixture.connect;
+import static dev.slmp.polyglot.PolyglotFixture.utf8;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.slmp.client.SlmpClient;
+import dev.slmp.node.NodeConfig;
+import dev.slmp.node.SlmpNode;
+import dev.slmp.polyglot.PolyglotFixture;
+import dev.slmp.protocol.AckStatus;
+import dev.slmp.session.InboundMessage;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The TCP event-bus bridge with its default permissions, driven by a plain socket client. */
+@ExtendWith(VertxExtension.class)
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class BridgeTest {
+  @TempDir
+  static Path dataDir;
+  static SlmpNode node;
+  static int bridgePort;
+
+  @BeforeAll
+  static void startNode(Vertx vertx) throws Exception {
+    bridgePort = PolyglotFixture.freePort();
+    // The inbox is off so that a bridge client registered on slmp.deliver is the one answering.
+    node = await(PolyglotFixture.start(vertx, dataDir, new JsonObject()
+        .put("inbox", new JsonObject().put("enabled", false))
+        .put("bridge", new JsonObject().put("enabled", true).put("port", bridgePort))));
+  }
+
+  private static String text(JsonObject body) {
+    return new String(Base64.getDecoder().decode(body.getString("payload")), StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void clientRegisteredOnSlmpInReceivesDeviceMessages(Vertx vertx) throws Exception {
+    try (BridgeClient client = new BridgeClient(bridgePort)) {
+      assertEquals("pong", client.register("slmp.in").getString("type"));
+      SlmpClient device = connect(vertx, node, "bridge-in");
+      await(device.send("sensors/temp", utf8("21.5")));
+
+      JsonObject frame = client.next();
+      assertEquals("message", frame.getString("type"));
+      assertEquals("slmp.in", frame.getString("address"));
+      assertEquals(false, frame.getBoolean("send"), "slmp.in is published");
+      JsonObject body = frame.getJsonObject("body");
+      assertEquals("bridge-in", body.getString("device"));
+      assertEquals("sensors/temp", body.getString("topic"));
+      assertEquals("21.5", text(body));
+      assertEquals(node.services().nodeId(), body.getString("node"));
+    }
+  }
+
+  /** Verifies a bridge client consuming slmp.deliver decides the device's ACK through the reply address it gets. */
+  @Test
+  void clientConsumingSlmpDeliverAcceptsAndRejects(Vertx vertx) throws Exception {
+    try (BridgeClient client = new BridgeClient(bridgePort)) {
+      client.register("slmp.deliver");
+      SlmpClient device = connect(vertx, node, "bridge-deliver");
+
+      Future<AckStatus> first = device.sendWithAck("t", utf8("take me"));
+      JsonObject frame = client.next();
+      assertEquals("slmp.deliver", frame.getString("address"));
+      assertEquals(true, frame.getBoolean("send"));
+      assertEquals("take me", text(frame.getJsonObject("body")));
+      client.send(new JsonObject().put("type", "send").put("address", frame.getString("replyAddress")).put("body", new JsonObject()));
+      assertEquals(AckStatus.ACCEPTED, await(first));
+
+      Future<AckStatus> second = device.sendWithAck("t", utf8("refuse me"));
+      frame = client.next();
+      client.send(new JsonObject().put("type", "send").put("address", frame.getString("replyAddress"))
+          .put("failureCode", 2).put("message", "malformed reading"));
+      assertEquals(AckStatus.REJECTED, await(second));
+    }
+  }
+
+  @Test
+  void clientSendsACommandToADevice(Vertx vertx) throws Exception {
+    BlockingQueue<InboundMessage> received = new LinkedBlockingQueue<>();
+    connect(vertx, node, "bridge-out", received);
+    try (BridgeClient client = new BridgeClient(bridgePort)) {
+      JsonObject command = new JsonObject().put("topic", "cmd/led").put("payload", Base64.getEncoder().encodeToString(utf8("on")));
+      client.send(new JsonObject().put("type", "send").put("address", "slmp.out.bridge-out").put("replyAddress", "my-reply")
+          .put("body", command));
+      JsonObject reply = client.next();
+      assertEquals("message", reply.getString("type"));
+      assertEquals("my-reply", reply.getString("address"));
+      assertEquals("WRITTEN", reply.getJsonObject("body").getString("status"));
+      InboundMessage m = received.poll(10, TimeUnit.SECONDS);
+      assertNotNull(m);
+      assertEquals("cmd/led", m.topic());
+      assertEquals("on", new String(m.payload(), StandardCharsets.UTF_8));
+
+      client.send(new JsonObject().put("type", "send").put("address", "slmp.out.nobody").put("replyAddress", "r2").put("body", command));
+      JsonObject err = client.next();
+      assertEquals("err", err.getString("type"));
+      assertEquals("r2", err.getString("address"));
+      assertEquals("NO_HANDLERS", err.getString("failureType"));
+    }
+  }
+
+  @Test
+  void addressesNotPermittedAreRefused(Vertx vertx) throws Exception {
+    try (BridgeClient client = new BridgeClient(bridgePort)) {
+      JsonObject[] refused = {
+          new JsonObject().put("type", "register").put("address", "slmp.internal.auth.verify"),
+          new JsonObject().put("type", "register").put("address", "slmp.out.some-device"), // receiving commands: no
+          new JsonObject().put("type", "publish").put("address", "slmp.in").put("body", new JsonObject()), // faking devices: no
+          new JsonObject().put("type", "send").put("address", "slmp.deliver").put("body", new JsonObject()),
+          new JsonObject().put("type", "send").put("address", "slmp.outage").put("body", new JsonObject()),
+          new JsonObject().put("type", "send").put("address", "slmp.internal.auth.revoked").put("replyAddress", "r")
+              .put("body", new JsonObject().put("device", "x")),
+      };
+      for (JsonObject frame : refused) {
+        client.send(frame);
+        JsonObject answer = client.next();
+        assertEquals(new JsonObject().put("type", "err").put("message", "access_denied"), answer, frame.encode());
+      }
+      // The connection is still usable after refusals.
+      assertEquals("pong", client.register("slmp.in").getString("type"));
+    }
+  }
+
+  /** Runs src/examples/python/bridge_consumer.py, as the README says, when python3 is installed. */
+  @Test
+  void pythonExampleConsumesAndCommands(Vertx vertx) throws Exception {
+    assertTrue(PythonRunner.available(), "python3 is needed for this example (.ci/run installs it)");
+    BlockingQueue<InboundMessage> received = new LinkedBlockingQueue<>();
+    SlmpClient device = connect(vertx, node, "py-dev", received);
+    try (PythonRunner consumer = PythonRunner.start("--port", String.valueOf(bridgePort), "--count", "1")) {
+      assertEquals("listening on slmp.in", consumer.line());
+      await(device.send("sensors/hum", utf8("48%")));
+      assertEquals("[slmp.in] py-dev on 'sensors/hum': 48%", consumer.line());
+      assertEquals(0, consumer.exitCode());
+    }
+    try (PythonRunner sender = PythonRunner.start("--port", String.valueOf(bridgePort), "--send", "py-dev", "reboot",
+        "--topic", "cmd/power", "--ack")) {
+      JsonObject reply = new JsonObject(sender.line());
+      assertEquals("ACCEPTED", reply.getString("status"));
+      assertEquals(0, sender.exitCode());
+    }
+    InboundMessage m = received.poll(10, TimeUnit.SECONDS);
+    assertNotNull(m);
+    assertEquals("cmd/power", m.topic());
+    assertEquals("reboot", new String(m.payload(), StandardCharsets.UTF_8));
+    assertNull(received.poll(100, TimeUnit.MILLISECONDS));
+  }
+
+  @Test
+  void badPermittedEntriesFailConfigValidation() {
+    JsonObject badRegex = new JsonObject().put("bridge", new JsonObject().put("inbound",
+        new JsonArray().add("slmp.a").add(new JsonObject().put("addressRegex", "slmp.(out"))));
+    String msg = assertThrows(IllegalArgumentException.class,
+        () -> NodeConfig.validate(badRegex)).getMessage();
+    assertTrue(msg.startsWith("config key 'bridge.inbound[1]': bad addressRegex"), msg);
+    JsonObject badEntry = new JsonObject().put("bridge", new JsonObject().put("outbound", new JsonArray().add(7)));
+    msg = assertThrows(IllegalArgumentException.class,
+        () -> NodeConfig.validate(badEntry)).getMessage();
+    assertEquals("config key 'bridge.outbound[0]' must be an address, {\"address\": a} or {\"addressRegex\": r}, was 7", msg);
+  }
+}

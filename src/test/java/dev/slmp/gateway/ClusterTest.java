@@ -1,0 +1,226 @@
+package dev.slmp.gateway;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.slmp.bus.Addresses;
+import dev.slmp.crypto.Randomness;
+import dev.slmp.crypto.Suite;
+import dev.slmp.node.DataDirectory;
+import dev.slmp.protocol.AckStatus;
+import dev.slmp.protocol.CloseCode;
+import dev.slmp.protocol.Frame;
+import dev.slmp.protocol.FrameType;
+import dev.slmp.session.DeviceConnection;
+import dev.slmp.session.DeviceIdentity;
+import dev.slmp.session.DeviceTicket;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.Timeout;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Three clustered nodes A, B, C in one JVM: sessions, resumption, replay protection and routing across the cluster. */
+@ExtendWith(VertxExtension.class)
+@Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClusterTest {
+  @TempDir
+  static Path root;
+  static ClusterNodes cluster;
+  static TestNode a;
+  static TestNode b;
+  static TestNode c;
+  static final List<JsonObject> deliveredOnC = new CopyOnWriteArrayList<>();
+  static DeviceIdentity device;
+  static DeviceTicket ticket;
+  static byte[] firstResume;
+
+  @BeforeAll
+  static void startCluster(VertxTestContext ctx) throws Exception {
+    cluster = new ClusterNodes(root);
+    Path d0 = cluster.dataDirFor(0);
+    Path d1 = cluster.dataDirFor(1);
+    Path d2 = cluster.dataDirFor(2);
+    cluster.start(0, 3, d0, new JsonObject())
+        .compose(n -> {
+          a = n;
+          return cluster.start(1, 3, d1, new JsonObject());
+        })
+        .compose(n -> {
+          b = n;
+          return cluster.start(2, 3, d2, new JsonObject());
+        })
+        .compose(n -> {
+          c = n;
+          return cluster.vertx.get(2).eventBus().<JsonObject>consumer(Addresses.DELIVER, m -> {
+            deliveredOnC.add(m.body());
+            m.reply(new JsonObject());
+          }).completion();
+        })
+        .onComplete(ctx.succeedingThenComplete());
+  }
+
+  @AfterAll
+  static void stopCluster(VertxTestContext ctx) {
+    cluster.closeAll().onComplete(ar -> ctx.completeNow());
+  }
+
+  private static long deliveredWith(String payload) {
+    return deliveredOnC.stream()
+        .filter(m -> payload.equals(new String(Base64.getDecoder().decode(m.getString("payload")), StandardCharsets.UTF_8)))
+        .count();
+  }
+
+  /** RESUME and one EARLY DATA as a device would send them, captured instead of sent. */
+  private static byte[] firstFlight(DeviceTicket t, String payload) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    DeviceConnection dc = new DeviceConnection(device, Randomness.secure(), 65536, new DeviceConnection.Listener() {
+      @Override
+      public void write(byte[] bytes) {
+        out.writeBytes(bytes);
+      }
+
+      @Override
+      public void closed(CloseCode code, String reason, boolean byPeer) {
+      }
+    });
+    dc.startResume(t);
+    dc.sendData("t", payload.getBytes(StandardCharsets.UTF_8), true);
+    return out.toByteArray();
+  }
+
+  /** Sends a captured first flight; completes with the first frame the node answers (RESUMED or CLOSE). */
+  private static Future<Frame> replay(Vertx vertx, TestNode node, byte[] flight) {
+    return RawDevice.connect(vertx, node.port()).compose(raw -> {
+      io.vertx.core.Promise<Frame> first = io.vertx.core.Promise.promise();
+      raw.onFrame = first::tryComplete;
+      return raw.send(flight).compose(v -> first.future()).onComplete(ar -> raw.socket.close());
+    });
+  }
+
+  @Test
+  @Order(1)
+  void fullHandshakeOnAThenResumeWithEarlyDataOnBDeliversToC(Vertx vertx, VertxTestContext ctx) {
+    device = a.derivedDevice("roamer", Suite.X25519_CHACHA20POLY1305);
+    DeviceOnRaw.connect(vertx, a.port(), device)
+        .compose(d -> d.handshake().compose(t -> {
+          ticket = t;
+          return d.raw.socket.close();
+        }))
+        .compose(v -> DeviceOnRaw.connect(vertx, b.port(), device))
+        .compose(d -> {
+          DeviceTicket next = ticket.nextCounter();
+          ticket = next;
+          Future<DeviceTicket> resumed = d.resume(next);
+          Future<AckStatus> early = d.sendWithAck("t", "woke up on B");
+          firstResume = d.written.get(0).clone();
+          byte[] data = d.written.get(1);
+          firstResume = concat(firstResume, data);
+          return Future.all(resumed, early).map(x -> {
+            ctx.verify(() -> {
+              assertTrue(d.device.isResumed(), "resumed on a node other than the one that did the full handshake");
+              assertEquals(AckStatus.ACCEPTED, early.result());
+              assertEquals(1, deliveredWith("woke up on B"), "the consumer on C took it");
+              JsonObject m = deliveredOnC.stream().filter(j -> j.getBoolean("early")).findFirst().orElseThrow();
+              assertEquals(b.node.services().nodeId(), m.getString("node"));
+            });
+            return d;
+          });
+        })
+        .onComplete(ctx.succeedingThenComplete());
+  }
+
+  private static byte[] concat(byte[] x, byte[] y) {
+    byte[] r = java.util.Arrays.copyOf(x, x.length + y.length);
+    System.arraycopy(y, 0, r, x.length, y.length);
+    return r;
+  }
+
+  @Test
+  @Order(2)
+  void aReplayedFirstFlightIsRefusedOnEveryNode(Vertx vertx, VertxTestContext ctx) {
+    assertNotNull(firstResume);
+    Future.all(replay(vertx, a, firstResume), replay(vertx, b, firstResume), replay(vertx, c, firstResume))
+        .onComplete(ctx.succeeding(all -> ctx.verify(() -> {
+          for (int i = 0; i < 3; i++) {
+            Frame f = all.resultAt(i);
+            assertEquals(FrameType.CLOSE, f.type(), "node " + i);
+            assertEquals(CloseCode.REPLAY.code(), f.body()[0] & 0xFF, "node " + i);
+          }
+          assertEquals(1, deliveredWith("woke up on B"), "the replayed early data was never delivered");
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  @Order(3)
+  void twoConcurrentResumesWithOneCounterExactlyOneWins(Vertx vertx, VertxTestContext ctx) {
+    ticket = ticket.nextCounter();
+    byte[] flight = firstFlight(ticket, "raced");
+    Future.all(replay(vertx, b, flight), replay(vertx, c, flight)).onComplete(ctx.succeeding(all -> ctx.verify(() -> {
+      Frame x = all.resultAt(0);
+      Frame y = all.resultAt(1);
+      int resumed = (x.type() == FrameType.RESUMED ? 1 : 0) + (y.type() == FrameType.RESUMED ? 1 : 0);
+      assertEquals(1, resumed, "exactly one node accepted the counter");
+      Frame loser = x.type() == FrameType.RESUMED ? y : x;
+      assertEquals(FrameType.CLOSE, loser.type());
+      assertEquals(CloseCode.REPLAY.code(), loser.body()[0] & 0xFF);
+      ctx.completeNow();
+    })));
+  }
+
+  @Test
+  @Order(4)
+  void outboundFromCReachesADeviceOnBAndAConnectionOnCTakesOver(Vertx vertx, VertxTestContext ctx) {
+    DeviceIdentity lamp = b.derivedDevice("lamp", Suite.P256_AES128GCM);
+    Vertx vc = cluster.vertx.get(2);
+    DeviceOnRaw.connect(vertx, b.port(), lamp).compose(onB -> onB.handshake()
+        .compose(t -> TestNode.requestOut(vc, "lamp", new JsonObject().put("topic", "cmd").put("payload", "b24=").put("ack", true)))
+        .compose(reply -> {
+          ctx.verify(() -> {
+            assertEquals("ACCEPTED", reply.body().getString("status"));
+            assertEquals(1, onB.messages.size());
+            assertEquals("cmd", onB.messages.get(0).topic());
+          });
+          return DeviceOnRaw.connect(vertx, c.port(), lamp);
+        })
+        .compose(onC -> onC.handshake().compose(t -> onB.raw.closeFrame()))
+        .map(close -> {
+          ctx.verify(() -> {
+            assertEquals(CloseCode.NORMAL.code(), close.body()[0] & 0xFF);
+            assertTrue(new String(close.body(), 1, close.body().length - 1, StandardCharsets.UTF_8).contains("taken over"));
+          });
+          return close;
+        }))
+        .onComplete(ctx.succeedingThenComplete());
+  }
+
+  @Test
+  @Order(5)
+  void aNodeWithOtherSecretsIsRefusedAtStart(VertxTestContext ctx) throws Exception {
+    Path stranger = root.resolve("stranger");
+    DataDirectory.openOrCreate(stranger);
+    cluster.start(3, 3, stranger, new JsonObject()).onComplete(ctx.failing(err -> ctx.verify(() -> {
+      assertTrue(err.getMessage().contains("differ from the cluster"), err.getMessage());
+      ctx.completeNow();
+    })));
+  }
+}
