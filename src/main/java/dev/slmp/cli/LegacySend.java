@@ -6,7 +6,6 @@ import java.io.PrintStream;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -37,50 +36,18 @@ final class LegacySend {
   }
 
   static int run(List<String> args, PrintStream out, PrintStream err) {
-    String host = "127.0.0.1";
-    int port = 9999;
-    String user = null;
-    String secret = System.getenv(SECRET_ENV);
-    List<String> words = new ArrayList<>();
-    boolean optionsEnded = false;
-    for (int i = 0; i < args.size(); i++) {
-      String a = args.get(i);
-      if (optionsEnded || !a.startsWith("--")) {
-        words.add(a);
-        continue;
-      }
-      if (a.equals("--")) {
-        optionsEnded = true;
-        continue;
-      }
-      if (a.equals("--legacy")) {
-        continue;
-      }
-      int eq = a.indexOf('=');
-      String name = eq > 0 ? a.substring(0, eq) : a;
-      if (!List.of("--host", "--port", "--user", "--secret").contains(name)) {
-        return usage(err, "unknown option " + name + " with --legacy");
-      }
-      String value = eq > 0 ? a.substring(eq + 1) : ++i < args.size() ? args.get(i) : null;
-      if (value == null) {
-        return usage(err, name + " needs a value");
-      }
-      switch (name) {
-        case "--host" -> host = value;
-        case "--port" -> {
-          try {
-            port = Integer.parseInt(value);
-          } catch (NumberFormatException e) {
-            port = -1;
-          }
-          if (port < 1 || port > 65535) {
-            return usage(err, "--port must be a number from 1 to 65535");
-          }
-        }
-        case "--user" -> user = value;
-        default -> secret = value;
-      }
+    CliArgs a;
+    int port;
+    try {
+      a = CliArgs.parse(args, java.util.Set.of("--legacy"), java.util.Set.of("--host", "--port", "--user", "--secret"));
+      port = a.options().containsKey("--port") ? CliArgs.intIn("--port", a.get("--port", ""), 1, 65535) : 9999;
+    } catch (CliArgs.UsageException e) {
+      return usage(err, e.getMessage() + " (with --legacy)");
     }
+    String host = a.get("--host", "127.0.0.1");
+    String user = a.get("--user", null);
+    String secret = a.get("--secret", System.getenv(SECRET_ENV));
+    List<String> words = a.words();
     if (user == null || user.isEmpty() || user.contains(";")) {
       return usage(err, "--user is required and must not contain ';'");
     }

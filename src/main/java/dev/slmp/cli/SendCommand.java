@@ -1,5 +1,6 @@
 package dev.slmp.cli;
 
+import dev.slmp.cli.CliArgs.UsageException;
 import dev.slmp.client.SlmpClient;
 import dev.slmp.client.SlmpClosedException;
 import dev.slmp.client.TicketFile;
@@ -23,7 +24,6 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.spec.InvalidKeySpecException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -40,14 +40,8 @@ import java.util.concurrent.TimeoutException;
 public final class SendCommand implements Command {
   static final String USAGE = "send [--host H] [--port P] --server-key FILE_OR_HEX --device ID --device-key HEX"
       + " [--suite 1|2|3] [--topic T] [--ack] [--state FILE] MESSAGE...";
-  private static final List<String> VALUED =
-      List.of("--host", "--port", "--server-key", "--device", "--device-key", "--suite", "--topic", "--state");
-
-  private static final class UsageException extends Exception {
-    UsageException(String message) {
-      super(message, null, false, false);
-    }
-  }
+  private static final java.util.Set<String> VALUED =
+      java.util.Set.of("--host", "--port", "--server-key", "--device", "--device-key", "--suite", "--topic", "--state");
 
   /** The session was refused (SESSION_UNKNOWN or REPLAY): drop it and do a full handshake. */
   private static final class ResumeRefused extends Exception {
@@ -217,56 +211,24 @@ public final class SendCommand implements Command {
   // ---- arguments -------------------------------------------------------------------------------------
 
   private static Params parse(List<String> args) throws UsageException {
-    String host = "127.0.0.1";
-    int port = 9999;
-    String serverKey = null;
-    String device = null;
+    CliArgs a = CliArgs.parse(args, java.util.Set.of("--ack"), VALUED);
+    String host = a.get("--host", "127.0.0.1");
+    int port = a.options().containsKey("--port") ? CliArgs.intIn("--port", a.get("--port", ""), 1, 65535) : 9999;
+    String serverKey = a.get("--server-key", null);
+    String device = a.get("--device", null);
     byte[] deviceKey = null;
-    Integer suite = null;
-    String topic = "";
-    boolean ack = false;
-    Path state = null;
-    List<String> words = new ArrayList<>();
-    boolean optionsEnded = false;
-    for (int i = 0; i < args.size(); i++) {
-      String a = args.get(i);
-      if (optionsEnded || !a.startsWith("--")) {
-        words.add(a);
-        continue;
+    String keyHex = a.get("--device-key", null);
+    if (keyHex != null) {
+      if (!keyHex.matches("[0-9a-fA-F]{64}")) {
+        throw new UsageException("--device-key must be 64 hex digits (32 bytes)"); // never echo the value
       }
-      if (a.equals("--")) {
-        optionsEnded = true;
-        continue;
-      }
-      if (a.equals("--ack")) {
-        ack = true;
-        continue;
-      }
-      int eq = a.indexOf('=');
-      String name = eq > 0 ? a.substring(0, eq) : a;
-      if (!VALUED.contains(name)) {
-        throw new UsageException("unknown option " + name);
-      }
-      String value = eq > 0 ? a.substring(eq + 1) : ++i < args.size() ? args.get(i) : null;
-      if (value == null) {
-        throw new UsageException(name + " needs a value");
-      }
-      switch (name) {
-        case "--host" -> host = value;
-        case "--port" -> port = intIn(name, value, 1, 65535);
-        case "--server-key" -> serverKey = value;
-        case "--device" -> device = value;
-        case "--device-key" -> {
-          if (!value.matches("[0-9a-fA-F]{64}")) {
-            throw new UsageException("--device-key must be 64 hex digits (32 bytes)"); // never echo the value
-          }
-          deviceKey = Bytes.unhex(value);
-        }
-        case "--suite" -> suite = intIn(name, value, 1, 3);
-        case "--topic" -> topic = value;
-        default -> state = Path.of(value);
-      }
+      deviceKey = Bytes.unhex(keyHex);
     }
+    Integer suite = a.options().containsKey("--suite") ? CliArgs.intIn("--suite", a.get("--suite", ""), 1, 3) : null;
+    String topic = a.get("--topic", "");
+    boolean ack = a.flags().contains("--ack");
+    Path state = a.options().containsKey("--state") ? Path.of(a.get("--state", "")) : null;
+    List<String> words = a.words();
     if (serverKey == null || device == null || deviceKey == null) {
       throw new UsageException("--server-key, --device and --device-key are required");
     }
@@ -282,18 +244,6 @@ public final class SendCommand implements Command {
     }
     byte[] payload = String.join(" ", words).getBytes(StandardCharsets.UTF_8);
     return new Params(host, port, serverKey, device, deviceKey, suite, topic, ack, state, payload);
-  }
-
-  private static int intIn(String name, String value, int min, int max) throws UsageException {
-    try {
-      int v = Integer.parseInt(value);
-      if (v >= min && v <= max) {
-        return v;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw new UsageException(name + " must be a number from " + min + " to " + max);
   }
 
   /** The suite asked for (it must match the key's group), else 1 for P-256 and 3 for X25519. */
