@@ -35,8 +35,9 @@ final class TestNode {
   }
 
   /**
-   * A request to {@code slmp.out.<device>}, retried briefly while no consumer is registered yet: the
-   * gateway registers it right after WELCOME, so a device can see WELCOME a moment before it exists.
+   * A request to {@code slmp.out.<device>}, retried briefly while no consumer is registered yet (the gateway
+   * registers it right after WELCOME, so a device can see WELCOME a moment before it exists) or while an old
+   * connection's consumer is going away.
    */
   static Future<io.vertx.core.eventbus.Message<JsonObject>> requestOut(Vertx vertx, String device, JsonObject body) {
     return requestOut(vertx, device, body, 20);
@@ -44,8 +45,10 @@ final class TestNode {
 
   private static Future<io.vertx.core.eventbus.Message<JsonObject>> requestOut(Vertx vertx, String device, JsonObject body, int tries) {
     return vertx.eventBus().<JsonObject>request(dev.slmp.bus.Addresses.out(device), body).recover(err -> {
+      // Also while a taken-over connection's consumer is being unregistered: Vert.x discards what reaches it.
       if (tries > 0 && err instanceof io.vertx.core.eventbus.ReplyException re
-          && re.failureType() == io.vertx.core.eventbus.ReplyFailure.NO_HANDLERS) {
+          && (re.failureType() == io.vertx.core.eventbus.ReplyFailure.NO_HANDLERS
+              || String.valueOf(re.getMessage()).startsWith("Discarded"))) {
         return vertx.timer(50).compose(v -> requestOut(vertx, device, body, tries - 1));
       }
       return Future.failedFuture(err);
