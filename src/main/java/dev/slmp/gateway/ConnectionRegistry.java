@@ -12,26 +12,43 @@ public final class ConnectionRegistry {
   private final AtomicInteger handshaking = new AtomicInteger();
   private final ConcurrentHashMap<String, GatewayConnection> byDevice = new ConcurrentHashMap<>();
 
-  /** Reserves a slot for a new connection, or returns false when a limit is reached. */
-  boolean tryAdmit(int maxConnections, int maxHandshakes) {
+  /**
+   * One connection's place in the counts: it holds a handshake slot until {@link #handshakeDone()} and a
+   * connection slot until {@link #closed()}. Both are idempotent, since closing paths overlap, and the slot
+   * moves with the socket (an SLMP/1 connection hands it to a legacy one). Confined to the connection's context.
+   */
+  final class Admission {
+    private boolean handshaking = true;
+    private boolean open = true;
+
+    void handshakeDone() {
+      if (handshaking) {
+        handshaking = false;
+        ConnectionRegistry.this.handshaking.decrementAndGet();
+      }
+    }
+
+    void closed() {
+      handshakeDone();
+      if (open) {
+        open = false;
+        ConnectionRegistry.this.open.decrementAndGet();
+      }
+    }
+  }
+
+  /** Reserves a slot for a new connection, or returns null when a limit is reached. */
+  Admission tryAdmit(int maxConnections, int maxHandshakes) {
     if (open.incrementAndGet() > maxConnections) {
       open.decrementAndGet();
-      return false;
+      return null;
     }
     if (handshaking.incrementAndGet() > maxHandshakes) {
       handshaking.decrementAndGet();
       open.decrementAndGet();
-      return false;
+      return null;
     }
-    return true;
-  }
-
-  void handshakeDone() {
-    handshaking.decrementAndGet();
-  }
-
-  void closed() {
-    open.decrementAndGet();
+    return new Admission();
   }
 
   /** Makes {@code c} the device's connection; returns the one it replaces, if any. */

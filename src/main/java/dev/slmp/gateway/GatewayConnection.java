@@ -52,7 +52,7 @@ final class GatewayConnection implements ServerConnection.Listener {
   private long handshakeTimer;
   private long idleTimer = -1;
   private long lastActivity;
-  private boolean handshakeCounted = true;
+  private final ConnectionRegistry.Admission admission;
   private boolean finished;
   private boolean paused;
   private boolean firstChunk = true;
@@ -61,7 +61,9 @@ final class GatewayConnection implements ServerConnection.Listener {
   private final String connectionId = java.util.UUID.randomUUID().toString();
   private long establishedAt;
 
-  GatewayConnection(Vertx vertx, NetSocket socket, GatewayVerticle gateway, ServerHandshaker handshaker, RecordCrypto crypto) {
+  GatewayConnection(Vertx vertx, NetSocket socket, GatewayVerticle gateway, ConnectionRegistry.Admission admission,
+      ServerHandshaker handshaker, RecordCrypto crypto) {
+    this.admission = admission;
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
     this.socket = socket;
@@ -86,7 +88,7 @@ final class GatewayConnection implements ServerConnection.Listener {
       if (gateway.legacy() != null && buf.length() > 0 && buf.getByte(0) == LegacyWire.FIRST_BYTE) {
         // The prototype's format (spec 10) takes the socket and its admission slot; lastActivity is still the accept time.
         vertx.cancelTimer(handshakeTimer);
-        new LegacyConnection(vertx, socket, gateway).start(buf, lastActivity);
+        new LegacyConnection(vertx, socket, gateway, admission).start(buf, lastActivity);
         return;
       }
     }
@@ -142,7 +144,7 @@ final class GatewayConnection implements ServerConnection.Listener {
   @Override
   public void established(ServerConnection c) {
     vertx.cancelTimer(handshakeTimer);
-    countHandshakeDone();
+    admission.handshakeDone();
     deviceId = c.deviceId();
     establishedAt = System.currentTimeMillis();
     GatewayConnection older = gateway.registry().claim(deviceId, this);
@@ -270,13 +272,6 @@ final class GatewayConnection implements ServerConnection.Listener {
     });
   }
 
-  private void countHandshakeDone() {
-    if (handshakeCounted) {
-      handshakeCounted = false;
-      gateway.registry().handshakeDone();
-    }
-  }
-
   /** Ends everything the connection holds; idempotent (closing paths can overlap). */
   private void release() {
     if (finished) {
@@ -287,8 +282,7 @@ final class GatewayConnection implements ServerConnection.Listener {
     if (idleTimer >= 0) {
       vertx.cancelTimer(idleTimer);
     }
-    countHandshakeDone();
-    gateway.registry().closed();
+    admission.closed();
     if (deviceId != null) {
       gateway.registry().release(deviceId, this);
     }

@@ -67,13 +67,14 @@ public final class GatewayVerticle extends VerticleBase {
       refuse(socket, "too many failed authentications; retry in " + wait + " s");
       return;
     }
-    if (!services.connections().tryAdmit(maxConnections, maxHandshakes)) {
+    ConnectionRegistry.Admission admission = services.connections().tryAdmit(maxConnections, maxHandshakes);
+    if (admission == null) {
       refuse(socket, "server busy; retry in 5 s");
       return;
     }
     RecordCrypto crypto = cryptoInstances == 0 ? RecordCrypto.INLINE
         : new EventBusRecordCrypto(vertx, Math.floorMod(NEXT_CRYPTO.getAndIncrement(), cryptoInstances));
-    new GatewayConnection(vertx, socket, this, handshaker, crypto).start();
+    new GatewayConnection(vertx, socket, this, admission, handshaker, crypto).start();
   }
 
   private void refuse(NetSocket socket, String reason) {

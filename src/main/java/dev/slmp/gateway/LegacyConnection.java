@@ -65,10 +65,11 @@ final class LegacyConnection {
   private long timer = -1;
   /** The token is complete (or the connection refused): nothing more is read from the client. */
   private boolean tokenDone;
-  private boolean handshakeCounted = true;
+  private final ConnectionRegistry.Admission admission;
   private boolean released;
 
-  LegacyConnection(Vertx vertx, NetSocket socket, GatewayVerticle gateway) {
+  LegacyConnection(Vertx vertx, NetSocket socket, GatewayVerticle gateway, ConnectionRegistry.Admission admission) {
+    this.admission = admission;
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
     this.socket = socket;
@@ -165,7 +166,7 @@ final class LegacyConnection {
   }
 
   private void deliver(String username, byte[] message) {
-    countHandshakeDone();
+    admission.handshakeDone();
     InboundMessage m = new InboundMessage(username, null, TOPIC, message, SEQ, false, true);
     gateway.delivery().deliver(m).onSuccess(status -> {
       if (status != AckStatus.ACCEPTED) {
@@ -202,15 +203,8 @@ final class LegacyConnection {
   /** FIN after whatever was written, drain briefly, close (as after an SLMP/1 CLOSE: no reset over the answer). */
   private void close() {
     vertx.cancelTimer(timer);
-    countHandshakeDone();
+    admission.handshakeDone();
     GatewayConnection.lingerAndClose(vertx, socket);
-  }
-
-  private void countHandshakeDone() {
-    if (handshakeCounted) {
-      handshakeCounted = false;
-      gateway.registry().handshakeDone();
-    }
   }
 
   /** Gives back the admission slot; idempotent. */
@@ -221,7 +215,6 @@ final class LegacyConnection {
     released = true;
     tokenDone = true;
     vertx.cancelTimer(timer);
-    countHandshakeDone();
-    gateway.registry().closed();
+    admission.closed();
   }
 }

@@ -351,11 +351,6 @@ public final class NodeConfig {
     return v instanceof Number n ? n.longValue() : ((Number) like).longValue();
   }
 
-  /** The configuration as JSON, for handing to verticles. */
-  public static NodeConfig of(JsonObject json) {
-    return validate(json);
-  }
-
   @Override
   public String toString() {
     JsonObject shown = json.copy();
