@@ -41,7 +41,7 @@ final class BaselineServer {
           .setEnabledSecureTransportProtocols(Set.of("TLSv1.3"))
           .setSslEngineOptions(new JdkSSLEngineOptions());
     }
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = Vertx.vertx(BenchServer.serverOptions(threads));
     try {
       BenchServer.await(vertx.deployVerticle(() -> new Acknowledger(options), new DeploymentOptions().setInstances(threads)));
     } catch (Exception e) {

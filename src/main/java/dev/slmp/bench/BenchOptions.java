@@ -37,7 +37,7 @@ record BenchOptions(boolean quick, int rounds, long durationNanos, long warmupNa
     int cores = Runtime.getRuntime().availableProcessors();
     BenchOptions d = new BenchOptions(quick, 5, millis(quick ? 300 : 1500), seconds(quick ? 2 : 20), millis(quick ? 400 : 3000),
         16, 100, quick ? 500 : 10_000, new LinkedHashSet<>(Results.WORKLOADS), List.of(Suite.values()), Set.of(Results.TLS, Results.TCP),
-        cores, Path.of("target", "bench"), false, List.of("-Xms1g", "-Xmx1g"), 20, 200);
+        Math.max(1, cores / 2), Path.of("target", "bench"), false, List.of("-Xms1g", "-Xmx1g"), 20, 200);
     int rounds = d.rounds();
     long duration = d.durationNanos();
     long warmup = d.warmupNanos();

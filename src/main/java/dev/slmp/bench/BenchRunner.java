@@ -40,7 +40,7 @@ final class BenchRunner {
   int run() throws Exception {
     Files.createDirectories(o.out());
     describe();
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = Vertx.vertx(new io.vertx.core.VertxOptions().setPreferNativeTransport(true));
     try (Systems sys = Systems.start(o, vertx, this::progress)) {
       results.meta.put("tls", sys.tlsDescription);
       boolean baselineSteady = false;

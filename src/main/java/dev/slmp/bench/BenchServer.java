@@ -10,8 +10,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@code bench server}: the SLMP server under test, in its own process. A node on 127.0.0.1 with the bench
- * configuration (the defaults, but gateway and handshake verticles per core, room for the memory workload and no
- * printing), plus, unless {@code --durable}, the in-memory {@link AcceptingConsumer} with the inbox off. With
+ * configuration (the defaults, but {@code --threads} gateway and handshake verticles on as many event loops,
+ * room for the memory workload, no printing and no {@code slmp.in} publish), plus, unless {@code --durable}, the in-memory {@link AcceptingConsumer} with the inbox off. With
  * {@code --durable} the built-in durable inbox answers {@code slmp.deliver}.
  */
 final class BenchServer {
@@ -25,7 +25,17 @@ final class BenchServer {
         .put("dataDir", dataDir)
         .put("limits", new JsonObject().put("maxConnections", 50_000).put("maxHandshakes", 5_000))
         .put("verticles", new JsonObject().put("gateway", threads).put("handshake", threads))
-        .put("inbox", new JsonObject().put("enabled", durable).put("print", false));
+        .put("inbox", new JsonObject().put("enabled", durable).put("print", false))
+        // No observer on slmp.in in these workloads (the baselines have none either): the node skips that publish.
+        .put("delivery", new JsonObject().put("publishIn", false));
+  }
+
+  /**
+   * Every server under test (SLMP, TLS, TCP) gets the same: {@code threads} event loops and nothing else, so the
+   * load generator on the same machine keeps the rest of the cores; Linux epoll when available.
+   */
+  static io.vertx.core.VertxOptions serverOptions(int threads) {
+    return new io.vertx.core.VertxOptions().setEventLoopPoolSize(threads).setPreferNativeTransport(true);
   }
 
   static int run(List<String> args, PrintStream out, PrintStream err) {
@@ -37,7 +47,7 @@ final class BenchServer {
       err.println("usage: bench server --data DIR --port P [--threads N] [--durable]");
       return 2;
     }
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = Vertx.vertx(serverOptions(threads));
     SlmpNode node = new SlmpNode();
     try {
       if (!durable) {

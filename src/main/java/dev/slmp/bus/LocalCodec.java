@@ -13,7 +13,27 @@ public final class LocalCodec<T> implements MessageCodec<T, T> {
   private final String name;
 
   private LocalCodec(Class<T> type) {
-    this.name = "slmp.local." + type.getName();
+    this(type, "slmp.local." + type.getName());
+  }
+
+  private LocalCodec(Class<T> type, String name) {
+    this.name = name;
+  }
+
+  /** The name of the hand-over codec for {@link io.vertx.core.json.JsonObject} ({@link #registerHandover}). */
+  public static final String JSON_HANDOVER = "slmp.local.json-handover";
+
+  /**
+   * Registers {@link #JSON_HANDOVER}, once per Vert.x instance: a JsonObject sent with it reaches its one consumer as
+   * the same instance, without the deep copy Vert.x makes by default. For bodies the sender built for this send and
+   * never touches again, on a node whose event bus is not clustered.
+   */
+  public static synchronized void registerHandover(Vertx vertx) {
+    try {
+      vertx.eventBus().registerCodec(new LocalCodec<>(io.vertx.core.json.JsonObject.class, JSON_HANDOVER));
+    } catch (IllegalStateException alreadyRegistered) {
+      // another verticle of this Vert.x instance registered it first
+    }
   }
 
   /** Registers the codec as {@code type}'s default, once per Vert.x instance. */

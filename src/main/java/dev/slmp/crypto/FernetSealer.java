@@ -2,6 +2,7 @@ package dev.slmp.crypto;
 
 import java.security.GeneralSecurityException;
 import javax.crypto.Cipher;
+import javax.crypto.Mac;
 import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -17,18 +18,28 @@ public final class FernetSealer implements Sealer {
   /** The smallest token: header, one cipher block, HMAC. */
   public static final int MIN_TOKEN = HEADER + 16 + Hashes.LEN;
 
-  /** One AES-CBC Cipher per thread, re-initialised per token (creating one costs about 1 µs and 3 KB). */
-  private static final ThreadLocal<Cipher> CBC = ThreadLocal.withInitial(() -> {
-    try {
-      return Cipher.getInstance("AES/CBC/PKCS5Padding");
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("AES/CBC is not available in this JDK", e);
+  /** A thread's AES-CBC Cipher and HMAC for one sealer's key: reused while the connection is busy (RecentKeyStates). */
+  private static final class Keyed {
+    final Cipher cbc;
+    final Mac mac;
+
+    Keyed() {
+      try {
+        cbc = Cipher.getInstance("AES/CBC/PKCS5Padding");
+        mac = Mac.getInstance("HmacSHA256");
+      } catch (GeneralSecurityException e) {
+        throw new IllegalStateException("AES/CBC or HMAC-SHA256 is not available in this JDK", e);
+      }
     }
-  });
+  }
+
+  private static final RecentKeyStates<Keyed> STATES = new RecentKeyStates<>(Keyed::new);
 
   private final byte[] signingKey;
   private final SecretKeySpec encryptionKey;
   private final Randomness randomness;
+  /** The thread-local slot this sealer used last (RecentKeyStates); it may have been lent to another since. */
+  private RecentKeyStates.Slot<Keyed> slot;
 
   public FernetSealer(byte[] key, Randomness randomness) {
     if (key.length != 32) {
@@ -37,6 +48,20 @@ public final class FernetSealer implements Sealer {
     this.signingKey = java.util.Arrays.copyOfRange(key, 0, 16);
     this.encryptionKey = new SecretKeySpec(key, 16, 16, "AES");
     this.randomness = randomness;
+  }
+
+  /** This thread's Cipher and HMAC for this sealer; the HMAC is keyed, the Cipher is initialised by the caller. */
+  private Keyed keyed() {
+    RecentKeyStates.Slot<Keyed> s = slot;
+    if (s == null || !s.lentTo(this)) {
+      slot = s = STATES.lend(this);
+      try {
+        s.state.mac.init(new SecretKeySpec(signingKey, "HmacSHA256"));
+      } catch (GeneralSecurityException e) {
+        throw new IllegalStateException("HMAC key refused", e);
+      }
+    }
+    return s.state;
   }
 
   @Override
@@ -48,7 +73,8 @@ public final class FernetSealer implements Sealer {
   /** Seals with a given iv and timestamp (the Fernet spec's "generate" operation). */
   public byte[] seal(byte[] iv, long timestamp, byte[] aad, byte[] plaintext) {
     try {
-      Cipher c = CBC.get();
+      Keyed k = keyed();
+      Cipher c = k.cbc;
       c.init(Cipher.ENCRYPT_MODE, encryptionKey, new IvParameterSpec(iv));
       int ctLen = c.getOutputSize(aad.length + plaintext.length);
       byte[] token = new byte[HEADER + ctLen + Hashes.LEN];
@@ -59,8 +85,8 @@ public final class FernetSealer implements Sealer {
       System.arraycopy(iv, 0, token, 9, 16);
       int n = c.update(aad, 0, aad.length, token, HEADER);
       n += c.doFinal(plaintext, 0, plaintext.length, token, HEADER + n);
-      byte[] mac = Hashes.hmac(signingKey, token, 0, HEADER + n);
-      System.arraycopy(mac, 0, token, HEADER + n, Hashes.LEN);
+      k.mac.update(token, 0, HEADER + n);
+      k.mac.doFinal(token, HEADER + n);
       return token;
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("Fernet seal failed", e);
@@ -82,13 +108,15 @@ public final class FernetSealer implements Sealer {
       throw new OpenFailedException("not a Fernet token");
     }
     int macOff = off + len - Hashes.LEN;
-    byte[] expected = Hashes.hmac(signingKey, in, off, len - Hashes.LEN);
+    Keyed k = keyed();
+    k.mac.update(in, off, len - Hashes.LEN);
+    byte[] expected = k.mac.doFinal();
     byte[] actual = java.util.Arrays.copyOfRange(in, macOff, macOff + Hashes.LEN);
     if (!Bytes.constantTimeEquals(expected, actual)) {
       throw new OpenFailedException("sealed value did not open");
     }
     try {
-      Cipher c = CBC.get();
+      Cipher c = k.cbc;
       c.init(Cipher.DECRYPT_MODE, encryptionKey, new IvParameterSpec(in, off + 9, 16));
       return c.doFinal(in, off + HEADER, len - HEADER - Hashes.LEN);
     } catch (GeneralSecurityException e) {

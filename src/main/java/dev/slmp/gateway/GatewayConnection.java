@@ -58,6 +58,8 @@ final class GatewayConnection implements ServerConnection.Listener {
   private boolean firstChunk = true;
   private MessageConsumer<JsonObject> outConsumer;
   private String deviceId;
+  /** The session id in hex for the messages' JSON, made on the first message. */
+  private String sessionHex;
   private final String connectionId = java.util.UUID.randomUUID().toString();
   private long establishedAt;
 
@@ -181,11 +183,10 @@ final class GatewayConnection implements ServerConnection.Listener {
 
   @Override
   public void message(InboundMessage m) {
-    gateway.delivery().deliver(m).onSuccess(status -> {
-      if (status != null) {
-        connection.acknowledge(m, status);
-      }
-    });
+    if (sessionHex == null && m.sessionId() != null) {
+      sessionHex = Bytes.hex(m.sessionId());
+    }
+    gateway.delivery().deliver(m, sessionHex, status -> connection.acknowledge(m, status));
   }
 
   @Override

@@ -44,7 +44,7 @@ public final class GatewayVerticle extends VerticleBase {
     HandshakeVerticle.registerCodecs(vertx);
     settings = c.serverSettings();
     handshaker = new EventBusHandshaker(vertx, c.integer("handshakeTimeoutMs"));
-    delivery = new Delivery(vertx, services.nodeId(), c.integer("delivery.timeoutMs"));
+    delivery = new Delivery(vertx, services.nodeId(), c.integer("delivery.timeoutMs"), c.bool("delivery.publishIn"));
     cryptoInstances = c.integer("verticles.crypto");
     maxConnections = c.integer("limits.maxConnections");
     maxHandshakes = c.integer("limits.maxHandshakes");

@@ -168,7 +168,7 @@ final class LegacyConnection {
   private void deliver(String username, byte[] message) {
     admission.handshakeDone();
     InboundMessage m = new InboundMessage(username, null, TOPIC, message, SEQ, false, true);
-    gateway.delivery().deliver(m).onSuccess(status -> {
+    gateway.delivery().deliver(m, null, status -> {
       if (status != AckStatus.ACCEPTED) {
         // No ACK exists in this format: no answer is the seed's "not accepted", and the device may resend.
         LOG.log(System.Logger.Level.INFO, "legacy message from " + username + " was " + status + "; closed without answer");

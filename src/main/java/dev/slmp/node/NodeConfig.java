@@ -49,7 +49,7 @@ public final class NodeConfig {
             .put("failedAuthBlockSeconds", 60))
         .put("verticles", new JsonObject().put("gateway", 1).put("handshake", 1).put("auth", 1).put("crypto", 0)
             .put("handshakeOnWorker", false))
-        .put("delivery", new JsonObject().put("timeoutMs", 10000))
+        .put("delivery", new JsonObject().put("timeoutMs", 10000).put("publishIn", true))
         .put("deploy", new JsonArray())
         .put("bridge", new JsonObject().put("enabled", false).put("host", "127.0.0.1").put("port", 7000)
             .put("inbound", new JsonArray().add(new JsonObject().put("addressRegex", "slmp\\.out\\..+")))

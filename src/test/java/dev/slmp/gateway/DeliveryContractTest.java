@@ -72,6 +72,27 @@ class DeliveryContractTest {
     })));
   }
 
+  /** The node hands its deliver body over without a copy: it must still be a body no slmp.in observer can touch. */
+  @Test
+  void observersAndTheDeliverConsumerEachGetTheirOwnBody(Vertx vertx, VertxTestContext ctx) {
+    MessageConsumer<JsonObject> observer = vertx.eventBus().consumer(Addresses.IN, m -> m.body().put("device", "changed by observer"));
+    JsonObject[] delivered = new JsonObject[1];
+    observer.completion()
+        .compose(v -> withConsumer(vertx, m -> {
+          // Let the observer run first on this same thread, then look.
+          vertx.setTimer(50, id -> {
+            delivered[0] = m.body();
+            m.reply(null);
+          });
+        }, "qos-own-body"))
+        .eventually(observer::unregister)
+        .onComplete(ctx.succeeding(s -> ctx.verify(() -> {
+          assertEquals(AckStatus.ACCEPTED, s);
+          assertEquals("qos-own-body", delivered[0].getString("device"));
+          ctx.completeNow();
+        })));
+  }
+
   @Test
   void failureCodeTwoMeansRejected(Vertx vertx, VertxTestContext ctx) {
     withConsumer(vertx, m -> m.fail(Addresses.FAIL_REJECTED, "malformed reading"), "qos-reject")
