@@ -44,6 +44,8 @@ public final class SlmpApplication extends VertxApplication implements VertxAppl
   /** Clustered nodes use cluster.xml with split-brain protection sized by {@code cluster.expectedSize}. */
   @Override
   public VertxBuilder createVertxBuilder(VertxOptions options) {
+    // Linux epoll (netty-transport-native-epoll) where available, else the JDK's NIO; the benchmark runs the same.
+    options.setPreferNativeTransport(true);
     if (!clustered) {
       return Vertx.builder().with(options);
     }

@@ -23,6 +23,14 @@ public interface DhGroup {
    */
   byte[] agree(byte[] privateKey, byte[] peerPublic) throws InvalidKeyException;
 
+  /**
+   * {@link #agree} with a long-lived peer key used again and again (a device's server key): a group may keep a
+   * precomputation for it. Same result and same checks as {@link #agree}.
+   */
+  default byte[] agreeWithStatic(byte[] privateKey, byte[] staticPublic) throws InvalidKeyException {
+    return agree(privateKey, staticPublic);
+  }
+
   static DhGroup p256() {
     return P256Group.INSTANCE;
   }

@@ -190,7 +190,7 @@ public final class DeviceConnection {
     byte[] es;
     try {
       ee = group.agree(ephemeralPrivate, esPub);
-      es = group.agree(ephemeralPrivate, identity.serverPublicKey());
+      es = group.agreeWithStatic(ephemeralPrivate, identity.serverPublicKey());
     } catch (InvalidKeyException e) {
       throw new SlmpException(CloseCode.PROTOCOL_ERROR, "invalid server ephemeral key");
     }

@@ -25,6 +25,31 @@ class DhGroupTest {
     return out;
   }
 
+  /** The static-key path (a cached comb for P-256) agrees with the plain one and refuses the same keys. */
+  @Test
+  void agreementWithAStaticKeyMatchesThePlainAgreement() throws Exception {
+    SecureRandom rnd = Randomness.threadRandom();
+    for (DhGroup g : new DhGroup[] {DhGroup.p256(), DhGroup.x25519()}) {
+      byte[] serverPrivate = g.generatePrivate(rnd);
+      byte[] serverPublic = g.publicKey(serverPrivate);
+      for (int i = 0; i < 20; i++) {
+        byte[] eph = g.generatePrivate(rnd);
+        byte[] viaStatic = g.agreeWithStatic(eph, serverPublic);
+        assertArrayEquals(g.agree(eph, serverPublic), viaStatic, g.name() + " round " + i);
+        assertArrayEquals(g.agree(serverPrivate, g.publicKey(eph)), viaStatic, g.name() + " both sides agree");
+      }
+    }
+    byte[] priv = DhGroup.p256().generatePrivate(rnd);
+    byte[] offCurve = DhGroup.p256().publicKey(priv);
+    offCurve[64] ^= 1;
+    for (int i = 0; i < 2; i++) {
+      // A refused key is never cached: the second attempt is refused the same way.
+      InvalidKeyException e = assertThrows(InvalidKeyException.class, () -> DhGroup.p256().agreeWithStatic(priv, offCurve));
+      assertEquals("P-256 point is not on the curve", e.getMessage());
+    }
+    assertThrows(InvalidKeyException.class, () -> DhGroup.x25519().agreeWithStatic(priv, new byte[32]), "low order");
+  }
+
   @Test
   void p256Agreement() throws Exception {
     DhGroup g = DhGroup.p256();
