@@ -40,7 +40,7 @@ public final class Addresses {
   public static final String AUTH_REVOKED = "slmp.internal.auth.revoked";
   public static final String CRYPTO_PREFIX = "slmp.internal.crypto.";
   /**
-   * Publish, JSON {@code {"device": id, "connection": uuid, "at": epochMillis}}: a device's connection was
+   * Publish, JSON {@code {"device": id, "connection": "<node id>/<serial>", "at": epochMillis}}: a device's connection was
    * established; every node closes an older connection of that device ({@code CLOSE(NORMAL, "taken over")}).
    */
   public static final String CONNECTED = "slmp.internal.connected";

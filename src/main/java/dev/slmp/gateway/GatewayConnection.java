@@ -44,13 +44,11 @@ final class GatewayConnection implements ServerConnection.Listener {
   private final NetSocket socket;
   private final GatewayVerticle gateway;
   private final ServerConnection connection;
-  private final String remoteHost;
   // Outbound bookkeeping, made on first use: most connections never receive a command (heap per idle connection).
   private Map<Long, Message<JsonObject>> awaitingAck;
   private Map<Long, Message<JsonObject>> awaitingWrite;
   private Map<Long, Future<Void>> dataWrites;
   private long handshakeTimer;
-  private long idleTimer = -1;
   private long lastActivity;
   private final ConnectionRegistry.Admission admission;
   private boolean finished;
@@ -60,7 +58,8 @@ final class GatewayConnection implements ServerConnection.Listener {
   private String deviceId;
   /** The session id in hex for the messages' JSON, made on the first message. */
   private String sessionHex;
-  private final String connectionId = java.util.UUID.randomUUID().toString();
+  private static final java.util.concurrent.atomic.AtomicLong SERIALS = new java.util.concurrent.atomic.AtomicLong();
+  private final long serial = SERIALS.incrementAndGet();
   private long establishedAt;
 
   GatewayConnection(Vertx vertx, NetSocket socket, GatewayVerticle gateway, ConnectionRegistry.Admission admission,
@@ -70,7 +69,6 @@ final class GatewayConnection implements ServerConnection.Listener {
     this.context = vertx.getOrCreateContext();
     this.socket = socket;
     this.gateway = gateway;
-    this.remoteHost = socket.remoteAddress().host();
     this.connection = new ServerConnection(handshaker, crypto, gateway.settings(), Randomness.secure(), this);
   }
 
@@ -80,7 +78,7 @@ final class GatewayConnection implements ServerConnection.Listener {
     socket.closeHandler(v -> finish());
     // The node is shutting down (SIGTERM, undeploy): devices get CLOSE(NORMAL) and can reconnect elsewhere.
     socket.shutdownHandler(v -> connection.close(CloseCode.NORMAL, "server shutting down"));
-    socket.exceptionHandler(e -> LOG.log(System.Logger.Level.DEBUG, "socket error from " + remoteHost + ": " + e.getMessage()));
+    socket.exceptionHandler(e -> LOG.log(System.Logger.Level.DEBUG, "socket error from " + remoteHost() + ": " + e.getMessage()));
     handshakeTimer = vertx.setTimer(gateway.handshakeTimeoutMs(), id -> connection.handshakeTimeout());
   }
 
@@ -154,22 +152,27 @@ final class GatewayConnection implements ServerConnection.Listener {
       older.takenOver();
     }
     // Other nodes close their older connection of this device.
-    vertx.eventBus().publish(Addresses.CONNECTED, new JsonObject().put("device", deviceId).put("connection", connectionId)
+    vertx.eventBus().publish(Addresses.CONNECTED, new JsonObject().put("device", deviceId).put("connection", connectionId())
         .put("at", establishedAt).put("node", gateway.nodeId()));
     outConsumer = vertx.eventBus().consumer(Addresses.out(deviceId), this::outbound);
-    int keepalive = gateway.settings().keepaliveSeconds();
-    if (keepalive > 0) {
-      long limit = keepalive * 2000L;
-      idleTimer = vertx.setPeriodic(Math.max(100, keepalive * 500L), id -> {
-        if (System.currentTimeMillis() - lastActivity > limit) {
-          connection.close(CloseCode.TIMEOUT, "idle for more than 2 x keepalive");
-        }
-      });
+    gateway.track(this);
+  }
+
+  /** Unique in the cluster: this node's id and a per-process serial (made when needed, not kept: heap). */
+  String connectionId() {
+    return gateway.nodeId() + "/" + serial;
+  }
+
+  /** The gateway's idle sweep: CLOSE(TIMEOUT) after more than 2 x keepalive without a frame. */
+  void closeIfIdle(long now, long limit) {
+    if (now - lastActivity > limit) {
+      connection.close(CloseCode.TIMEOUT, "idle for more than 2 x keepalive");
     }
   }
 
-  String connectionId() {
-    return connectionId;
+  /** Looked up when needed (failed auth, logs) rather than kept per connection. */
+  private String remoteHost() {
+    return socket.remoteAddress() == null ? "?" : socket.remoteAddress().host();
   }
 
   long establishedAt() {
@@ -241,7 +244,7 @@ final class GatewayConnection implements ServerConnection.Listener {
   @Override
   public void closed(CloseCode code, String reason, boolean byPeer) {
     if (code == CloseCode.AUTH_FAILED && !byPeer) {
-      gateway.failedAuth().recordFailure(remoteHost);
+      gateway.failedAuth().recordFailure(remoteHost());
     }
     release();
     if (byPeer) {
@@ -280,9 +283,7 @@ final class GatewayConnection implements ServerConnection.Listener {
     }
     finished = true;
     vertx.cancelTimer(handshakeTimer);
-    if (idleTimer >= 0) {
-      vertx.cancelTimer(idleTimer);
-    }
+    gateway.untrack(this);
     admission.closed();
     if (deviceId != null) {
       gateway.registry().release(deviceId, this);
@@ -304,7 +305,7 @@ final class GatewayConnection implements ServerConnection.Listener {
   /** The socket closed (by us after a CLOSE, or by the peer without one). */
   private void finish() {
     if (!connection.isClosed()) {
-      LOG.log(System.Logger.Level.DEBUG, "connection from " + remoteHost + " lost without CLOSE");
+      LOG.log(System.Logger.Level.DEBUG, "connection from " + remoteHost() + " lost without CLOSE");
     }
     release();
   }

@@ -38,6 +38,9 @@ public final class GatewayVerticle extends VerticleBase {
     this.services = services;
   }
 
+  /** Established connections of this gateway instance; touched only on its context. */
+  private final java.util.Set<GatewayConnection> established = new java.util.HashSet<>();
+
   @Override
   public Future<?> start() {
     NodeConfig c = services.config();
@@ -50,6 +53,17 @@ public final class GatewayVerticle extends VerticleBase {
     maxHandshakes = c.integer("limits.maxHandshakes");
     legacy = LegacyConnection.Settings.of(c);
     vertx.setPeriodic(60_000, id -> services.failedAuth().purge());
+    int keepalive = settings.keepaliveSeconds();
+    if (keepalive > 0) {
+      // One sweep per gateway instead of a timer per connection (heap per idle connection).
+      long limit = keepalive * 2000L;
+      vertx.setPeriodic(Math.max(100, keepalive * 500L), id -> {
+        long now = System.currentTimeMillis();
+        for (GatewayConnection gc : new java.util.ArrayList<>(established)) {
+          gc.closeIfIdle(now, limit);
+        }
+      });
+    }
     server = vertx.createNetServer(new NetServerOptions().setHost(c.host()).setPort(c.port()).setTcpNoDelay(true));
     server.connectHandler(this::accept);
     return server.listen();
@@ -101,6 +115,16 @@ public final class GatewayVerticle extends VerticleBase {
 
   String nodeId() {
     return services.nodeId();
+  }
+
+  /** An established connection of this gateway joins the idle sweep (called on this verticle's context). */
+  void track(GatewayConnection c) {
+    established.add(c);
+  }
+
+  /** A connection ended; idempotent. */
+  void untrack(GatewayConnection c) {
+    established.remove(c);
   }
 
   ConnectionRegistry registry() {
