@@ -119,7 +119,8 @@ final class BenchRunner {
     results.meta.put("load", o.devices() + " concurrent sleepy devices; " + o.connections() + " steady connections; 64-byte payload,"
         + " empty topic; " + o.memoryConnections() + " idle connections for memory");
     results.meta.put("servers", "separate processes: java " + String.join(" ", o.serverJvm()) + ", " + o.serverThreads()
-        + " event-loop instances (SLMP: verticles.gateway and verticles.handshake; baselines: NetServer instances)");
+        + " event loop(s) each, half the cores: the load generator has the rest (SLMP: that many gateway and handshake"
+        + " verticles, no slmp.in publish; baselines: that many NetServer instances); Linux epoll");
     long limit = MachineInfo.openFilesLimit();
     if (limit > 0 && limit < o.memoryConnections() + 2_000L && o.wants(Results.MEMORY)) {
       progress("warning: open-files limit " + limit + " is low for " + o.memoryConnections() + " connections; raise it with ulimit -n");
