@@ -151,9 +151,11 @@ final class GatewayConnection implements ServerConnection.Listener {
     if (older != null && older != this) {
       older.takenOver();
     }
-    // Other nodes close their older connection of this device.
-    vertx.eventBus().publish(Addresses.CONNECTED, new JsonObject().put("device", deviceId).put("connection", connectionId())
-        .put("at", establishedAt).put("node", gateway.nodeId()));
+    // Other nodes close their older connection of this device (a standalone node has settled it above).
+    if (vertx.isClustered()) {
+      vertx.eventBus().publish(Addresses.CONNECTED, new JsonObject().put("device", deviceId).put("connection", connectionId())
+          .put("at", establishedAt).put("node", gateway.nodeId()));
+    }
     outConsumer = vertx.eventBus().consumer(Addresses.out(deviceId), this::outbound);
     gateway.track(this);
   }
