@@ -23,6 +23,23 @@ public interface DhGroup {
    */
   byte[] agree(byte[] privateKey, byte[] peerPublic) throws InvalidKeyException;
 
+  /** A peer public key checked once (spec 3.1) for several agreements (a server's {@code es} and {@code ee}). */
+  interface Peer {
+    byte[] encoded();
+  }
+
+  /** Checks {@code publicKey} as {@link #validatePublic} does, once; P-256 also keeps the decoded point. */
+  default Peer peer(byte[] publicKey) throws InvalidKeyException {
+    validatePublic(publicKey);
+    byte[] copy = publicKey.clone();
+    return () -> copy;
+  }
+
+  /** {@link #agree} with a peer from {@link #peer}: same result and the same refusals. */
+  default byte[] agree(byte[] privateKey, Peer peer) throws InvalidKeyException {
+    return agree(privateKey, peer.encoded());
+  }
+
   /**
    * {@link #agree} with a long-lived peer key used again and again (a device's server key): a group may keep a
    * precomputation for it. Same result and same checks as {@link #agree}.

@@ -91,6 +91,22 @@ final class P256Group implements DhGroup {
     return sharedX(decode(peerPublic).multiply(scalar(privateKey)));
   }
 
+  /** A decoded, validated point: BouncyCastle keeps its window table on it, so a second product skips that too. */
+  private record P256Peer(byte[] encoded, ECPoint point) implements Peer {}
+
+  @Override
+  public Peer peer(byte[] publicKey) throws InvalidKeyException {
+    return new P256Peer(publicKey.clone(), decode(publicKey));
+  }
+
+  @Override
+  public byte[] agree(byte[] privateKey, Peer peer) throws InvalidKeyException {
+    if (peer instanceof P256Peer p) {
+      return sharedX(p.point().multiply(scalar(privateKey)));
+    }
+    return agree(privateKey, peer.encoded());
+  }
+
   /** Validated static keys with their comb tables, by encoding: a device meets one or a few servers. */
   private static final java.util.Map<String, ECPoint> STATIC_KEYS = new java.util.concurrent.ConcurrentHashMap<>();
   private static final int MAX_STATIC_KEYS = 64;

@@ -74,9 +74,11 @@ public final class ServerHandshake implements ServerHandshaker {
       throw new SlmpException(CloseCode.UNKNOWN_SERVER_KEY, "unknown server key id");
     }
     byte[] ec = Bytes.slice(f, b + HELLO_FIXED, f.length);
+    DhGroup.Peer peer;
     byte[] es;
     try {
-      es = group.agree(sk.privateKey(), ec); // first: an invalid e_c costs no key generation
+      peer = group.peer(ec); // checked once, used for es and ee
+      es = group.agree(sk.privateKey(), peer); // first: an invalid e_c costs no key generation
     } catch (InvalidKeyException e) {
       throw new SlmpException(CloseCode.PROTOCOL_ERROR, "invalid ephemeral key: " + e.getMessage());
     }
@@ -84,7 +86,7 @@ public final class ServerHandshake implements ServerHandshaker {
     byte[] esPub = group.publicKey(esPriv);
     byte[] ee;
     try {
-      ee = group.agree(esPriv, ec);
+      ee = group.agree(esPriv, peer);
     } catch (InvalidKeyException e) {
       throw new SlmpException(CloseCode.PROTOCOL_ERROR, "invalid ephemeral key: " + e.getMessage());
     }

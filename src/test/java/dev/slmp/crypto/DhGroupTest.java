@@ -37,6 +37,9 @@ class DhGroupTest {
         byte[] viaStatic = g.agreeWithStatic(eph, serverPublic);
         assertArrayEquals(g.agree(eph, serverPublic), viaStatic, g.name() + " round " + i);
         assertArrayEquals(g.agree(serverPrivate, g.publicKey(eph)), viaStatic, g.name() + " both sides agree");
+        DhGroup.Peer peer = g.peer(g.publicKey(eph));
+        assertArrayEquals(viaStatic, g.agree(serverPrivate, peer), g.name() + " through a checked peer");
+        assertArrayEquals(viaStatic, g.agree(serverPrivate, peer), g.name() + " the same peer again");
       }
     }
     byte[] priv = DhGroup.p256().generatePrivate(rnd);
@@ -46,8 +49,11 @@ class DhGroupTest {
       // A refused key is never cached: the second attempt is refused the same way.
       InvalidKeyException e = assertThrows(InvalidKeyException.class, () -> DhGroup.p256().agreeWithStatic(priv, offCurve));
       assertEquals("P-256 point is not on the curve", e.getMessage());
+      assertThrows(InvalidKeyException.class, () -> DhGroup.p256().peer(offCurve), "a peer is checked at once");
     }
     assertThrows(InvalidKeyException.class, () -> DhGroup.x25519().agreeWithStatic(priv, new byte[32]), "low order");
+    DhGroup.Peer lowOrder = DhGroup.x25519().peer(new byte[32]);
+    assertThrows(InvalidKeyException.class, () -> DhGroup.x25519().agree(priv, lowOrder), "low order through a peer");
   }
 
   @Test
