@@ -41,6 +41,14 @@ public interface DhGroup {
   }
 
   /**
+   * {@link #agree} for a private key used again and again (the server's static key): a group whose scalar
+   * multiplication is not constant-time hides the key's pattern. X25519's ladder is constant-time already.
+   */
+  default byte[] agreeLongTerm(byte[] longTermPrivate, Peer peer) throws InvalidKeyException {
+    return agree(longTermPrivate, peer);
+  }
+
+  /**
    * {@link #agree} with a long-lived peer key used again and again (a device's server key): a group may keep a
    * precomputation for it. Same result and same checks as {@link #agree}.
    */

@@ -78,7 +78,7 @@ public final class ServerHandshake implements ServerHandshaker {
     byte[] es;
     try {
       peer = group.peer(ec); // checked once, used for es and ee
-      es = group.agree(sk.privateKey(), peer); // first: an invalid e_c costs no key generation
+      es = group.agreeLongTerm(sk.privateKey(), peer); // first: an invalid e_c costs no key generation
     } catch (InvalidKeyException e) {
       throw new SlmpException(CloseCode.PROTOCOL_ERROR, "invalid ephemeral key: " + e.getMessage());
     }

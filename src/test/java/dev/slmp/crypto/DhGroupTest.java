@@ -40,6 +40,7 @@ class DhGroupTest {
         DhGroup.Peer peer = g.peer(g.publicKey(eph));
         assertArrayEquals(viaStatic, g.agree(serverPrivate, peer), g.name() + " through a checked peer");
         assertArrayEquals(viaStatic, g.agree(serverPrivate, peer), g.name() + " the same peer again");
+        assertArrayEquals(viaStatic, g.agreeLongTerm(serverPrivate, peer), g.name() + " blinded long-term key");
       }
     }
     byte[] priv = DhGroup.p256().generatePrivate(rnd);
