@@ -23,12 +23,7 @@ import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.NetSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.TimeoutException;
 
 /**
  * An SLMP/1 device connection over a Vert.x {@link NetClient}: one instance is one connection. Everything runs on
@@ -77,8 +72,7 @@ public final class SlmpClient {
   private final DeviceTicket resumeTicket;
   private final DeviceConnection connection;
   private final ArrayDeque<Outgoing> beforeAuth = new ArrayDeque<>();
-  private final Map<Long, Promise<AckStatus>> acks = new HashMap<>();
-  private final Map<Long, Promise<AckStatus>> earlyAcks = new HashMap<>();
+  private final PendingAcks acks;
   private final Promise<DeviceTicket> established = Promise.promise();
   private final Promise<SlmpClosedException> closed = Promise.promise();
   private Handler<InboundMessage> messageHandler;
@@ -99,6 +93,7 @@ public final class SlmpClient {
     this.socket = socket;
     this.resumeTicket = ticket;
     this.connection = new DeviceConnection(options.identity(), Randomness.secure(), options.maxBody(), new Events());
+    this.acks = new PendingAcks(vertx, options.timeoutMs());
   }
 
   /**
@@ -257,14 +252,7 @@ public final class SlmpClient {
       return;
     }
     if (o.ack() != null) {
-      Map<Long, Promise<AckStatus>> waiting = early ? earlyAcks : acks;
-      waiting.put(seq, o.ack());
-      long timer = vertx.setTimer(options.timeoutMs(), id -> {
-        if (waiting.remove(seq, o.ack())) {
-          o.ack().tryFail(new TimeoutException("no ACK for seq " + seq + " within " + options.timeoutMs() + " ms"));
-        }
-      });
-      o.ack().future().onComplete(ar -> vertx.cancelTimer(timer));
+      acks.add(seq, early, o.ack());
     }
     lastWrite.onComplete(ar -> {
       if (ar.succeeded()) {
@@ -323,11 +311,7 @@ public final class SlmpClient {
       fail(o, reason);
     }
     beforeAuth.clear();
-    List<Promise<AckStatus>> waiting = new ArrayList<>(acks.values());
-    waiting.addAll(earlyAcks.values());
-    acks.clear();
-    earlyAcks.clear();
-    waiting.forEach(p -> p.tryFail(reason));
+    acks.failAll(reason);
   }
 
   /** After our CLOSE is written: FIN, then close when the server closes, after 1 s, or after 1 MiB. */
@@ -398,10 +382,7 @@ public final class SlmpClient {
 
     @Override
     public void acknowledged(long seq, boolean early, AckStatus status) {
-      Promise<AckStatus> p = (early ? earlyAcks : acks).remove(seq);
-      if (p != null) {
-        p.tryComplete(status); // its timeout timer is cancelled by the completion
-      }
+      acks.complete(seq, early, status);
     }
 
     @Override
