@@ -7,6 +7,10 @@ import dev.slmp.crypto.Randomness;
 import dev.slmp.node.NodeServices;
 import dev.slmp.protocol.CloseCode;
 import dev.slmp.protocol.SlmpException;
+import dev.slmp.crypto.DhGroup;
+import dev.slmp.crypto.Suite;
+import dev.slmp.protocol.Frame;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -16,12 +20,15 @@ import java.util.concurrent.CompletionStage;
 /**
  * Serves {@link Addresses#HANDSHAKE}: HELLO → HELLO_REPLY, AUTH → WELCOME keys, RESUME → RESUMED, with the
  * node's static keys and session store; device credentials come from the auth verticle over the event bus.
- * Runs on an event loop by default (a server handshake costs 0.15 to 0.4 ms of CPU); config
- * {@code verticles.handshakeOnWorker} moves it to worker threads.
+ * Runs on an event loop by default. A P-256 HELLO (about 0.4 ms of CPU) goes to a worker thread
+ * ({@code verticles.p256HandshakeOnWorker}, on by default); X25519 (0.15 ms) stays on the loop: under load each was
+ * measured faster that way (README, Benchmarks). {@code verticles.handshakeOnWorker} moves the whole verticle to
+ * worker threads.
  */
 public final class HandshakeVerticle extends VerticleBase {
   private final NodeServices services;
   private ServerHandshake handshake;
+  private boolean p256OnWorker;
 
   public HandshakeVerticle(NodeServices services) {
     this.services = services;
@@ -38,17 +45,29 @@ public final class HandshakeVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     registerCodecs(vertx);
+    p256OnWorker = services.config().bool("verticles.p256HandshakeOnWorker");
     long timeout = services.config().integer("handshakeTimeoutMs");
     handshake = new ServerHandshake(services.config().serverSettings(), services.data().keyRing(),
         new EventBusAuthenticator(vertx, timeout), services.sessions(), () -> System.currentTimeMillis() / 1000);
     return vertx.eventBus().<HandshakeRequest>localConsumer(Addresses.HANDSHAKE, this::serve).completion();
   }
 
+  /** Whether a HELLO names a P-256 suite (else, or when malformed, it is handled inline). */
+  private static boolean isP256(byte[] hello) {
+    if (hello.length < Frame.HEADER + 2) {
+      return false;
+    }
+    Suite suite = Suite.byId(hello[Frame.HEADER + 1] & 0xFF);
+    return suite != null && suite.group() == DhGroup.p256();
+  }
+
   private void serve(Message<HandshakeRequest> msg) {
     HandshakeRequest r = msg.body();
     CompletionStage<?> result;
     switch (r.kind()) {
-      case HELLO -> result = handshake.hello(r.frame(), Randomness.secure());
+      case HELLO -> result = p256OnWorker && isP256(r.frame()) && !Context.isOnWorkerThread()
+          ? vertx.executeBlocking(() -> handshake.helloNow(r.frame(), Randomness.secure()), false).toCompletionStage()
+          : handshake.hello(r.frame(), Randomness.secure());
       case AUTH -> result = handshake.auth(r.state(), r.frame());
       default -> result = handshake.resume(r.frame(), Randomness.secure());
     }

@@ -48,7 +48,7 @@ public final class NodeConfig {
             .put("failedAuthPerMinute", 20)
             .put("failedAuthBlockSeconds", 60))
         .put("verticles", new JsonObject().put("gateway", 1).put("handshake", 1).put("auth", 1).put("crypto", 0)
-            .put("handshakeOnWorker", false))
+            .put("handshakeOnWorker", false).put("p256HandshakeOnWorker", true))
         .put("delivery", new JsonObject().put("timeoutMs", 10000).put("publishIn", true))
         .put("deploy", new JsonArray())
         .put("bridge", new JsonObject().put("enabled", false).put("host", "127.0.0.1").put("port", 7000)
