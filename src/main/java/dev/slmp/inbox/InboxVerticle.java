@@ -15,21 +15,28 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The built-in durable inbox: takes {@code slmp.deliver} messages of this node and appends them as JSON
- * lines to {@code <dataDir>/inbox.jsonl}, answering each only after its line is on disk (fsync). Messages
- * that arrive during a write wait and go to disk together in the next one, so one fsync serves a whole
- * batch under load. It also prints {@code Authenticated message from <device>: <payload>} for every message
+ * lines to {@code <dataDir>/inbox.jsonl}, answering each only after its line is on disk (fsync). One writer on a
+ * worker thread appends what is queued; messages that arrive during a write go to disk together in the next
+ * one, so one fsync serves a whole batch under load. It also prints {@code Authenticated message from <device>: <payload>} for every message
  * this node accepted ({@code slmp.in}).
  */
 public final class InboxVerticle extends VerticleBase {
   private static final System.Logger LOG = System.getLogger(InboxVerticle.class.getName());
   private final NodeServices services;
-  private final List<Message<JsonObject>> waiting = new ArrayList<>();
+  /** How long one worker task keeps writing before it hands over to a fresh one. */
+  static final long WRITER_SLICE_NANOS = 1_000_000_000L;
+  /** Filled on the event loop, drained by the one writer on a worker thread. */
+  private final Queue<Message<JsonObject>> queue = new ConcurrentLinkedQueue<>();
+  private final AtomicBoolean writerRunning = new AtomicBoolean();
   private FileChannel file;
-  private boolean writing;
   private int maxBatch;
 
   public InboxVerticle(NodeServices services) {
@@ -63,41 +70,85 @@ public final class InboxVerticle extends VerticleBase {
   }
 
   private void take(Message<JsonObject> msg) {
-    waiting.add(msg);
-    if (!writing) {
-      flush();
+    queue.add(msg);
+    if (writerRunning.compareAndSet(false, true)) {
+      context.executeBlocking(this::writeBatches, false);
     }
   }
 
-  private void flush() {
-    List<Message<JsonObject>> batch = new ArrayList<>(waiting.subList(0, Math.min(maxBatch, waiting.size())));
-    waiting.subList(0, batch.size()).clear();
-    writing = true;
-    // Encoding happens on the worker too: the bodies are this consumer's own (handed over or copied by the event bus)
-    // and nothing touches them until the replies, so the event loop goes on serving devices meanwhile.
-    vertx.executeBlocking(() -> {
-      Buffer lines = Buffer.buffer(batch.size() * 256);
-      for (Message<JsonObject> m : batch) {
+  /**
+   * The writer, on a worker thread: takes what is queued (at most {@code inbox.maxBatch}), appends it, fsyncs,
+   * hands the answers to the event loop and goes straight on with what arrived meanwhile, so one fsync follows
+   * another without a round trip through the event loop. Returns when the queue is empty, or after
+   * {@link #WRITER_SLICE_NANOS} (then a fresh task goes on: no worker task runs long enough to look blocked).
+   */
+  private Void writeBatches() {
+    long start = System.nanoTime();
+    while (true) {
+      List<Message<JsonObject>> batch = new ArrayList<>();
+      for (Message<JsonObject> m; batch.size() < maxBatch && (m = queue.poll()) != null; ) {
+        batch.add(m);
+      }
+      if (batch.isEmpty()) {
+        writerRunning.set(false);
+        // A message queued after the poll saw the writer running: take it on unless another writer started.
+        if (queue.isEmpty() || !writerRunning.compareAndSet(false, true)) {
+          return null;
+        }
+        continue;
+      }
+      List<Message<JsonObject>> unencodable = new ArrayList<>();
+      Buffer lines = encode(batch, unencodable);
+      IOException failure = null;
+      try {
+        append(lines);
+      } catch (IOException e) {
+        failure = e;
+      }
+      answer(batch, unencodable, failure);
+      if (System.nanoTime() - start > WRITER_SLICE_NANOS) {
+        context.executeBlocking(this::writeBatches, false);
+        return null;
+      }
+    }
+  }
+
+  /** One JSON line per message; a body JSON cannot encode (sent by some application) moves to {@code unencodable}. */
+  private static Buffer encode(List<Message<JsonObject>> batch, List<Message<JsonObject>> unencodable) {
+    Buffer lines = Buffer.buffer(batch.size() * 256);
+    for (Iterator<Message<JsonObject>> it = batch.iterator(); it.hasNext(); ) {
+      Message<JsonObject> m = it.next();
+      try {
         lines.appendBuffer(m.body().toBuffer()).appendByte((byte) '\n');
+      } catch (RuntimeException e) {
+        it.remove();
+        unencodable.add(m);
       }
-      ByteBuffer bytes = ByteBuffer.wrap(lines.getBytes());
-      while (bytes.hasRemaining()) {
-        file.write(bytes);
-      }
-      file.force(false);
-      return null;
-    }).onComplete(ar -> {
-      writing = false;
-      if (ar.succeeded()) {
+    }
+    return lines;
+  }
+
+  private void append(Buffer lines) throws IOException {
+    if (lines.length() == 0) {
+      return;
+    }
+    ByteBuffer bytes = ByteBuffer.wrap(lines.getBytes());
+    while (bytes.hasRemaining()) {
+      file.write(bytes);
+    }
+    file.force(false);
+  }
+
+  private void answer(List<Message<JsonObject>> batch, List<Message<JsonObject>> unencodable, IOException failure) {
+    context.runOnContext(v -> {
+      unencodable.forEach(m -> m.fail(Addresses.FAIL_REJECTED, "body cannot be written as JSON"));
+      if (failure == null) {
         // Any reply means ACCEPTED (docs/event-bus.md); an empty one costs no body copy.
         batch.forEach(m -> m.reply(null));
       } else {
         // Not on disk: the device is told NOT_DELIVERED and will resend.
-        LOG.log(System.Logger.Level.ERROR, "inbox write failed: " + ar.cause().getMessage());
+        LOG.log(System.Logger.Level.ERROR, "inbox write failed: " + failure.getMessage());
         batch.forEach(m -> m.fail(1, "inbox write failed"));
-      }
-      if (!waiting.isEmpty()) {
-        flush();
       }
     });
   }

@@ -1,0 +1,107 @@
+package dev.slmp.gateway;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.slmp.bus.Addresses;
+import dev.slmp.bus.LocalCodec;
+import dev.slmp.crypto.Suite;
+import dev.slmp.protocol.AckStatus;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.Timeout;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The durable inbox under concurrent devices: every ACCEPTED message is one whole line of the file (none lost,
+ * none interleaved), and a body that cannot be written as JSON is refused on its own without stopping the writer.
+ */
+@ExtendWith(VertxExtension.class)
+@Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
+class InboxTest {
+  @TempDir
+  Path dataDir;
+
+  @Test
+  void concurrentDevicesEachMessageOneWholeLine(Vertx vertx, VertxTestContext ctx) {
+    int devices = 8;
+    int perDevice = 40;
+    TestNode.start(vertx, dataDir, new JsonObject().put("inbox", new JsonObject().put("print", false).put("maxBatch", 16)))
+        .compose(node -> {
+          List<Future<Void>> all = new ArrayList<>();
+          for (int d = 0; d < devices; d++) {
+            String id = "inbox-" + d;
+            all.add(DeviceOnRaw.connect(vertx, node.port(), node.derivedDevice(id, Suite.X25519_CHACHA20POLY1305))
+                .compose(dev -> dev.handshake().compose(t -> {
+                  // All of one device's messages in flight at once: many batches, interleaved with other devices.
+                  List<Future<AckStatus>> acks = new ArrayList<>();
+                  for (int i = 0; i < perDevice; i++) {
+                    acks.add(dev.sendWithAck("t", id + "/" + i));
+                  }
+                  return Future.all(acks).map(cf -> {
+                    for (int i = 0; i < perDevice; i++) {
+                      if (cf.resultAt(i) != AckStatus.ACCEPTED) {
+                        throw new IllegalStateException(id + " message " + i + ": " + cf.resultAt(i));
+                      }
+                    }
+                    return (Void) null;
+                  });
+                })));
+          }
+          return Future.all(all);
+        })
+        .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
+          List<String> lines = Files.readAllLines(dataDir.resolve("inbox.jsonl"));
+          Set<String> payloads = lines.stream()
+              .map(l -> new String(Base64.getDecoder().decode(new JsonObject(l).getString("payload"))))
+              .collect(Collectors.toSet());
+          assertEquals(devices * perDevice, lines.size(), "one line per accepted message");
+          assertEquals(devices * perDevice, payloads.size(), "each message once");
+          assertTrue(payloads.contains("inbox-7/39"));
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void aBodyThatIsNotJsonIsRefusedAloneAndTheWriterGoesOn(Vertx vertx, VertxTestContext ctx) {
+    TestNode.start(vertx, dataDir, new JsonObject().put("inbox", new JsonObject().put("print", false)))
+        .compose(node -> {
+          // Handed over as is (no copy), so the inbox itself meets the value JSON cannot write.
+          JsonObject bad = new JsonObject().put("device", "app").put("payload", new Object());
+          Future<Object> refused = vertx.eventBus().request(Addresses.DELIVER, bad,
+              new DeliveryOptions().setCodecName(LocalCodec.JSON_HANDOVER)).map(m -> (Object) m.body());
+          return refused.transform(ar -> {
+            ctx.verify(() -> {
+              assertTrue(ar.failed(), "refused");
+              ReplyException re = (ReplyException) ar.cause();
+              assertEquals(Addresses.FAIL_REJECTED, re.failureCode());
+              assertEquals("body cannot be written as JSON", re.getMessage());
+            });
+            return DeviceOnRaw.connect(vertx, node.port(), node.derivedDevice("after-bad", Suite.P256_AES128GCM))
+                .compose(d -> d.handshake().compose(t -> d.sendWithAck("t", "still written")));
+          });
+        })
+        .onComplete(ctx.succeeding(status -> ctx.verify(() -> {
+          assertEquals(AckStatus.ACCEPTED, status);
+          List<String> lines = Files.readAllLines(dataDir.resolve("inbox.jsonl"));
+          assertEquals(1, lines.size(), "only the good message: " + lines);
+          assertEquals("after-bad", new JsonObject(lines.get(0)).getString("device"));
+          ctx.completeNow();
+        })));
+  }
+}
