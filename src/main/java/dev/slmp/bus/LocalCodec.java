@@ -12,11 +12,7 @@ import io.vertx.core.eventbus.MessageCodec;
 public final class LocalCodec<T> implements MessageCodec<T, T> {
   private final String name;
 
-  private LocalCodec(Class<T> type) {
-    this(type, "slmp.local." + type.getName());
-  }
-
-  private LocalCodec(Class<T> type, String name) {
+  private LocalCodec(String name) {
     this.name = name;
   }
 
@@ -30,7 +26,7 @@ public final class LocalCodec<T> implements MessageCodec<T, T> {
    */
   public static synchronized void registerHandover(Vertx vertx) {
     try {
-      vertx.eventBus().registerCodec(new LocalCodec<>(io.vertx.core.json.JsonObject.class, JSON_HANDOVER));
+      vertx.eventBus().registerCodec(new LocalCodec<io.vertx.core.json.JsonObject>(JSON_HANDOVER));
     } catch (IllegalStateException alreadyRegistered) {
       // another verticle of this Vert.x instance registered it first
     }
@@ -39,7 +35,7 @@ public final class LocalCodec<T> implements MessageCodec<T, T> {
   /** Registers the codec as {@code type}'s default, once per Vert.x instance. */
   public static synchronized <T> void register(Vertx vertx, Class<T> type) {
     try {
-      vertx.eventBus().registerDefaultCodec(type, new LocalCodec<>(type));
+      vertx.eventBus().registerDefaultCodec(type, new LocalCodec<>("slmp.local." + type.getName()));
     } catch (IllegalStateException alreadyRegistered) {
       // another verticle of this Vert.x instance registered it first
     }
