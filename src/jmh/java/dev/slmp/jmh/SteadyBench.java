@@ -6,7 +6,7 @@ import dev.slmp.handshake.ServerHandshake;
 import dev.slmp.jmh.Fixture.FullSession;
 import dev.slmp.jmh.Fixture.ServerSide;
 import dev.slmp.session.InMemorySessionStore;
-import dev.slmp.session.ServerConnection;
+import dev.slmp.connection.ServerConnection;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

@@ -1,6 +1,6 @@
 package dev.slmp.bench;
 
-import dev.slmp.node.DataDirectory;
+import dev.slmp.datadir.DataDirectory;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;

@@ -1,9 +1,9 @@
 package dev.slmp.bridge;
 
-import dev.slmp.node.NodeConfig;
+import dev.slmp.config.BridgeRules;
+import dev.slmp.config.NodeConfig;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.ext.bridge.BridgeOptions;
@@ -11,8 +11,6 @@ import io.vertx.ext.bridge.PermittedOptions;
 import io.vertx.ext.eventbus.bridge.tcp.TcpEventBusBridge;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * The TCP event-bus bridge (config {@code bridge.*}): programs outside the JVM speak 4-byte length + JSON
@@ -34,8 +32,8 @@ public final class BridgeVerticle extends VerticleBase {
   public Future<?> start() {
     BridgeOptions options = new BridgeOptions();
     JsonObject bridgeConf = config.json().getJsonObject("bridge");
-    permitted(bridgeConf.getJsonArray("inbound"), "bridge.inbound").forEach(options::addInboundPermitted);
-    permitted(bridgeConf.getJsonArray("outbound"), "bridge.outbound").forEach(options::addOutboundPermitted);
+    BridgeRules.permitted(bridgeConf.getJsonArray("inbound"), "bridge.inbound").forEach(options::addInboundPermitted);
+    BridgeRules.permitted(bridgeConf.getJsonArray("outbound"), "bridge.outbound").forEach(options::addOutboundPermitted);
     String host = config.string("bridge.host");
     int port = config.integer("bridge.port");
     bridge = TcpEventBusBridge.create(vertx, options, new NetServerOptions().setTcpNoDelay(true));
@@ -47,34 +45,6 @@ public final class BridgeVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     return bridge == null ? Future.succeededFuture() : bridge.close();
-  }
-
-  /**
-   * Reads a permitted list ({@code bridge.inbound} or {@code bridge.outbound}, named by {@code configKey}): each
-   * entry an address (a string), {@code {"address": a}} or {@code {"addressRegex": r}} (the whole address must
-   * match). Fails naming the entry; NodeConfig calls it to validate.
-   */
-  public static List<PermittedOptions> permitted(JsonArray list, String configKey) {
-    List<PermittedOptions> out = new ArrayList<>();
-    for (int i = 0; i < list.size(); i++) {
-      String key = configKey + "[" + i + "]";
-      Object v = list.getValue(i);
-      if (v instanceof String address && !address.isBlank()) {
-        out.add(new PermittedOptions().setAddress(address));
-      } else if (v instanceof JsonObject o && o.size() == 1 && o.getValue("address") instanceof String a && !a.isBlank()) {
-        out.add(new PermittedOptions().setAddress(a));
-      } else if (v instanceof JsonObject o && o.size() == 1 && o.getValue("addressRegex") instanceof String r) {
-        try {
-          Pattern.compile(r);
-        } catch (PatternSyntaxException e) {
-          throw new IllegalArgumentException("config key '" + key + "': bad addressRegex: " + e.getDescription() + " in " + r);
-        }
-        out.add(new PermittedOptions().setAddressRegex(r));
-      } else {
-        throw new IllegalArgumentException("config key '" + key + "' must be an address, {\"address\": a} or {\"addressRegex\": r}, was " + v);
-      }
-    }
-    return out;
   }
 
   private static String describe(List<PermittedOptions> list) {

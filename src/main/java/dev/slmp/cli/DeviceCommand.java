@@ -1,8 +1,8 @@
 package dev.slmp.cli;
 
-import dev.slmp.auth.DeviceRegistry;
+import dev.slmp.datadir.DeviceRegistry;
 import dev.slmp.crypto.Bytes;
-import dev.slmp.node.DataDirectory;
+import dev.slmp.datadir.DataDirectory;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;

@@ -2,7 +2,7 @@ package dev.slmp.cli;
 
 import dev.slmp.crypto.Bytes;
 import dev.slmp.handshake.StaticKey;
-import dev.slmp.node.DataDirectory;
+import dev.slmp.datadir.DataDirectory;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;

@@ -1,7 +1,7 @@
 package dev.slmp.cli;
 
 import dev.slmp.cluster.ClusterSetup;
-import dev.slmp.node.NodeConfig;
+import dev.slmp.config.NodeConfig;
 import dev.slmp.node.SlmpNode;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.ServiceLoader;
 
 /**
  * Entry point of the fat jar: a tool command ({@code keys}, {@code device}, {@code send}, ...) when the first
@@ -14,11 +15,17 @@ import java.util.Map;
 public final class SlmpMain {
   private SlmpMain() {}
 
-  /** The tool commands, by name. */
+  /**
+   * The tool commands, by name: the CLI's own, then those other modules register as {@code Command} services
+   * (the benchmark's {@code bench}), so the product never depends on them.
+   */
   static Map<String, Command> commands() {
     Map<String, Command> m = new LinkedHashMap<>();
-    for (Command c : List.<Command>of(new KeysCommand(), new DeviceCommand(), new SendCommand(), new dev.slmp.bench.BenchCommand())) {
+    for (Command c : List.<Command>of(new KeysCommand(), new DeviceCommand(), new SendCommand())) {
       m.put(c.name(), c);
+    }
+    for (Command c : ServiceLoader.load(Command.class, SlmpMain.class.getClassLoader())) {
+      m.putIfAbsent(c.name(), c);
     }
     return m;
   }

@@ -4,7 +4,7 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import dev.slmp.crypto.Bytes;
 import dev.slmp.crypto.Hashes;
-import dev.slmp.node.DataDirectory;
+import dev.slmp.datadir.DataDirectory;
 import dev.slmp.protocol.Labels;
 
 /**

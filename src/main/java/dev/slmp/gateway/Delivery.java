@@ -3,7 +3,7 @@ package dev.slmp.gateway;
 import dev.slmp.bus.Addresses;
 import dev.slmp.bus.LocalCodec;
 import dev.slmp.protocol.AckStatus;
-import dev.slmp.session.InboundMessage;
+import dev.slmp.connection.InboundMessage;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;

@@ -1,15 +1,14 @@
 package dev.slmp.gateway;
 
-import dev.slmp.crypto.EventBusRecordCrypto;
-import dev.slmp.handshake.EventBusHandshaker;
-import dev.slmp.handshake.HandshakeVerticle;
+import dev.slmp.services.EventBusRecordCrypto;
+import dev.slmp.services.EventBusHandshaker;
+import dev.slmp.services.HandshakeVerticle;
 import dev.slmp.handshake.ServerHandshaker;
 import dev.slmp.handshake.ServerSettings;
-import dev.slmp.node.NodeConfig;
-import dev.slmp.node.NodeServices;
+import dev.slmp.config.NodeConfig;
 import dev.slmp.protocol.CloseCode;
 import dev.slmp.protocol.Frames;
-import dev.slmp.session.RecordCrypto;
+import dev.slmp.connection.RecordCrypto;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
@@ -24,7 +23,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class GatewayVerticle extends VerticleBase {
   private static final AtomicInteger NEXT_CRYPTO = new AtomicInteger();
-  private final NodeServices services;
+  private final NodeConfig config;
+  private final String nodeId;
+  private final ConnectionRegistry connections;
+  private final FailedAuthLimiter failedAuth;
   private NetServer server;
   private ServerSettings settings;
   private ServerHandshaker handshaker;
@@ -34,8 +36,11 @@ public final class GatewayVerticle extends VerticleBase {
   private int maxHandshakes;
   private LegacyConnection.Settings legacy;
 
-  public GatewayVerticle(NodeServices services) {
-    this.services = services;
+  public GatewayVerticle(NodeConfig config, String nodeId, ConnectionRegistry connections, FailedAuthLimiter failedAuth) {
+    this.config = config;
+    this.nodeId = nodeId;
+    this.connections = connections;
+    this.failedAuth = failedAuth;
   }
 
   /** Established connections of this gateway instance; touched only on its context. */
@@ -43,16 +48,16 @@ public final class GatewayVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    NodeConfig c = services.config();
+    NodeConfig c = config;
     HandshakeVerticle.registerCodecs(vertx);
     settings = c.serverSettings();
     handshaker = new EventBusHandshaker(vertx, c.integer("handshakeTimeoutMs"));
-    delivery = new Delivery(vertx, services.nodeId(), c.integer("delivery.timeoutMs"), c.bool("delivery.publishIn"));
+    delivery = new Delivery(vertx, nodeId, c.integer("delivery.timeoutMs"), c.bool("delivery.publishIn"));
     cryptoInstances = c.integer("verticles.crypto");
     maxConnections = c.integer("limits.maxConnections");
     maxHandshakes = c.integer("limits.maxHandshakes");
     legacy = LegacyConnection.Settings.of(c);
-    vertx.setPeriodic(60_000, id -> services.failedAuth().purge());
+    vertx.setPeriodic(60_000, id -> failedAuth.purge());
     int keepalive = settings.keepaliveSeconds();
     if (keepalive > 0) {
       // One sweep per gateway instead of a timer per connection (heap per idle connection).
@@ -76,12 +81,12 @@ public final class GatewayVerticle extends VerticleBase {
 
   private void accept(NetSocket socket) {
     String host = socket.remoteAddress().host();
-    long wait = services.failedAuth().blockedSeconds(host);
+    long wait = failedAuth.blockedSeconds(host);
     if (wait > 0) {
       refuse(socket, "too many failed authentications; retry in " + wait + " s");
       return;
     }
-    ConnectionRegistry.Admission admission = services.connections().tryAdmit(maxConnections, maxHandshakes);
+    ConnectionRegistry.Admission admission = connections.tryAdmit(maxConnections, maxHandshakes);
     if (admission == null) {
       refuse(socket, "server busy; retry in 5 s");
       return;
@@ -101,7 +106,7 @@ public final class GatewayVerticle extends VerticleBase {
   }
 
   long handshakeTimeoutMs() {
-    return services.config().integer("handshakeTimeoutMs");
+    return config.integer("handshakeTimeoutMs");
   }
 
   Delivery delivery() {
@@ -114,7 +119,7 @@ public final class GatewayVerticle extends VerticleBase {
   }
 
   String nodeId() {
-    return services.nodeId();
+    return nodeId;
   }
 
   /** An established connection of this gateway joins the idle sweep (called on this verticle's context). */
@@ -128,10 +133,10 @@ public final class GatewayVerticle extends VerticleBase {
   }
 
   ConnectionRegistry registry() {
-    return services.connections();
+    return connections;
   }
 
   FailedAuthLimiter failedAuth() {
-    return services.failedAuth();
+    return failedAuth;
   }
 }

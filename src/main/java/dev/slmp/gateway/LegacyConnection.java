@@ -1,6 +1,6 @@
 package dev.slmp.gateway;
 
-import dev.slmp.auth.EventBusAuthenticator;
+import dev.slmp.services.EventBusAuthenticator;
 import dev.slmp.crypto.Bytes;
 import dev.slmp.crypto.DhGroup;
 import dev.slmp.crypto.Fernet;
@@ -8,9 +8,9 @@ import dev.slmp.crypto.InvalidKeyException;
 import dev.slmp.crypto.LegacyWire;
 import dev.slmp.crypto.OpenFailedException;
 import dev.slmp.crypto.Randomness;
-import dev.slmp.node.NodeConfig;
+import dev.slmp.config.NodeConfig;
 import dev.slmp.protocol.AckStatus;
-import dev.slmp.session.InboundMessage;
+import dev.slmp.connection.InboundMessage;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;

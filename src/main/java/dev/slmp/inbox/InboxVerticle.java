@@ -1,7 +1,7 @@
 package dev.slmp.inbox;
 
 import dev.slmp.bus.Addresses;
-import dev.slmp.node.NodeServices;
+import dev.slmp.config.NodeConfig;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
@@ -30,7 +30,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class InboxVerticle extends VerticleBase {
   private static final System.Logger LOG = System.getLogger(InboxVerticle.class.getName());
-  private final NodeServices services;
+  private final NodeConfig config;
+  private final Path dataDir;
   /** How long one worker task keeps writing before it hands over to a fresh one. */
   static final long WRITER_SLICE_NANOS = 1_000_000_000L;
   /** Filled on the event loop, drained by the one writer on a worker thread. */
@@ -39,15 +40,16 @@ public final class InboxVerticle extends VerticleBase {
   private FileChannel file;
   private int maxBatch;
 
-  public InboxVerticle(NodeServices services) {
-    this.services = services;
+  public InboxVerticle(NodeConfig config, Path dataDir) {
+    this.config = config;
+    this.dataDir = dataDir;
   }
 
   @Override
   public Future<?> start() {
-    Path path = services.data().dir().resolve(services.config().string("inbox.file"));
-    maxBatch = services.config().integer("inbox.maxBatch");
-    boolean print = services.config().bool("inbox.print");
+    Path path = dataDir.resolve(config.string("inbox.file"));
+    maxBatch = config.integer("inbox.maxBatch");
+    boolean print = config.bool("inbox.print");
     return vertx.executeBlocking(() -> FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
             StandardOpenOption.APPEND))
         .compose(ch -> {

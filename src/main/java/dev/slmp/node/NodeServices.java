@@ -1,5 +1,9 @@
 package dev.slmp.node;
 
+import dev.slmp.config.NodeConfig;
+
+import dev.slmp.datadir.DataDirectory;
+
 import dev.slmp.gateway.ConnectionRegistry;
 import dev.slmp.gateway.FailedAuthLimiter;
 import dev.slmp.session.SessionStore;

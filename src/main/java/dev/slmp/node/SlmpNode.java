@@ -1,7 +1,11 @@
 package dev.slmp.node;
 
+import dev.slmp.config.NodeConfig;
+
+import dev.slmp.datadir.DataDirectory;
+
 import com.hazelcast.core.HazelcastInstance;
-import dev.slmp.auth.AuthVerticle;
+import dev.slmp.services.AuthVerticle;
 import dev.slmp.bus.Addresses;
 import dev.slmp.cluster.ClusterIdentity;
 import dev.slmp.cluster.ClusterSetup;
@@ -9,11 +13,11 @@ import dev.slmp.cluster.HazelcastSessionStore;
 import dev.slmp.session.SessionStore;
 import io.vertx.core.json.JsonObject;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
-import dev.slmp.crypto.CryptoVerticle;
+import dev.slmp.services.CryptoVerticle;
 import dev.slmp.gateway.ConnectionRegistry;
 import dev.slmp.gateway.FailedAuthLimiter;
 import dev.slmp.gateway.GatewayVerticle;
-import dev.slmp.handshake.HandshakeVerticle;
+import dev.slmp.services.HandshakeVerticle;
 import dev.slmp.handshake.StaticKey;
 import dev.slmp.inbox.InboxVerticle;
 import dev.slmp.session.InMemorySessionStore;
@@ -90,12 +94,12 @@ public final class SlmpNode extends VerticleBase {
     if (c.bool("verticles.handshakeOnWorker")) {
       handshakeOpts.setThreadingModel(ThreadingModel.WORKER);
     }
-    return deploy("auth", () -> new AuthVerticle(s), options(c.integer("verticles.auth")))
-        .compose(v -> deploy("handshake", () -> new HandshakeVerticle(s), handshakeOpts))
+    return deploy("auth", () -> new AuthVerticle(s.data().registry()), options(c.integer("verticles.auth")))
+        .compose(v -> deploy("handshake", () -> new HandshakeVerticle(c, s.data().keyRing(), s.sessions()), handshakeOpts))
         .compose(v -> deploy("crypto", () -> new CryptoVerticle(cryptoIndex.getAndIncrement()), options(c.integer("verticles.crypto"))))
-        .compose(v -> deploy("inbox", () -> new InboxVerticle(s), options(c.bool("inbox.enabled") ? 1 : 0)))
+        .compose(v -> deploy("inbox", () -> new InboxVerticle(c, s.data().dir()), options(c.bool("inbox.enabled") ? 1 : 0)))
         .compose(v -> deploy("gateway", () -> {
-          GatewayVerticle g = new GatewayVerticle(s);
+          GatewayVerticle g = new GatewayVerticle(c, s.nodeId(), s.connections(), s.failedAuth());
           gateways.add(g);
           return g;
         }, options(c.integer("verticles.gateway"))))

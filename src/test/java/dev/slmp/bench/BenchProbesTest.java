@@ -42,20 +42,20 @@ class BenchProbesTest {
          num     #instances         #bytes  class name (module)
         -------------------------------------------------------
            1:          1000         100000  [B (java.base@17.0.15)
-           2:            10           1000  dev.slmp.session.ServerConnection
+           2:            10           1000  dev.slmp.connection.ServerConnection
         Total          1010         101000
         """;
     String after = """
          num     #instances         #bytes  class name (module)
         -------------------------------------------------------
            1:          3000         500000  [B (java.base@17.0.15)
-           2:           110          13000  dev.slmp.session.ServerConnection
+           2:           110          13000  dev.slmp.connection.ServerConnection
            3:           100           4800  java.util.HashMap
         """;
     List<String> g = HeapHistogram.growth(HeapHistogram.parse(before), HeapHistogram.parse(after), 100, 2);
     assertEquals(2, g.size());
     assertTrue(g.get(0).matches("\\s*4000 B\\s+20.00 objects\\s+\\[B"), g.get(0));
-    assertTrue(g.get(1).matches("\\s*120 B\\s+1.00 objects\\s+dev.slmp.session.ServerConnection"), g.get(1));
+    assertTrue(g.get(1).matches("\\s*120 B\\s+1.00 objects\\s+dev.slmp.connection.ServerConnection"), g.get(1));
   }
 
   @Test

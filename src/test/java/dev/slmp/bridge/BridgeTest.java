@@ -10,11 +10,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.slmp.client.SlmpClient;
-import dev.slmp.node.NodeConfig;
+import dev.slmp.config.NodeConfig;
 import dev.slmp.node.SlmpNode;
 import dev.slmp.polyglot.PolyglotFixture;
 import dev.slmp.protocol.AckStatus;
-import dev.slmp.session.InboundMessage;
+import dev.slmp.connection.InboundMessage;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.slmp.crypto.Bytes;
-import dev.slmp.node.DataDirectory;
+import dev.slmp.datadir.DataDirectory;
 import dev.slmp.protocol.KeySchedule;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

@@ -8,7 +8,7 @@ import dev.slmp.crypto.Randomness;
 import dev.slmp.crypto.Suite;
 import dev.slmp.protocol.AckStatus;
 import dev.slmp.protocol.CloseCode;
-import dev.slmp.session.DeviceIdentity;
+import dev.slmp.connection.DeviceIdentity;
 import dev.slmp.session.DeviceTicket;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

@@ -2,7 +2,7 @@ package dev.slmp.gateway;
 
 import com.hazelcast.config.Config;
 import dev.slmp.cluster.ClusterSetup;
-import dev.slmp.node.DataDirectory;
+import dev.slmp.datadir.DataDirectory;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;

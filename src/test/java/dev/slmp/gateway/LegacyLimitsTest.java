@@ -12,7 +12,7 @@ import dev.slmp.protocol.CloseCode;
 import dev.slmp.protocol.Frame;
 import dev.slmp.protocol.FrameDecoder;
 import dev.slmp.protocol.FrameType;
-import dev.slmp.session.DeviceIdentity;
+import dev.slmp.connection.DeviceIdentity;
 import dev.slmp.testing.SeedCrypto;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

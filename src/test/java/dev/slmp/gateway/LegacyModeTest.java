@@ -9,7 +9,7 @@ import dev.slmp.bus.Addresses;
 import dev.slmp.crypto.Bytes;
 import dev.slmp.crypto.Suite;
 import dev.slmp.protocol.AckStatus;
-import dev.slmp.session.DeviceIdentity;
+import dev.slmp.connection.DeviceIdentity;
 import dev.slmp.testing.SeedCrypto;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

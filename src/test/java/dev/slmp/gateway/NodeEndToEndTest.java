@@ -10,7 +10,7 @@ import dev.slmp.bus.Addresses;
 import dev.slmp.crypto.Bytes;
 import dev.slmp.crypto.Suite;
 import dev.slmp.protocol.AckStatus;
-import dev.slmp.session.DeviceIdentity;
+import dev.slmp.connection.DeviceIdentity;
 import dev.slmp.session.DeviceTicket;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;

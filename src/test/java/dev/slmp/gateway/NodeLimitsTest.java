@@ -7,7 +7,7 @@ import dev.slmp.crypto.Suite;
 import dev.slmp.protocol.AckStatus;
 import dev.slmp.protocol.CloseCode;
 import dev.slmp.protocol.Frame;
-import dev.slmp.session.DeviceIdentity;
+import dev.slmp.connection.DeviceIdentity;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;

@@ -3,7 +3,7 @@ package dev.slmp.gateway;
 import dev.slmp.crypto.Suite;
 import dev.slmp.handshake.StaticKey;
 import dev.slmp.node.SlmpNode;
-import dev.slmp.session.DeviceIdentity;
+import dev.slmp.connection.DeviceIdentity;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

@@ -17,7 +17,7 @@ import dev.slmp.client.SlmpClient;
 import dev.slmp.node.SlmpNode;
 import dev.slmp.polyglot.PolyglotFixture.LogCapture;
 import dev.slmp.protocol.AckStatus;
-import dev.slmp.session.InboundMessage;
+import dev.slmp.connection.InboundMessage;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;

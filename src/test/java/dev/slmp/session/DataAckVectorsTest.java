@@ -1,5 +1,7 @@
 package dev.slmp.session;
 
+import dev.slmp.connection.InboundMessage;
+
 import static dev.slmp.crypto.Bytes.hex;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

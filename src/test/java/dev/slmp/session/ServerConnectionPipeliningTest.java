@@ -1,5 +1,13 @@
 package dev.slmp.session;
 
+import dev.slmp.connection.DeviceIdentity;
+
+import dev.slmp.connection.DeviceConnection;
+
+import dev.slmp.connection.ServerConnection;
+
+import dev.slmp.connection.InboundMessage;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

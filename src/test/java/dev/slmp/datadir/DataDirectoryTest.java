@@ -1,4 +1,6 @@
-package dev.slmp.node;
+package dev.slmp.datadir;
+
+import dev.slmp.datadir.DataDirectory;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,4 +1,6 @@
-package dev.slmp.node;
+package dev.slmp.config;
+
+import dev.slmp.config.NodeConfig;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,6 @@
-package dev.slmp.auth;
+package dev.slmp.services;
+
+import dev.slmp.auth.DeviceAuthenticator;
 
 import dev.slmp.bus.Addresses;
 import dev.slmp.protocol.CloseCode;

@@ -1,4 +1,4 @@
-package dev.slmp.session;
+package dev.slmp.connection;
 
 import dev.slmp.crypto.Bytes;
 import dev.slmp.crypto.OpenFailedException;

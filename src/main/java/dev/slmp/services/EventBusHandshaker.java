@@ -1,4 +1,6 @@
-package dev.slmp.handshake;
+package dev.slmp.services;
+
+import dev.slmp.handshake.ServerHandshaker;
 
 import dev.slmp.bus.Addresses;
 import dev.slmp.crypto.Randomness;

@@ -1,4 +1,4 @@
-package dev.slmp.session;
+package dev.slmp.connection;
 
 /**
  * A DATA frame a server accepted from a device: opened, in order, not a replay. {@code early} marks 0-RTT

@@ -1,4 +1,8 @@
-package dev.slmp.auth;
+package dev.slmp.datadir;
+
+import dev.slmp.auth.InMemoryDeviceDirectory;
+
+import dev.slmp.datadir.DeviceRegistry;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

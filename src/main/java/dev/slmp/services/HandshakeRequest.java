@@ -1,4 +1,6 @@
-package dev.slmp.handshake;
+package dev.slmp.services;
+
+import dev.slmp.handshake.ServerHandshaker;
 
 /** A gateway's request to a handshake verticle (local only: it carries handshake secrets). */
 public record HandshakeRequest(Kind kind, byte[] frame, ServerHandshaker.HandshakeState state) {

@@ -1,4 +1,6 @@
-package dev.slmp.session;
+package dev.slmp.connection;
+
+import dev.slmp.session.DeviceTicket;
 
 import dev.slmp.crypto.Bytes;
 import dev.slmp.crypto.DhGroup;

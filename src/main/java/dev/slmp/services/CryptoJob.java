@@ -1,4 +1,6 @@
-package dev.slmp.crypto;
+package dev.slmp.services;
+
+import dev.slmp.crypto.Sealer;
 
 /**
  * One open or seal of a DATA/ACK frame, sent to a crypto verticle and back (local only, zero-copy: the same

@@ -1,4 +1,6 @@
-package dev.slmp.crypto;
+package dev.slmp.services;
+
+import dev.slmp.crypto.OpenFailedException;
 
 import dev.slmp.bus.Addresses;
 import dev.slmp.bus.LocalCodec;

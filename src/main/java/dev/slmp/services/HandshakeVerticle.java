@@ -1,10 +1,16 @@
-package dev.slmp.handshake;
+package dev.slmp.services;
 
-import dev.slmp.auth.EventBusAuthenticator;
+import dev.slmp.handshake.ServerHandshaker;
+
+import dev.slmp.handshake.ServerHandshake;
+
+import dev.slmp.services.EventBusAuthenticator;
 import dev.slmp.bus.Addresses;
 import dev.slmp.bus.LocalCodec;
 import dev.slmp.crypto.Randomness;
-import dev.slmp.node.NodeServices;
+import dev.slmp.config.NodeConfig;
+import dev.slmp.handshake.ServerKeyRing;
+import dev.slmp.session.SessionStore;
 import dev.slmp.protocol.CloseCode;
 import dev.slmp.protocol.SlmpException;
 import dev.slmp.crypto.DhGroup;
@@ -26,12 +32,16 @@ import java.util.concurrent.CompletionStage;
  * worker threads.
  */
 public final class HandshakeVerticle extends VerticleBase {
-  private final NodeServices services;
+  private final NodeConfig config;
+  private final ServerKeyRing keyRing;
+  private final SessionStore sessions;
   private ServerHandshake handshake;
   private boolean p256OnWorker;
 
-  public HandshakeVerticle(NodeServices services) {
-    this.services = services;
+  public HandshakeVerticle(NodeConfig config, ServerKeyRing keyRing, SessionStore sessions) {
+    this.config = config;
+    this.keyRing = keyRing;
+    this.sessions = sessions;
   }
 
   /** Registers the local codecs of the handshake messages (idempotent). */
@@ -45,10 +55,10 @@ public final class HandshakeVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     registerCodecs(vertx);
-    p256OnWorker = services.config().bool("verticles.p256HandshakeOnWorker");
-    long timeout = services.config().integer("handshakeTimeoutMs");
-    handshake = new ServerHandshake(services.config().serverSettings(), services.data().keyRing(),
-        new EventBusAuthenticator(vertx, timeout), services.sessions(), () -> System.currentTimeMillis() / 1000);
+    p256OnWorker = config.bool("verticles.p256HandshakeOnWorker");
+    long timeout = config.integer("handshakeTimeoutMs");
+    handshake = new ServerHandshake(config.serverSettings(), keyRing,
+        new EventBusAuthenticator(vertx, timeout), sessions, () -> System.currentTimeMillis() / 1000);
     return vertx.eventBus().<HandshakeRequest>localConsumer(Addresses.HANDSHAKE, this::serve).completion();
   }
 

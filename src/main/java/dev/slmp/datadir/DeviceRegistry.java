@@ -1,4 +1,6 @@
-package dev.slmp.auth;
+package dev.slmp.datadir;
+
+import dev.slmp.auth.DeviceDirectory;
 
 import dev.slmp.crypto.Bytes;
 import dev.slmp.crypto.Randomness;

@@ -1,6 +1,6 @@
-package dev.slmp.node;
+package dev.slmp.datadir;
 
-import dev.slmp.auth.DeviceRegistry;
+import dev.slmp.datadir.DeviceRegistry;
 import dev.slmp.crypto.Bytes;
 import dev.slmp.crypto.DhGroup;
 import dev.slmp.crypto.Pem;

@@ -1,7 +1,10 @@
-package dev.slmp.auth;
+package dev.slmp.services;
+
+import dev.slmp.datadir.DeviceRegistry;
+
+import dev.slmp.auth.ProofVerifier;
 
 import dev.slmp.bus.Addresses;
-import dev.slmp.node.NodeServices;
 import dev.slmp.protocol.CloseCode;
 import dev.slmp.protocol.SlmpException;
 import io.vertx.core.Future;
@@ -19,17 +22,15 @@ import java.util.Base64;
 public final class AuthVerticle extends VerticleBase {
   static final long RELOAD_MS = 1000;
   private static final System.Logger LOG = System.getLogger(AuthVerticle.class.getName());
-  private final NodeServices services;
+  private final DeviceRegistry registry;
   private ProofVerifier verifier;
-  private DeviceRegistry registry;
 
-  public AuthVerticle(NodeServices services) {
-    this.services = services;
+  public AuthVerticle(DeviceRegistry registry) {
+    this.registry = registry;
   }
 
   @Override
   public Future<?> start() {
-    registry = services.data().registry();
     verifier = new ProofVerifier(registry);
     vertx.setPeriodic(RELOAD_MS, id -> vertx.executeBlocking(() -> registry.reloadIfChanged(), false)
         .onFailure(e -> LOG.log(System.Logger.Level.WARNING, "device registry not reloaded: " + e.getMessage())));

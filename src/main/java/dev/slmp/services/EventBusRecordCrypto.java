@@ -1,8 +1,12 @@
-package dev.slmp.crypto;
+package dev.slmp.services;
+
+import dev.slmp.crypto.Sealer;
+
+import dev.slmp.crypto.OpenFailedException;
 
 import dev.slmp.bus.Addresses;
 import dev.slmp.protocol.CloseCode;
-import dev.slmp.session.RecordCrypto;
+import dev.slmp.connection.RecordCrypto;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;

@@ -1,4 +1,4 @@
-package dev.slmp.node;
+package dev.slmp.config;
 
 import dev.slmp.crypto.Suite;
 import dev.slmp.handshake.ServerSettings;
@@ -136,8 +136,8 @@ public final class NodeConfig {
     }
     c.range("bridge.port", 1, 65535);
     dev.slmp.polyglot.DeployList.parse(c.json.getJsonArray("deploy"));
-    dev.slmp.bridge.BridgeVerticle.permitted(c.json.getJsonObject("bridge").getJsonArray("inbound"), "bridge.inbound");
-    dev.slmp.bridge.BridgeVerticle.permitted(c.json.getJsonObject("bridge").getJsonArray("outbound"), "bridge.outbound");
+    BridgeRules.permitted(c.json.getJsonObject("bridge").getJsonArray("inbound"), "bridge.inbound");
+    BridgeRules.permitted(c.json.getJsonObject("bridge").getJsonArray("outbound"), "bridge.outbound");
     if (c.suites().isEmpty()) {
       throw new IllegalArgumentException("config key 'suites' must name at least one suite (1, 2 or 3)");
     }
