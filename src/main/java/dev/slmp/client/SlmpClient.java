@@ -6,6 +6,7 @@ import dev.slmp.protocol.CloseCode;
 import dev.slmp.protocol.FrameType;
 import dev.slmp.protocol.SealedFrames;
 import dev.slmp.connection.DeviceConnection;
+import dev.slmp.connection.SentData;
 import dev.slmp.connection.DeviceIdentity;
 import dev.slmp.session.DeviceTicket;
 import dev.slmp.connection.InboundMessage;
@@ -24,6 +25,7 @@ import io.vertx.core.net.NetSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Objects;
+import java.util.concurrent.CompletionStage;
 
 /**
  * An SLMP/1 device connection over a Vert.x {@link NetClient}: one instance is one connection. Everything runs on
@@ -244,21 +246,22 @@ public final class SlmpClient {
 
   private void write(Outgoing o) {
     boolean early = resumeTicket != null && !connection.isEstablished();
-    long seq;
+    SentData sent;
     try {
-      seq = connection.sendData(o.topic(), o.payload(), o.ack() != null);
+      sent = connection.sendData(o.topic(), o.payload(), o.ack() != null);
     } catch (IllegalStateException | IllegalArgumentException e) {
       fail(o, closeReason != null ? closeReason : e);
       return;
     }
+    long seq = sent.seq();
     if (o.ack() != null) {
       acks.add(seq, early, o.ack());
     }
-    lastWrite.onComplete(ar -> {
-      if (ar.succeeded()) {
+    sent.written().whenComplete((v, err) -> {
+      if (err == null) {
         o.written().tryComplete(seq);
       } else {
-        o.written().tryFail(closeReason != null ? closeReason : ar.cause());
+        o.written().tryFail(closeReason != null ? closeReason : err);
       }
     });
   }
@@ -351,6 +354,12 @@ public final class SlmpClient {
         authSent = true;
       }
       lastWrite = socket.write(Buffer.buffer(bytes));
+    }
+
+    @Override
+    public CompletionStage<Void> writeTracked(byte[] bytes) {
+      write(bytes);
+      return lastWrite.toCompletionStage();
     }
 
     @Override

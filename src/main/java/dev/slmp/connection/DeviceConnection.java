@@ -23,6 +23,8 @@ import dev.slmp.protocol.SlmpException;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * The device side of one SLMP/1 connection, without I/O (spec sections 5 to 8). Start it with
@@ -33,6 +35,12 @@ public final class DeviceConnection {
   /** Where the connection's output goes. */
   public interface Listener {
     void write(byte[] bytes);
+
+    /** Bytes whose write the caller waits for (a DATA from {@link #sendData}): completes once written. */
+    default CompletionStage<Void> writeTracked(byte[] bytes) {
+      write(bytes);
+      return CompletableFuture.completedFuture(null);
+    }
 
     /** WELCOME or RESUMED arrived; {@code ticket} is the session to keep (null when the server keeps none). */
     default void established(DeviceConnection connection, DeviceTicket ticket) {}
@@ -293,9 +301,9 @@ public final class DeviceConnection {
 
   /**
    * Sends a DATA: as EARLY DATA while RESUME is unanswered, otherwise ordinary (also pipelined behind AUTH).
-   * Returns its seq (early seqs count separately).
+   * Returns its seq (early seqs count separately) and the completion of its write.
    */
-  public long sendData(String topic, byte[] payload, boolean ackRequested) {
+  public SentData sendData(String topic, byte[] payload, boolean ackRequested) {
     boolean early = state == State.RESUME_SENT;
     if (!early && state != State.AUTH_SENT && state != State.ESTABLISHED) {
       throw new IllegalStateException("cannot send DATA in state " + state);
@@ -317,8 +325,7 @@ public final class DeviceConnection {
     if (ackRequested) {
       (early ? awaitingEarlyAck : awaitingAck).add(seq);
     }
-    listener.write(frame);
-    return seq;
+    return new SentData(seq, listener.writeTracked(frame));
   }
 
   /** Answers a server DATA that asked for an ACK. */

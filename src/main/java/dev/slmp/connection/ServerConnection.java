@@ -22,6 +22,7 @@ import dev.slmp.protocol.SlmpException;
 import java.util.ArrayDeque;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
@@ -37,6 +38,15 @@ public final class ServerConnection {
   public interface Listener {
     /** Bytes for the socket. */
     void write(byte[] bytes);
+
+    /**
+     * Bytes for the socket whose write the caller waits for (a DATA from {@link #sendData}): the stage completes
+     * when the transport has written them, or fails when it could not.
+     */
+    default CompletionStage<Void> writeTracked(byte[] bytes) {
+      write(bytes);
+      return CompletableFuture.completedFuture(null);
+    }
 
     /** WELCOME or RESUMED was sent. */
     default void established(ServerConnection connection) {}
@@ -274,7 +284,7 @@ public final class ServerConnection {
     welcome[6] = (byte) (mb >>> 16);
     welcome[7] = (byte) (mb >>> 8);
     welcome[8] = (byte) mb;
-    sealAndWrite(FrameType.WELCOME, 0, 0, welcome);
+    sealAndWrite(FrameType.WELCOME, 0, 0, welcome, null);
     listener.established(this);
   }
 
@@ -344,17 +354,37 @@ public final class ServerConnection {
     });
   }
 
-  /** Seals through {@link RecordCrypto} and writes; writes stay in seq order and stop once closed. */
-  private void sealAndWrite(int type, int flags, long seq, byte[] plaintext) {
+  /**
+   * Seals through {@link RecordCrypto} and writes; writes stay in seq order and stop once closed. {@code written},
+   * when not null, is told what happened to the frame (a caller of {@link #sendData} waits for it).
+   */
+  private void sealAndWrite(int type, int flags, long seq, byte[] plaintext, CompletableFuture<Void> written) {
     crypto.seal(s2cSeal, seq, SealedFrames.aad(type, flags, seq), plaintext).whenComplete((sealed, err) -> {
       if (state == State.CLOSED) {
+        if (written != null) {
+          written.completeExceptionally(new IllegalStateException("connection closed before the frame was written"));
+        }
         return;
       }
       if (err != null) {
+        if (written != null) {
+          written.completeExceptionally(new IllegalStateException("the frame could not be sealed"));
+        }
         close(CloseCode.INTERNAL_ERROR, "internal error");
         return;
       }
-      listener.write(SealedFrames.frame(type, flags, seq, sealed));
+      byte[] frame = SealedFrames.frame(type, flags, seq, sealed);
+      if (written == null) {
+        listener.write(frame);
+      } else {
+        listener.writeTracked(frame).whenComplete((v, e) -> {
+          if (e == null) {
+            written.complete(null);
+          } else {
+            written.completeExceptionally(e);
+          }
+        });
+      }
     });
   }
 
@@ -378,17 +408,17 @@ public final class ServerConnection {
       return;
     }
     int flags = m.early() ? SealedFrames.FLAG_EARLY : 0;
-    sealAndWrite(FrameType.ACK, flags, seq, SealedFrames.ackPlaintext(m.seq(), status));
+    sealAndWrite(FrameType.ACK, flags, seq, SealedFrames.ackPlaintext(m.seq(), status), null);
   }
 
   /**
-   * Sends a DATA to the device; returns its seq. With {@code ackRequested}, {@link Listener#acknowledged}
-   * reports the device's ACK.
+   * Sends a DATA to the device; returns its seq and the completion of its write. With {@code ackRequested},
+   * {@link Listener#acknowledged} reports the device's ACK.
    *
    * @throws IllegalStateException when the connection is not established
    * @throws IllegalArgumentException when the topic is over 255 bytes or the body over the device's limit
    */
-  public long sendData(byte[] topic, byte[] payload, boolean ackRequested) {
+  public SentData sendData(byte[] topic, byte[] payload, boolean ackRequested) {
     if (state != State.ESTABLISHED) {
       throw new IllegalStateException("connection is not established");
     }
@@ -408,8 +438,9 @@ public final class ServerConnection {
       }
       awaitingAck.add(seq);
     }
-    sealAndWrite(FrameType.DATA, flags, seq, plain);
-    return seq;
+    CompletableFuture<Void> written = new CompletableFuture<>();
+    sealAndWrite(FrameType.DATA, flags, seq, plain, written);
+    return new SentData(seq, written);
   }
 
   /** Sends CLOSE and ends the connection; nothing more is read or sent. */

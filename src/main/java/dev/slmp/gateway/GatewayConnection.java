@@ -7,15 +7,13 @@ import dev.slmp.crypto.Randomness;
 import dev.slmp.handshake.ServerHandshaker;
 import dev.slmp.protocol.AckStatus;
 import dev.slmp.protocol.CloseCode;
-import dev.slmp.protocol.FrameType;
-import dev.slmp.protocol.SealedFrames;
 import dev.slmp.connection.InboundMessage;
 import dev.slmp.connection.RecordCrypto;
+import dev.slmp.connection.SentData;
 import dev.slmp.connection.ServerConnection;
 import io.netty.channel.Channel;
 import io.netty.channel.socket.DuplexChannel;
 import io.vertx.core.Context;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.Message;
@@ -27,6 +25,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
 
 /**
  * One device's TCP connection on a gateway: feeds the socket to its {@link ServerConnection}, runs its
@@ -46,8 +45,6 @@ final class GatewayConnection implements ServerConnection.Listener {
   private final ServerConnection connection;
   // Outbound bookkeeping, made on first use: most connections never receive a command (heap per idle connection).
   private Map<Long, Message<JsonObject>> awaitingAck;
-  private Map<Long, Message<JsonObject>> awaitingWrite;
-  private Map<Long, Future<Void>> dataWrites;
   private long handshakeTimer;
   private long lastActivity;
   private final ConnectionRegistry.Admission admission;
@@ -116,29 +113,12 @@ final class GatewayConnection implements ServerConnection.Listener {
 
   @Override
   public void write(byte[] bytes) {
-    Future<Void> f = socket.write(Buffer.buffer(bytes));
-    if ((bytes[0] & 0xFF) == FrameType.DATA && (bytes[4] & SealedFrames.FLAG_ACK_REQUESTED) == 0) {
-      long seq = Bytes.u32(bytes, 5);
-      Message<JsonObject> waiting = awaitingWrite == null ? null : awaitingWrite.remove(seq);
-      if (waiting != null) {
-        replyWhenWritten(f, waiting, seq);
-      } else {
-        if (dataWrites == null) {
-          dataWrites = new HashMap<>();
-        }
-        dataWrites.put(seq, f);
-      }
-    }
+    socket.write(Buffer.buffer(bytes));
   }
 
-  private static void replyWhenWritten(Future<Void> write, Message<JsonObject> msg, long seq) {
-    write.onComplete(ar -> {
-      if (ar.succeeded()) {
-        msg.reply(new JsonObject().put("seq", seq).put("status", "WRITTEN"));
-      } else {
-        msg.fail(Addresses.FAIL_CONNECTION_LOST, "device connection lost before the write completed");
-      }
-    });
+  @Override
+  public CompletionStage<Void> writeTracked(byte[] bytes) {
+    return socket.write(Buffer.buffer(bytes)).toCompletionStage();
   }
 
   @Override
@@ -215,9 +195,9 @@ final class GatewayConnection implements ServerConnection.Listener {
       msg.fail(Addresses.FAIL_BAD_REQUEST, "body must be {\"topic\": string, \"payload\": base64, \"ack\": bool}");
       return;
     }
-    long seq;
+    SentData sent;
     try {
-      seq = connection.sendData(topic, payload, ack);
+      sent = connection.sendData(topic, payload, ack);
     } catch (IllegalArgumentException e) {
       msg.fail(Addresses.FAIL_BAD_REQUEST, e.getMessage());
       return;
@@ -225,21 +205,20 @@ final class GatewayConnection implements ServerConnection.Listener {
       msg.fail(Addresses.FAIL_CONNECTION_LOST, "device connection closed");
       return;
     }
+    long seq = sent.seq();
     if (ack) {
       if (awaitingAck == null) {
         awaitingAck = new HashMap<>();
       }
       awaitingAck.put(seq, msg);
     } else {
-      Future<Void> written = dataWrites == null ? null : dataWrites.remove(seq);
-      if (written != null) {
-        replyWhenWritten(written, msg, seq);
-      } else {
-        if (awaitingWrite == null) {
-          awaitingWrite = new HashMap<>();
+      sent.written().whenComplete((v, err) -> {
+        if (err == null) {
+          msg.reply(new JsonObject().put("seq", seq).put("status", "WRITTEN"));
+        } else {
+          msg.fail(Addresses.FAIL_CONNECTION_LOST, "device connection lost before the write completed");
         }
-        awaitingWrite.put(seq, msg);
-      }
+      });
     }
   }
 
@@ -297,11 +276,6 @@ final class GatewayConnection implements ServerConnection.Listener {
       awaitingAck.values().forEach(m -> m.fail(Addresses.FAIL_CONNECTION_LOST, "device connection closed before its ACK"));
       awaitingAck = null;
     }
-    if (awaitingWrite != null) {
-      awaitingWrite.values().forEach(m -> m.fail(Addresses.FAIL_CONNECTION_LOST, "device connection closed"));
-      awaitingWrite = null;
-    }
-    dataWrites = null;
   }
 
   /** The socket closed (by us after a CLOSE, or by the peer without one). */

@@ -178,7 +178,7 @@ final class TestServer {
   Future<Long> push(String topic, byte[] payload) {
     Live l = live.get(live.size() - 1);
     Promise<Long> p = Promise.promise();
-    l.context().runOnContext(v -> p.complete(l.connection().sendData(topic.getBytes(StandardCharsets.UTF_8), payload, true)));
+    l.context().runOnContext(v -> p.complete(l.connection().sendData(topic.getBytes(StandardCharsets.UTF_8), payload, true).seq()));
     return p.future();
   }
 
