@@ -6,8 +6,9 @@ package dev.slmp.bus;
  *
  * <h2>Public: for applications, in any language</h2>
  * <ul>
- *   <li>{@link #IN} — publish. Every accepted DATA, as JSON {@code {"device": id, "topic": t, "payload":
- *       base64, "seq": n, "session": hex, "node": nodeId, "receivedAt": epochMillis, "early": bool}}.</li>
+ *   <li>{@link #IN} — publish. Every accepted DATA, as the JSON of a {@link DeviceMessage} {@code {"device": id,
+ *       "topic": t, "payload": base64, "seq": n, "session": hex, "node": nodeId, "receivedAt": epochMillis,
+ *       "early": bool}}.</li>
  *   <li>{@link #DELIVER} — request/reply, same JSON, only for DATA with ACK_REQUESTED. Any reply: ACK
  *       ACCEPTED. {@code fail(2, …)}: REJECTED. No consumer, another failure code, or no answer within
  *       {@code delivery.timeoutMs}: NOT_DELIVERED.</li>

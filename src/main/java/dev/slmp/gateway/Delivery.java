@@ -1,6 +1,7 @@
 package dev.slmp.gateway;
 
 import dev.slmp.bus.Addresses;
+import dev.slmp.bus.DeviceMessage;
 import dev.slmp.bus.LocalCodec;
 import dev.slmp.protocol.AckStatus;
 import dev.slmp.connection.InboundMessage;
@@ -9,7 +10,6 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
-import java.util.Base64;
 import java.util.function.Consumer;
 
 /**
@@ -36,17 +36,10 @@ final class Delivery {
     }
   }
 
-  /** The {@code slmp.in} / {@code slmp.deliver} JSON shape; {@code sessionHex} is the message's session id in hex. */
+  /** The {@code slmp.in} / {@code slmp.deliver} body; {@code sessionHex} is the message's session id in hex. */
   JsonObject json(InboundMessage m, String sessionHex) {
-    return new JsonObject()
-        .put("device", m.deviceId())
-        .put("topic", m.topic())
-        .put("payload", Base64.getEncoder().encodeToString(m.payload()))
-        .put("seq", m.seq())
-        .put("session", sessionHex)
-        .put("node", nodeId)
-        .put("receivedAt", System.currentTimeMillis())
-        .put("early", m.early());
+    return new DeviceMessage(m.deviceId(), m.topic(), m.payload(), m.seq(), sessionHex, nodeId, System.currentTimeMillis(),
+        m.early()).toJson();
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.slmp.inbox;
 
 import dev.slmp.bus.Addresses;
+import dev.slmp.bus.DeviceMessage;
 import dev.slmp.config.NodeConfig;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -14,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Queue;
@@ -61,14 +61,15 @@ public final class InboxVerticle extends VerticleBase {
         });
   }
 
-  private static void printMessage(JsonObject m) {
-    String text;
+  private static void printMessage(JsonObject body) {
+    DeviceMessage m;
     try {
-      text = new String(Base64.getDecoder().decode(m.getString("payload", "")), StandardCharsets.UTF_8);
+      m = DeviceMessage.fromJson(body);
     } catch (IllegalArgumentException e) {
-      text = "(payload not base64)";
+      System.out.println("Message on " + Addresses.IN + " that is not a device message: " + e.getMessage());
+      return;
     }
-    System.out.println("Authenticated message from " + m.getString("device") + ": " + text);
+    System.out.println("Authenticated message from " + m.device() + ": " + new String(m.payload(), StandardCharsets.UTF_8));
   }
 
   private void take(Message<JsonObject> msg) {

@@ -1,0 +1,83 @@
+package dev.slmp.bus;
+
+import io.vertx.core.json.JsonObject;
+import java.util.Base64;
+
+/**
+ * A device's accepted DATA as applications receive it on {@link Addresses#IN} and {@link Addresses#DELIVER}: the
+ * one definition of that message's fields and of its JSON (docs/event-bus.md).
+ *
+ * <p>On the bus the body is the JSON of {@link #toJson()}, not this record: the TCP bridge and JSON consumers in any
+ * language read it, Vert.x can encode nothing else for the bridge, and Vert.x would write a raw {@code byte[]} as
+ * base64url where the contract says standard base64. Inside a node the JSON is handed to {@code slmp.deliver}'s
+ * consumer without a copy (a local hand-over codec), and the built-in inbox writes it as it is, without decoding
+ * the payload. JVM consumers read it back with {@link #fromJson}.
+ *
+ * @param device the authenticated device id
+ * @param topic the DATA's topic, may be empty
+ * @param payload the payload bytes; owned by this record once built (the node does not keep them)
+ * @param seq the DATA's sequence number on its connection (0 for the prototype's format)
+ * @param session the session id in hex, null for the prototype's format
+ * @param node the id of the node that accepted it
+ * @param receivedAt when the node accepted it, Unix epoch milliseconds
+ * @param early 0-RTT data sent behind RESUME (spec 8): a captured first flight can arrive late, once
+ */
+public record DeviceMessage(String device, String topic, byte[] payload, long seq, String session, String node,
+    long receivedAt, boolean early) {
+
+  /** The documented JSON: payload in standard, padded base64. */
+  public JsonObject toJson() {
+    return new JsonObject()
+        .put("device", device)
+        .put("topic", topic)
+        .put("payload", Base64.getEncoder().encodeToString(payload))
+        .put("seq", seq)
+        .put("session", session)
+        .put("node", node)
+        .put("receivedAt", receivedAt)
+        .put("early", early);
+  }
+
+  /**
+   * Reads the documented JSON back.
+   *
+   * @throws IllegalArgumentException naming the field when the body is not a device message
+   */
+  public static DeviceMessage fromJson(JsonObject json) {
+    if (json == null) {
+      throw new IllegalArgumentException("not a device message: no body");
+    }
+    String device = field(json, "device", String.class);
+    if (device == null) {
+      throw new IllegalArgumentException("not a device message: 'device' is missing");
+    }
+    String payload = field(json, "payload", String.class);
+    byte[] bytes;
+    try {
+      bytes = payload == null ? new byte[0] : Base64.getDecoder().decode(payload);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("not a device message: 'payload' is not base64");
+    }
+    String topic = field(json, "topic", String.class);
+    Number seq = field(json, "seq", Number.class);
+    Number at = field(json, "receivedAt", Number.class);
+    Boolean early = field(json, "early", Boolean.class);
+    return new DeviceMessage(device, topic == null ? "" : topic, bytes, seq == null ? 0 : seq.longValue(),
+        field(json, "session", String.class), field(json, "node", String.class), at == null ? 0 : at.longValue(),
+        early != null && early);
+  }
+
+  private static <T> T field(JsonObject json, String name, Class<T> type) {
+    Object v = json.getValue(name);
+    if (v != null && !type.isInstance(v)) {
+      throw new IllegalArgumentException("not a device message: '" + name + "' must be a " + type.getSimpleName().toLowerCase());
+    }
+    return type.cast(v);
+  }
+
+  @Override
+  public String toString() {
+    return "DeviceMessage[" + device + ", topic=" + topic + ", seq=" + seq + (early ? ", early" : "") + ", "
+        + payload.length + " bytes]";
+  }
+}
