@@ -82,6 +82,12 @@ public final class ServerConnection {
   private boolean stepPending;
   private boolean draining;
   private long queuedBytes;
+  /** Complete frames received: the node's idle timer counts frames, not bytes (spec 6: "any frame"). */
+  private long framesReceived;
+  // What the connection still owes the device once its input has ended (it half-closed after its flight).
+  private boolean inputEnded;
+  private int acksOwed;
+  private int sealsInFlight;
   private HandshakeState handshake;
   private String deviceId;
   private Suite suite;
@@ -129,6 +135,7 @@ public final class ServerConnection {
   }
 
   private boolean onFrame(Frame f) throws SlmpException {
+    framesReceived++;
     if (stepPending || (queued != null && !queued.isEmpty())) {
       if (queued == null) {
         queued = new ArrayDeque<>();
@@ -258,6 +265,33 @@ public final class ServerConnection {
     }
     if (!stepPending && (queued == null || queued.isEmpty()) && state != State.CLOSED) {
       listener.drained();
+      finishIfInputEnded();
+    }
+  }
+
+  /**
+   * The device half-closed its side (TCP FIN) after its flight, as small TCP stacks do: everything it sent is
+   * still handled and every answer it is owed (HELLO_REPLY, WELCOME/RESUMED, ACKs, or the CLOSE of the first
+   * fault) is written; then the connection closes with {@code CLOSE(NORMAL)}, or with {@code PROTOCOL_ERROR} when
+   * the input ended inside a frame. Nothing more can arrive, so nothing more is waited for.
+   */
+  public void inputEnded() {
+    if (state == State.CLOSED) {
+      return;
+    }
+    inputEnded = true;
+    finishIfInputEnded();
+  }
+
+  private void finishIfInputEnded() {
+    if (!inputEnded || state == State.CLOSED || stepPending || draining || acksOwed > 0 || sealsInFlight > 0
+        || (queued != null && !queued.isEmpty())) {
+      return;
+    }
+    if (decoder.pending() > 0) {
+      close(CloseCode.PROTOCOL_ERROR, "connection ended inside a frame");
+    } else {
+      close(CloseCode.NORMAL, "device half-closed its side");
     }
   }
 
@@ -341,6 +375,9 @@ public final class ServerConnection {
   private void deliver(byte[] b, byte[] p) throws SlmpException {
     int flags = b[0] & 0xFF;
     SealedFrames.DataPlaintext d = SealedFrames.parseData(p);
+    if ((flags & SealedFrames.FLAG_ACK_REQUESTED) != 0) {
+      acksOwed++;
+    }
     listener.message(new InboundMessage(deviceId, sessionId, d.topic(), d.payload(), Bytes.u32(b, 1),
         (flags & SealedFrames.FLAG_EARLY) != 0, (flags & SealedFrames.FLAG_ACK_REQUESTED) != 0));
   }
@@ -359,7 +396,9 @@ public final class ServerConnection {
    * when not null, is told what happened to the frame (a caller of {@link #sendData} waits for it).
    */
   private void sealAndWrite(int type, int flags, long seq, byte[] plaintext, CompletableFuture<Void> written) {
+    sealsInFlight++;
     crypto.seal(s2cSeal, seq, SealedFrames.aad(type, flags, seq), plaintext).whenComplete((sealed, err) -> {
+      sealsInFlight--;
       if (state == State.CLOSED) {
         if (written != null) {
           written.completeExceptionally(new IllegalStateException("connection closed before the frame was written"));
@@ -385,6 +424,7 @@ public final class ServerConnection {
           }
         });
       }
+      finishIfInputEnded();
     });
   }
 
@@ -400,7 +440,11 @@ public final class ServerConnection {
 
   /** Answers a DATA that asked for an ACK (others are ignored); after close, nothing is sent. */
   public void acknowledge(InboundMessage m, AckStatus status) {
-    if (state != State.ESTABLISHED || !m.ackRequested()) {
+    if (!m.ackRequested()) {
+      return;
+    }
+    acksOwed--;
+    if (state != State.ESTABLISHED) {
       return;
     }
     long seq = nextS2c();
@@ -484,6 +528,11 @@ public final class ServerConnection {
   /** Bytes of frames waiting for handshake or crypto work; the caller pauses reading while this is large. */
   public long queuedBytes() {
     return queuedBytes;
+  }
+
+  /** Complete frames received so far (the idle timer is reset by frames, not by bytes). */
+  public long framesReceived() {
+    return framesReceived;
   }
 
   /** True while handshake work is in progress: the caller should stop reading until it is done. */

@@ -51,6 +51,8 @@ final class GatewayConnection implements ServerConnection.Listener {
   private boolean finished;
   private boolean paused;
   private boolean firstChunk = true;
+  /** The device half-closed (TCP FIN): it is still owed its answers, then the socket closes. */
+  private boolean inputEnded;
   private MessageConsumer<JsonObject> outConsumer;
   private String deviceId;
   /** The session id in hex for the messages' JSON, made on the first message. */
@@ -71,6 +73,7 @@ final class GatewayConnection implements ServerConnection.Listener {
 
   void start() {
     lastActivity = System.currentTimeMillis();
+    HalfClose.allow(socket);
     socket.handler(this::received);
     socket.closeHandler(v -> finish());
     // The node is shutting down (SIGTERM, undeploy): devices get CLOSE(NORMAL) and can reconnect elsewhere.
@@ -80,6 +83,11 @@ final class GatewayConnection implements ServerConnection.Listener {
   }
 
   private void received(Buffer buf) {
+    if (HalfClose.isEndOfInput(buf)) {
+      inputEnded = true;
+      connection.inputEnded();
+      return;
+    }
     if (firstChunk) {
       firstChunk = false;
       if (gateway.legacy() != null && buf.length() > 0 && buf.getByte(0) == LegacyWire.FIRST_BYTE) {
@@ -89,13 +97,17 @@ final class GatewayConnection implements ServerConnection.Listener {
         return;
       }
     }
-    lastActivity = System.currentTimeMillis();
+    long frames = connection.framesReceived();
     // Read the socket's bytes in place: the decoder copies each frame body once, and that is the only copy.
     io.netty.buffer.ByteBuf bb = ((io.vertx.core.internal.buffer.BufferInternal) buf).getByteBuf();
     if (bb.hasArray()) {
       connection.receive(bb.array(), bb.arrayOffset() + bb.readerIndex(), bb.readableBytes());
     } else {
       connection.receive(buf.getBytes());
+    }
+    if (connection.framesReceived() != frames) {
+      // Complete frames reset the idle timer, single bytes do not (spec 6: "any frame").
+      lastActivity = System.currentTimeMillis();
     }
     if (!paused && connection.queuedBytes() > gateway.settings().maxBody() * 2L) {
       paused = true;
@@ -228,8 +240,10 @@ final class GatewayConnection implements ServerConnection.Listener {
       gateway.failedAuth().recordFailure(remoteHost());
     }
     release();
-    if (byPeer) {
-      socket.close();
+    if (byPeer || inputEnded) {
+      // Nothing unread can be left behind (the peer's CLOSE, or its FIN, was the last thing it sent): the socket
+      // closes once our last frame is written.
+      socket.end();
     } else {
       lingerAndClose(vertx, socket);
     }
@@ -243,7 +257,7 @@ final class GatewayConnection implements ServerConnection.Listener {
     int[] discarded = {0};
     socket.handler(buf -> {
       discarded[0] += buf.length();
-      if (discarded[0] > LINGER_BYTES) {
+      if (discarded[0] > LINGER_BYTES || HalfClose.isEndOfInput(buf)) {
         socket.close();
       }
     });

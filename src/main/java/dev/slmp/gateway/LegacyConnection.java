@@ -95,6 +95,12 @@ final class LegacyConnection {
   }
 
   private void received(Buffer buf) {
+    if (HalfClose.isEndOfInput(buf)) {
+      if (!tokenDone) {
+        refuse("the client half-closed before its token was complete");
+      }
+      return; // a complete token is still answered: the client can read after its FIN
+    }
     if (tokenDone) {
       return; // the format has one token per connection: later bytes are ignored
     }

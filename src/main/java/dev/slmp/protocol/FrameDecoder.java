@@ -1,10 +1,13 @@
 package dev.slmp.protocol;
 
+import java.util.Arrays;
+
 /**
  * Incremental frame decoder. It only splits bytes into frames: the length is checked against
  * {@code maxBody} as soon as the 4-byte header is complete, before type or state, and a body is never
  * buffered past that limit. Split and coalesced input are both handled; the decoder holds at most one
- * partial frame. After a failure it stays failed.
+ * partial frame, and buffers its body as the bytes arrive (a header alone never makes it allocate the length it
+ * announces). After a failure it stays failed.
  */
 public final class FrameDecoder {
   /** Receives each complete frame, in order. */
@@ -17,7 +20,10 @@ public final class FrameDecoder {
   private final int maxBody;
   private final byte[] header = new byte[Frame.HEADER];
   private int headerFill;
+  /** First buffer for a body that has not fully arrived: grown by doubling, never past the announced length. */
+  static final int INITIAL_PARTIAL_BODY = 256;
   private byte[] body;
+  private int bodyLength;
   private int bodyFill;
   private boolean failed;
 
@@ -30,6 +36,11 @@ public final class FrameDecoder {
 
   public int maxBody() {
     return maxBody;
+  }
+
+  /** The size of the buffer held for a partial body (tests: a header alone must not make it large). */
+  int partialBodyCapacity() {
+    return body == null ? 0 : body.length;
   }
 
   /** Bytes of a frame received but not yet complete. */
@@ -62,14 +73,19 @@ public final class FrameDecoder {
             throw new SlmpException(CloseCode.FRAME_TOO_LARGE,
                 "frame body of " + length + " bytes exceeds max_body " + maxBody);
           }
-          body = new byte[length];
+          // The whole body in hand: one array of its length. Otherwise only what has arrived, grown as more does.
+          bodyLength = length;
+          body = new byte[Math.min(length, Math.max(end - pos, INITIAL_PARTIAL_BODY))];
           bodyFill = 0;
         }
-        int take = Math.min(body.length - bodyFill, end - pos);
+        int take = Math.min(bodyLength - bodyFill, end - pos);
+        if (bodyFill + take > body.length) {
+          body = Arrays.copyOf(body, Math.min(bodyLength, Math.max(bodyFill + take, body.length * 2)));
+        }
         System.arraycopy(data, pos, body, bodyFill, take);
         bodyFill += take;
         pos += take;
-        if (bodyFill == body.length) {
+        if (bodyFill == bodyLength) {
           Frame f = new Frame(header[0] & 0xFF, body);
           body = null;
           headerFill = 0;

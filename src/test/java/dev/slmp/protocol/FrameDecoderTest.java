@@ -51,6 +51,30 @@ class FrameDecoderTest {
   // ------------------------------------------------------------------------------------------ splitting
 
   @Test
+  void aHeaderAloneDoesNotMakeTheDecoderAllocateTheBodyItAnnounces() throws Exception {
+    int max = 1 << 20;
+    FrameDecoder d = new FrameDecoder(max);
+    Collect sink = new Collect();
+    byte[] full = body(max, 9);
+    d.feed(Bytes.concat(header(FrameType.DATA, max), new byte[] {full[0], full[1], full[2]}), sink);
+    assertTrue(d.partialBodyCapacity() <= FrameDecoder.INITIAL_PARTIAL_BODY,
+        "3 bytes of a 1 MiB body hold a small buffer, was " + d.partialBodyCapacity());
+    // The rest, in growing pieces: the buffer follows what arrived and ends exactly at the body's length.
+    int pos = 3;
+    for (int piece = 1; pos < max; piece *= 3) {
+      int n = Math.min(piece, max - pos);
+      d.feed(full, pos, n, sink);
+      pos += n;
+      if (pos < max) {
+        assertTrue(d.partialBodyCapacity() <= 2L * pos + FrameDecoder.INITIAL_PARTIAL_BODY,
+            "buffer " + d.partialBodyCapacity() + " after " + pos + " bytes");
+      }
+    }
+    assertFrames(List.of(new Frame(FrameType.DATA, full)), sink.frames, "grown body");
+    assertEquals(0, d.partialBodyCapacity());
+  }
+
+  @Test
   void oneByteAtATime() throws Exception {
     Frame f = new Frame(FrameType.DATA, body(37, 1));
     byte[] wire = f.encode();
