@@ -1,6 +1,6 @@
 package dev.slmp.config;
 
-/** A whole-number key wider than an {@code int} ({@code session.lifetimeSeconds}: 0..2³²−1), with its inclusive range. */
+/** A whole-number key wider than an {@code int} ({@code session.lifetimeSeconds}: 0..2³²−1), with its range. */
 public final class LongSetting extends Setting<Long> {
   private final long defaultValue;
   private final long min;

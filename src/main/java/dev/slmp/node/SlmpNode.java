@@ -104,8 +104,10 @@ public final class SlmpNode extends VerticleBase {
     GatewaySettings gateway = VerticleSettings.gateway(c);
     BridgeSettings bridge = VerticleSettings.bridge(c);
     return deploy("auth", () -> new AuthVerticle(s.data().registry()), options(c.get(Keys.VERTICLES_AUTH)))
-        .compose(v -> deploy("handshake", () -> new HandshakeVerticle(handshake, s.data().keyRing(), s.sessions()), handshakeOpts))
-        .compose(v -> deploy("crypto", () -> new CryptoVerticle(cryptoIndex.getAndIncrement()), options(c.get(Keys.VERTICLES_CRYPTO))))
+        .compose(v -> deploy("handshake", () -> new HandshakeVerticle(handshake, s.data().keyRing(), s.sessions()),
+            handshakeOpts))
+        .compose(v -> deploy("crypto", () -> new CryptoVerticle(cryptoIndex.getAndIncrement()),
+            options(c.get(Keys.VERTICLES_CRYPTO))))
         .compose(v -> deploy("inbox", () -> new InboxVerticle(inbox), options(c.get(Keys.INBOX_ENABLED) ? 1 : 0)))
         .compose(v -> deploy("gateway", () -> {
           GatewayVerticle g = new GatewayVerticle(gateway, s.nodeId(), s.connections(), s.failedAuth());
@@ -113,7 +115,8 @@ public final class SlmpNode extends VerticleBase {
           return g;
         }, options(c.get(Keys.VERTICLES_GATEWAY))))
         // Then the TCP bridge and the application's own verticles (config deploy), once SLMP's are up.
-        .compose(v -> deploy("bridge", () -> new dev.slmp.bridge.BridgeVerticle(bridge), options(c.get(Keys.BRIDGE_ENABLED) ? 1 : 0)))
+        .compose(v -> deploy("bridge", () -> new dev.slmp.bridge.BridgeVerticle(bridge),
+            options(c.get(Keys.BRIDGE_ENABLED) ? 1 : 0)))
         .compose(v -> dev.slmp.polyglot.DeployList.deployAll(vertx, c.get(Keys.DEPLOY)));
   }
 

@@ -25,13 +25,13 @@ final class VerticleSettings {
   }
 
   static HandshakeSettings handshake(NodeConfig c) {
-    return new HandshakeSettings(protocol(c), c.get(Keys.HANDSHAKE_TIMEOUT_MS), c.get(Keys.VERTICLES_P256_HANDSHAKE_ON_WORKER));
+    return new HandshakeSettings(protocol(c), c.get(Keys.HANDSHAKE_TIMEOUT_MS),
+        c.get(Keys.VERTICLES_P256_HANDSHAKE_ON_WORKER));
   }
 
   static GatewaySettings gateway(NodeConfig c) {
-    LegacySettings legacy = c.get(Keys.LEGACY_ENABLED)
-        ? new LegacySettings(c.get(Keys.LEGACY_SECRET).getBytes(StandardCharsets.UTF_8), c.get(Keys.LEGACY_MAX_TOKEN_BYTES))
-        : null;
+    LegacySettings legacy = !c.get(Keys.LEGACY_ENABLED) ? null
+        : new LegacySettings(c.get(Keys.LEGACY_SECRET).getBytes(StandardCharsets.UTF_8), c.get(Keys.LEGACY_MAX_TOKEN_BYTES));
     return new GatewaySettings(c.get(Keys.HOST), c.get(Keys.PORT), protocol(c), c.get(Keys.HANDSHAKE_TIMEOUT_MS),
         c.get(Keys.DELIVERY_TIMEOUT_MS), c.get(Keys.DELIVERY_PUBLISH_IN), c.get(Keys.VERTICLES_CRYPTO),
         c.get(Keys.LIMITS_MAX_CONNECTIONS), c.get(Keys.LIMITS_MAX_HANDSHAKES), legacy);

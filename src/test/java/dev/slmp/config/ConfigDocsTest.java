@@ -60,8 +60,10 @@ class ConfigDocsTest {
     assertTrue(problems.get(0).startsWith("README.md's row of 'port' disagrees with its definition:"), problems.get(0));
 
     String missing = README_AROUND.replace(ConfigDocs.row(Keys.HOST) + "\n", "");
-    assertEquals(List.of("README.md's configuration table lacks 'host'"), ConfigDocs.problems(missing, ConfigDocs.configJson()));
-    String extra = README_AROUND.replace(ConfigDocs.END, "| `old.key` | `SLMP_OLD_KEY` | `1` |  | gone |\n" + ConfigDocs.END);
+    assertEquals(List.of("README.md's configuration table lacks 'host'"),
+        ConfigDocs.problems(missing, ConfigDocs.configJson()));
+    String extra = README_AROUND.replace(ConfigDocs.END,
+        "| `old.key` | `SLMP_OLD_KEY` | `1` |  | gone |\n" + ConfigDocs.END);
     assertEquals(List.of("README.md's configuration table has 'old.key', which Keys does not declare"),
         ConfigDocs.problems(extra, ConfigDocs.configJson()));
     assertEquals(List.of("README.md lacks the markers of the configuration table: " + ConfigDocs.BEGIN + " … "
@@ -77,7 +79,8 @@ class ConfigDocsTest {
   @Test
   void rowsShowKeyEnvironmentDefaultRangeAndMeaning() {
     assertEquals("| `port` | `SLMP_PORT` | `9999` | 0..65535 | TCP port (0: any free port) |", ConfigDocs.row(Keys.PORT));
-    assertTrue(ConfigDocs.row(Keys.LEGACY_SECRET).startsWith("| `legacy.secret` | `SLMP_LEGACY_SECRET` | `\"\"` | secret |"));
+    assertTrue(ConfigDocs.row(Keys.LEGACY_SECRET)
+        .startsWith("| `legacy.secret` | `SLMP_LEGACY_SECRET` | `\"\"` | secret |"));
     assertTrue(ConfigDocs.row(Keys.BRIDGE_INBOUND).contains("| `[{\"addressRegex\": \"slmp\\\\.out\\\\..+\"}]` |"),
         ConfigDocs.row(Keys.BRIDGE_INBOUND));
   }

@@ -23,7 +23,8 @@ class KeysTest {
     for (Field f : Keys.class.getDeclaredFields()) {
       if (Setting.class.isAssignableFrom(f.getType())) {
         int m = f.getModifiers();
-        assertTrue(Modifier.isPublic(m) && Modifier.isStatic(m) && Modifier.isFinal(m), f.getName() + " public static final");
+        assertTrue(Modifier.isPublic(m) && Modifier.isStatic(m) && Modifier.isFinal(m),
+            f.getName() + " is public static final");
         fields.add((Setting<?>) f.get(null));
       }
     }

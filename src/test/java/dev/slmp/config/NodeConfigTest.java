@@ -57,7 +57,8 @@ class NodeConfigTest {
           assertEquals(7001, c.get(Keys.PORT), "system property over environment");
           assertEquals(42, c.get(Keys.LIMITS_MAX_CONNECTIONS), "environment over -conf");
           assertEquals(EnumSet.of(Suite.byId(1), Suite.byId(3)), c.get(Keys.SUITES), "numbers, comma-separated");
-          assertEquals(List.of("groovy:a.groovy", "com.acme.B"), c.get(Keys.DEPLOY).stream().map(DeployEntry::name).toList());
+          assertEquals(List.of("groovy:a.groovy", "com.acme.B"),
+              c.get(Keys.DEPLOY).stream().map(DeployEntry::name).toList());
           assertEquals(false, c.get(Keys.INBOX_PRINT));
           assertEquals(List.of(new BridgeRules.Permitted("app\\..+", true)), c.get(Keys.BRIDGE_OUTBOUND), "a list as JSON");
           assertEquals("s3cret", c.get(Keys.LEGACY_SECRET));
