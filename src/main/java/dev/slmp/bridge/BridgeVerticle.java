@@ -1,10 +1,8 @@
 package dev.slmp.bridge;
 
 import dev.slmp.config.BridgeRules;
-import dev.slmp.config.NodeConfig;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.ext.bridge.BridgeOptions;
 import io.vertx.ext.bridge.PermittedOptions;
@@ -21,21 +19,20 @@ import java.util.List;
  */
 public final class BridgeVerticle extends VerticleBase {
   private static final System.Logger LOG = System.getLogger(BridgeVerticle.class.getName());
-  private final NodeConfig config;
+  private final BridgeSettings settings;
   private TcpEventBusBridge bridge;
 
-  public BridgeVerticle(NodeConfig config) {
-    this.config = config;
+  public BridgeVerticle(BridgeSettings settings) {
+    this.settings = settings;
   }
 
   @Override
   public Future<?> start() {
     BridgeOptions options = new BridgeOptions();
-    JsonObject bridgeConf = config.json().getJsonObject("bridge");
-    BridgeRules.permitted(bridgeConf.getJsonArray("inbound"), "bridge.inbound").forEach(options::addInboundPermitted);
-    BridgeRules.permitted(bridgeConf.getJsonArray("outbound"), "bridge.outbound").forEach(options::addOutboundPermitted);
-    String host = config.string("bridge.host");
-    int port = config.integer("bridge.port");
+    settings.inbound().forEach(p -> options.addInboundPermitted(options(p)));
+    settings.outbound().forEach(p -> options.addOutboundPermitted(options(p)));
+    String host = settings.host();
+    int port = settings.port();
     bridge = TcpEventBusBridge.create(vertx, options, new NetServerOptions().setTcpNoDelay(true));
     return bridge.listen(port, host).onSuccess(b -> LOG.log(System.Logger.Level.INFO, "event-bus bridge listening on "
         + host + ":" + port + ", inbound " + describe(options.getInboundPermitteds()) + ", outbound "
@@ -45,6 +42,10 @@ public final class BridgeVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     return bridge == null ? Future.succeededFuture() : bridge.close();
+  }
+
+  private static PermittedOptions options(BridgeRules.Permitted p) {
+    return p.regex() ? new PermittedOptions().setAddressRegex(p.address()) : new PermittedOptions().setAddress(p.address());
   }
 
   private static String describe(List<PermittedOptions> list) {

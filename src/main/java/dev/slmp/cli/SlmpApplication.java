@@ -1,6 +1,7 @@
 package dev.slmp.cli;
 
 import dev.slmp.cluster.ClusterSetup;
+import dev.slmp.config.Keys;
 import dev.slmp.config.NodeConfig;
 import dev.slmp.node.SlmpNode;
 import io.vertx.core.Vertx;
@@ -49,7 +50,7 @@ public final class SlmpApplication extends VertxApplication implements VertxAppl
     if (!clustered) {
       return Vertx.builder().with(options);
     }
-    int expected = (int) NodeConfig.peekLong(launcherConf, "cluster.expectedSize");
+    int expected = NodeConfig.peek(launcherConf, Keys.CLUSTER_EXPECTED_SIZE);
     return Vertx.builder().with(options).withClusterManager(ClusterSetup.clusterManager(ClusterSetup.loadConfig(), expected));
   }
 

@@ -2,7 +2,6 @@ package dev.slmp.config;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.bridge.PermittedOptions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -12,32 +11,35 @@ import java.util.regex.PatternSyntaxException;
 public final class BridgeRules {
   private BridgeRules() {}
 
+  /** One permitted address: exact, or a regular expression the whole address must match. */
+  public record Permitted(String address, boolean regex) {}
+
   /**
    * Reads a permitted list ({@code bridge.inbound} or {@code bridge.outbound}, named by {@code configKey}): each
    * entry an address (a string), {@code {"address": a}} or {@code {"addressRegex": r}} (the whole address must
-   * match). Fails naming the entry; the bridge verticle and NodeConfig's validation both read it.
+   * match). Fails naming the entry; read once, with the rest of the configuration.
    */
-  public static List<PermittedOptions> permitted(JsonArray list, String configKey) {
-    List<PermittedOptions> out = new ArrayList<>();
+  public static List<Permitted> permitted(JsonArray list, String configKey) {
+    List<Permitted> out = new ArrayList<>();
     for (int i = 0; i < list.size(); i++) {
       String key = configKey + "[" + i + "]";
       Object v = list.getValue(i);
       if (v instanceof String address && !address.isBlank()) {
-        out.add(new PermittedOptions().setAddress(address));
+        out.add(new Permitted(address, false));
       } else if (v instanceof JsonObject o && o.size() == 1 && o.getValue("address") instanceof String a && !a.isBlank()) {
-        out.add(new PermittedOptions().setAddress(a));
+        out.add(new Permitted(a, false));
       } else if (v instanceof JsonObject o && o.size() == 1 && o.getValue("addressRegex") instanceof String r) {
         try {
           Pattern.compile(r);
         } catch (PatternSyntaxException e) {
           throw new IllegalArgumentException("config key '" + key + "': bad addressRegex: " + e.getDescription() + " in " + r);
         }
-        out.add(new PermittedOptions().setAddressRegex(r));
+        out.add(new Permitted(r, true));
       } else {
         throw new IllegalArgumentException("config key '" + key + "' must be an address, {\"address\": a} or {\"addressRegex\": r}, was " + v);
       }
     }
-    return out;
+    return List.copyOf(out);
   }
 
 }

@@ -5,7 +5,6 @@ import dev.slmp.services.EventBusHandshaker;
 import dev.slmp.services.HandshakeVerticle;
 import dev.slmp.handshake.ServerHandshaker;
 import dev.slmp.handshake.ServerSettings;
-import dev.slmp.config.NodeConfig;
 import dev.slmp.protocol.CloseCode;
 import dev.slmp.protocol.Frames;
 import dev.slmp.connection.RecordCrypto;
@@ -23,7 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class GatewayVerticle extends VerticleBase {
   private static final AtomicInteger NEXT_CRYPTO = new AtomicInteger();
-  private final NodeConfig config;
+  private final GatewaySettings setup;
   private final String nodeId;
   private final ConnectionRegistry connections;
   private final FailedAuthLimiter failedAuth;
@@ -34,10 +33,11 @@ public final class GatewayVerticle extends VerticleBase {
   private int cryptoInstances;
   private int maxConnections;
   private int maxHandshakes;
-  private LegacyConnection.Settings legacy;
+  private LegacySettings legacy;
 
-  public GatewayVerticle(NodeConfig config, String nodeId, ConnectionRegistry connections, FailedAuthLimiter failedAuth) {
-    this.config = config;
+  public GatewayVerticle(GatewaySettings setup, String nodeId, ConnectionRegistry connections,
+      FailedAuthLimiter failedAuth) {
+    this.setup = setup;
     this.nodeId = nodeId;
     this.connections = connections;
     this.failedAuth = failedAuth;
@@ -48,15 +48,15 @@ public final class GatewayVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    NodeConfig c = config;
+    GatewaySettings c = setup;
     HandshakeVerticle.registerCodecs(vertx);
-    settings = c.serverSettings();
-    handshaker = new EventBusHandshaker(vertx, c.integer("handshakeTimeoutMs"));
-    delivery = new Delivery(vertx, nodeId, c.integer("delivery.timeoutMs"), c.bool("delivery.publishIn"));
-    cryptoInstances = c.integer("verticles.crypto");
-    maxConnections = c.integer("limits.maxConnections");
-    maxHandshakes = c.integer("limits.maxHandshakes");
-    legacy = LegacyConnection.Settings.of(c);
+    settings = c.protocol();
+    handshaker = new EventBusHandshaker(vertx, c.handshakeTimeoutMs());
+    delivery = new Delivery(vertx, nodeId, c.deliveryTimeoutMs(), c.publishIn());
+    cryptoInstances = c.cryptoInstances();
+    maxConnections = c.maxConnections();
+    maxHandshakes = c.maxHandshakes();
+    legacy = c.legacy();
     vertx.setPeriodic(60_000, id -> failedAuth.purge());
     int keepalive = settings.keepaliveSeconds();
     if (keepalive > 0) {
@@ -106,7 +106,7 @@ public final class GatewayVerticle extends VerticleBase {
   }
 
   long handshakeTimeoutMs() {
-    return config.integer("handshakeTimeoutMs");
+    return setup.handshakeTimeoutMs();
   }
 
   Delivery delivery() {
@@ -114,7 +114,7 @@ public final class GatewayVerticle extends VerticleBase {
   }
 
   /** The prototype's format (spec 10): its settings, or null when {@code legacy.enabled} is false. */
-  LegacyConnection.Settings legacy() {
+  LegacySettings legacy() {
     return legacy;
   }
 

@@ -8,7 +8,6 @@ import dev.slmp.crypto.InvalidKeyException;
 import dev.slmp.crypto.LegacyWire;
 import dev.slmp.crypto.OpenFailedException;
 import dev.slmp.crypto.Randomness;
-import dev.slmp.config.NodeConfig;
 import dev.slmp.protocol.AckStatus;
 import dev.slmp.connection.InboundMessage;
 import io.vertx.core.Context;
@@ -38,26 +37,11 @@ final class LegacyConnection {
   private static final byte[] ANSWER_PREFIX = "Message received: ".getBytes(StandardCharsets.UTF_8);
   private static final int MAX_USERNAME_BYTES = 64;
 
-  /** The {@code legacy.*} configuration a gateway holds; null when the format is off. */
-  record Settings(byte[] secret, int maxTokenBytes) {
-    static Settings of(NodeConfig c) {
-      if (!c.bool("legacy.enabled")) {
-        return null;
-      }
-      return new Settings(c.string("legacy.secret").getBytes(StandardCharsets.UTF_8), c.integer("legacy.maxTokenBytes"));
-    }
-
-    @Override
-    public String toString() {
-      return "Settings[maxTokenBytes=" + maxTokenBytes + "]";
-    }
-  }
-
   private final Vertx vertx;
   private final Context context;
   private final NetSocket socket;
   private final GatewayVerticle gateway;
-  private final Settings settings;
+  private final LegacySettings settings;
   private final String remoteHost;
   private final LegacyWire.PemReader pem = new LegacyWire.PemReader();
   private LegacyWire.TokenReader token;

@@ -2,7 +2,6 @@ package dev.slmp.inbox;
 
 import dev.slmp.bus.Addresses;
 import dev.slmp.bus.DeviceMessage;
-import dev.slmp.config.NodeConfig;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
@@ -30,8 +29,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class InboxVerticle extends VerticleBase {
   private static final System.Logger LOG = System.getLogger(InboxVerticle.class.getName());
-  private final NodeConfig config;
-  private final Path dataDir;
+  private final InboxSettings settings;
   /** How long one worker task keeps writing before it hands over to a fresh one. */
   static final long WRITER_SLICE_NANOS = 1_000_000_000L;
   /** Filled on the event loop, drained by the one writer on a worker thread. */
@@ -40,16 +38,15 @@ public final class InboxVerticle extends VerticleBase {
   private FileChannel file;
   private int maxBatch;
 
-  public InboxVerticle(NodeConfig config, Path dataDir) {
-    this.config = config;
-    this.dataDir = dataDir;
+  public InboxVerticle(InboxSettings settings) {
+    this.settings = settings;
   }
 
   @Override
   public Future<?> start() {
-    Path path = dataDir.resolve(config.string("inbox.file"));
-    maxBatch = config.integer("inbox.maxBatch");
-    boolean print = config.bool("inbox.print");
+    Path path = settings.file();
+    maxBatch = settings.maxBatch();
+    boolean print = settings.print();
     return vertx.executeBlocking(() -> FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
             StandardOpenOption.APPEND))
         .compose(ch -> {

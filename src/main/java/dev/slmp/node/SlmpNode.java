@@ -1,5 +1,6 @@
 package dev.slmp.node;
 
+import dev.slmp.config.Keys;
 import dev.slmp.config.NodeConfig;
 
 import dev.slmp.datadir.DataDirectory;
@@ -7,6 +8,7 @@ import dev.slmp.datadir.DataDirectory;
 import com.hazelcast.core.HazelcastInstance;
 import dev.slmp.services.AuthVerticle;
 import dev.slmp.bus.Addresses;
+import dev.slmp.bridge.BridgeSettings;
 import dev.slmp.cluster.ClusterIdentity;
 import dev.slmp.cluster.ClusterSetup;
 import dev.slmp.cluster.HazelcastSessionStore;
@@ -16,9 +18,12 @@ import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import dev.slmp.services.CryptoVerticle;
 import dev.slmp.gateway.ConnectionRegistry;
 import dev.slmp.gateway.FailedAuthLimiter;
+import dev.slmp.gateway.GatewaySettings;
 import dev.slmp.gateway.GatewayVerticle;
+import dev.slmp.services.HandshakeSettings;
 import dev.slmp.services.HandshakeVerticle;
 import dev.slmp.handshake.StaticKey;
+import dev.slmp.inbox.InboxSettings;
 import dev.slmp.inbox.InboxVerticle;
 import dev.slmp.session.InMemorySessionStore;
 import io.vertx.core.DeploymentOptions;
@@ -47,7 +52,7 @@ public final class SlmpNode extends VerticleBase {
   public Future<?> start() {
     return NodeConfig.load(vertx, config())
         .compose(cfg -> vertx.executeBlocking(() -> {
-          DataDirectory data = DataDirectory.openOrCreate(Path.of(cfg.dataDir()));
+          DataDirectory data = DataDirectory.openOrCreate(Path.of(cfg.get(Keys.DATA_DIR)));
           if (vertx.isClustered()) {
             ClusterIdentity.checkOrRecord(hazelcast(), data);
           }
@@ -69,16 +74,16 @@ public final class SlmpNode extends VerticleBase {
     SessionStore sessions;
     if (vertx.isClustered()) {
       sessions = new HazelcastSessionStore(vertx, hazelcast().getMap(ClusterSetup.SESSIONS_MAP), data.clusterKey(),
-          cfg.integer("cluster.storeTimeoutMs"), () -> System.currentTimeMillis() / 1000);
+          cfg.get(Keys.CLUSTER_STORE_TIMEOUT_MS), () -> System.currentTimeMillis() / 1000);
     } else {
       InMemorySessionStore local = new InMemorySessionStore(() -> System.currentTimeMillis() / 1000,
-          cfg.integer("session.maxSessions"));
+          cfg.get(Keys.SESSION_MAX_SESSIONS));
       vertx.setPeriodic(60_000, id -> local.purgeExpired());
       sessions = local;
     }
     String nodeId = vertx.isClustered() ? ((VertxInternal) vertx).clusterManager().getNodeId() : UUID.randomUUID().toString();
-    FailedAuthLimiter limiter = new FailedAuthLimiter(cfg.integer("limits.failedAuthPerMinute"),
-        cfg.integer("limits.failedAuthBlockSeconds"), System::currentTimeMillis);
+    FailedAuthLimiter limiter = new FailedAuthLimiter(cfg.get(Keys.LIMITS_FAILED_AUTH_PER_MINUTE),
+        cfg.get(Keys.LIMITS_FAILED_AUTH_BLOCK_SECONDS), System::currentTimeMillis);
     services = new NodeServices(cfg, data, sessions, new ConnectionRegistry(), limiter, nodeId);
     return services;
   }
@@ -90,22 +95,29 @@ public final class SlmpNode extends VerticleBase {
   private Future<?> deployAll(NodeServices s) {
     NodeConfig c = s.config();
     AtomicInteger cryptoIndex = new AtomicInteger();
-    DeploymentOptions handshakeOpts = options(c.integer("verticles.handshake"));
-    if (c.bool("verticles.handshakeOnWorker")) {
+    DeploymentOptions handshakeOpts = options(c.get(Keys.VERTICLES_HANDSHAKE));
+    if (c.get(Keys.VERTICLES_HANDSHAKE_ON_WORKER)) {
       handshakeOpts.setThreadingModel(ThreadingModel.WORKER);
     }
-    return deploy("auth", () -> new AuthVerticle(s.data().registry()), options(c.integer("verticles.auth")))
-        .compose(v -> deploy("handshake", () -> new HandshakeVerticle(c, s.data().keyRing(), s.sessions()), handshakeOpts))
-        .compose(v -> deploy("crypto", () -> new CryptoVerticle(cryptoIndex.getAndIncrement()), options(c.integer("verticles.crypto"))))
-        .compose(v -> deploy("inbox", () -> new InboxVerticle(c, s.data().dir()), options(c.bool("inbox.enabled") ? 1 : 0)))
+    HandshakeSettings handshake = VerticleSettings.handshake(c);
+    InboxSettings inbox = VerticleSettings.inbox(c, s.data().dir());
+    GatewaySettings gateway = VerticleSettings.gateway(c);
+    BridgeSettings bridge = VerticleSettings.bridge(c);
+    return deploy("auth", () -> new AuthVerticle(s.data().registry()), options(c.get(Keys.VERTICLES_AUTH)))
+        .compose(v -> deploy("handshake", () -> new HandshakeVerticle(handshake, s.data().keyRing(), s.sessions()),
+            handshakeOpts))
+        .compose(v -> deploy("crypto", () -> new CryptoVerticle(cryptoIndex.getAndIncrement()),
+            options(c.get(Keys.VERTICLES_CRYPTO))))
+        .compose(v -> deploy("inbox", () -> new InboxVerticle(inbox), options(c.get(Keys.INBOX_ENABLED) ? 1 : 0)))
         .compose(v -> deploy("gateway", () -> {
-          GatewayVerticle g = new GatewayVerticle(c, s.nodeId(), s.connections(), s.failedAuth());
+          GatewayVerticle g = new GatewayVerticle(gateway, s.nodeId(), s.connections(), s.failedAuth());
           gateways.add(g);
           return g;
-        }, options(c.integer("verticles.gateway"))))
+        }, options(c.get(Keys.VERTICLES_GATEWAY))))
         // Then the TCP bridge and the application's own verticles (config deploy), once SLMP's are up.
-        .compose(v -> deploy("bridge", () -> new dev.slmp.bridge.BridgeVerticle(c), options(c.bool("bridge.enabled") ? 1 : 0)))
-        .compose(v -> dev.slmp.polyglot.DeployList.deployAll(vertx, dev.slmp.polyglot.DeployList.parse(c.json().getJsonArray("deploy"))));
+        .compose(v -> deploy("bridge", () -> new dev.slmp.bridge.BridgeVerticle(bridge),
+            options(c.get(Keys.BRIDGE_ENABLED) ? 1 : 0)))
+        .compose(v -> dev.slmp.polyglot.DeployList.deployAll(vertx, c.get(Keys.DEPLOY)));
   }
 
   private static DeploymentOptions options(int instances) {
@@ -126,8 +138,8 @@ public final class SlmpNode extends VerticleBase {
     for (StaticKey k : services.data().keyRing().keys()) {
       keys.append(' ').append(k.group().name()).append('=').append(k.keyIdHex());
     }
-    LOG.log(System.Logger.Level.INFO, "SLMP node " + services.nodeId() + " listening on " + c.host() + ":" + port()
-        + ", suites " + c.suites() + ", data " + services.data().dir() + ", key ids" + keys);
+    LOG.log(System.Logger.Level.INFO, "SLMP node " + services.nodeId() + " listening on " + c.get(Keys.HOST) + ":" + port()
+        + ", suites " + c.get(Keys.SUITES) + ", data " + services.data().dir() + ", key ids" + keys);
   }
 
   /** The port the gateways listen on (after start; the configured one unless it was 0). */

@@ -8,7 +8,6 @@ import dev.slmp.services.EventBusAuthenticator;
 import dev.slmp.bus.Addresses;
 import dev.slmp.bus.LocalCodec;
 import dev.slmp.crypto.Randomness;
-import dev.slmp.config.NodeConfig;
 import dev.slmp.handshake.ServerKeyRing;
 import dev.slmp.session.SessionStore;
 import dev.slmp.protocol.CloseCode;
@@ -32,14 +31,14 @@ import java.util.concurrent.CompletionStage;
  * worker threads.
  */
 public final class HandshakeVerticle extends VerticleBase {
-  private final NodeConfig config;
+  private final HandshakeSettings settings;
   private final ServerKeyRing keyRing;
   private final SessionStore sessions;
   private ServerHandshake handshake;
   private boolean p256OnWorker;
 
-  public HandshakeVerticle(NodeConfig config, ServerKeyRing keyRing, SessionStore sessions) {
-    this.config = config;
+  public HandshakeVerticle(HandshakeSettings settings, ServerKeyRing keyRing, SessionStore sessions) {
+    this.settings = settings;
     this.keyRing = keyRing;
     this.sessions = sessions;
   }
@@ -55,10 +54,9 @@ public final class HandshakeVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     registerCodecs(vertx);
-    p256OnWorker = config.bool("verticles.p256HandshakeOnWorker");
-    long timeout = config.integer("handshakeTimeoutMs");
-    handshake = new ServerHandshake(config.serverSettings(), keyRing,
-        new EventBusAuthenticator(vertx, timeout), sessions, () -> System.currentTimeMillis() / 1000);
+    p256OnWorker = settings.p256OnWorker();
+    handshake = new ServerHandshake(settings.protocol(), keyRing,
+        new EventBusAuthenticator(vertx, settings.timeoutMs()), sessions, () -> System.currentTimeMillis() / 1000);
     return vertx.eventBus().<HandshakeRequest>localConsumer(Addresses.HANDSHAKE, this::serve).completion();
   }
 

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.slmp.config.DeployEntry;
+import dev.slmp.config.Keys;
 import dev.slmp.config.NodeConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -14,6 +16,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -92,10 +95,10 @@ class DeployFailureTest {
     try {
       System.setProperty("slmp.deploy", "groovy:a.groovy, com.acme.B");
       NodeConfig c = PolyglotFixture.await(NodeConfig.load(vertx, new JsonObject().put("dataDir", "x")));
-      assertEquals(new JsonArray().add("groovy:a.groovy").add("com.acme.B"), c.json().getJsonArray("deploy"));
+      assertEquals(List.of("groovy:a.groovy", "com.acme.B"), c.get(Keys.DEPLOY).stream().map(DeployEntry::name).toList());
       System.setProperty("slmp.deploy", "[{\"name\": \"com.acme.B\", \"instances\": 2}]");
       c = PolyglotFixture.await(NodeConfig.load(vertx, new JsonObject().put("dataDir", "x")));
-      assertEquals(2, c.json().getJsonArray("deploy").getJsonObject(0).getInteger("instances"));
+      assertEquals(2, c.get(Keys.DEPLOY).get(0).instances());
     } finally {
       System.clearProperty("slmp.deploy");
     }
