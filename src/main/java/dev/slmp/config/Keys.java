@@ -58,10 +58,23 @@ public final class Keys {
       "open connections, past which new ones get `CLOSE(BUSY)`"));
   public static final IntSetting LIMITS_MAX_HANDSHAKES = define(new IntSetting("limits.maxHandshakes", 1000, 1, MAX,
       "handshakes in progress (RESUME included), past which `CLOSE(BUSY)`"));
+  public static final IntSetting LIMITS_HANDSHAKES_PER_SOURCE = define(new IntSetting("limits.handshakesPerSource",
+      32, 1, MAX, "handshakes in progress from one source (an IPv4 address, an IPv6 /64), past which `CLOSE(BUSY)`"));
+  public static final IntSetting LIMITS_HELLO_RATE_PER_SOURCE = define(new IntSetting("limits.helloRatePerSource", 50,
+      1, MAX, "new connections (each one HELLO or RESUME) per second from one source, refilled continuously"));
+  public static final IntSetting LIMITS_HELLO_BURST_PER_SOURCE = define(new IntSetting("limits.helloBurstPerSource",
+      100, 1, MAX, "how many of those one source may open at once before the rate applies"));
+  public static final IntSetting LIMITS_MAX_INFLIGHT_PER_CONNECTION = define(new IntSetting(
+      "limits.maxInflightPerConnection", 32, 1, 65536, "deliveries of one connection awaiting their consumer's answer;"
+      + " past it the node stops reading that connection until one is answered"));
   public static final IntSetting LIMITS_FAILED_AUTH_PER_MINUTE = define(new IntSetting("limits.failedAuthPerMinute",
       20, 1, MAX, "failed authentications from one address before it is blocked"));
   public static final IntSetting LIMITS_FAILED_AUTH_BLOCK_SECONDS = define(new IntSetting(
       "limits.failedAuthBlockSeconds", 60, 0, 86400, "how long a blocked address gets `CLOSE(BUSY, \"retry in N s\")`"));
+
+  public static final BoolSetting PROXY_PROTOCOL = define(new BoolSetting("proxyProtocol", false,
+      "expect a PROXY protocol (v1 or v2) header on every connection, as sent by an L4 load balancer, so that limits"
+      + " and logs see the device's address; a connection without a valid one is closed"));
 
   public static final IntSetting VERTICLES_GATEWAY = define(new IntSetting("verticles.gateway", 1, 0, 64,
       "gateway instances (they share the port)"));

@@ -20,11 +20,24 @@ public final class ConnectionRegistry {
   final class Admission {
     private boolean handshaking = true;
     private boolean open = true;
+    /** The per-source handshake slot this admission holds until its handshake ends (then null: heap). */
+    private SourceLimiter sources;
+    private String source;
+
+    void holdSourceSlot(SourceLimiter sources, String source) {
+      this.sources = sources;
+      this.source = source;
+    }
 
     void handshakeDone() {
       if (handshaking) {
         handshaking = false;
         ConnectionRegistry.this.handshaking.decrementAndGet();
+      }
+      if (source != null) {
+        sources.handshakeEnded(source);
+        source = null;
+        sources = null;
       }
     }
 

@@ -236,8 +236,8 @@ final class GatewayConnection implements ServerConnection.Listener {
 
   @Override
   public void closed(CloseCode code, String reason, boolean byPeer) {
-    if (code == CloseCode.AUTH_FAILED && !byPeer) {
-      gateway.failedAuth().recordFailure(remoteHost());
+    if (failedHandshake(code, byPeer)) {
+      gateway.failedAuth().recordFailure(SourceLimiter.sourceOf(remoteHost()));
     }
     release();
     if (byPeer || inputEnded) {
@@ -292,10 +292,30 @@ final class GatewayConnection implements ServerConnection.Listener {
     }
   }
 
+  /**
+   * Whether a connection that ended before WELCOME/RESUMED counts as a failed handshake for its source, like a failed
+   * AUTH (spec 9): the node spent Diffie-Hellman or a handshake slot on it. A failed AUTH, a handshake timeout, and a
+   * device that gave up after its first frame (its CLOSE, its FIN, or a lost socket) count; the node's own refusals
+   * (BUSY, SESSION_UNKNOWN, REPLAY, ...) do not.
+   */
+  private boolean failedHandshake(CloseCode code, boolean byPeer) {
+    if (deviceId != null) {
+      return false;
+    }
+    if (code == CloseCode.TIMEOUT || code == CloseCode.AUTH_FAILED) {
+      return !byPeer;
+    }
+    boolean gaveUp = byPeer || (inputEnded && code == CloseCode.NORMAL);
+    return gaveUp && connection.framesReceived() > 0;
+  }
+
   /** The socket closed (by us after a CLOSE, or by the peer without one). */
   private void finish() {
     if (!connection.isClosed()) {
       LOG.log(System.Logger.Level.DEBUG, "connection from " + remoteHost() + " lost without CLOSE");
+      if (deviceId == null && connection.framesReceived() > 0 && !finished) {
+        gateway.failedAuth().recordFailure(SourceLimiter.sourceOf(remoteHost()));
+      }
     }
     release();
   }

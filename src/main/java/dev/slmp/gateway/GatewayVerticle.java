@@ -26,6 +26,7 @@ public final class GatewayVerticle extends VerticleBase {
   private final String nodeId;
   private final ConnectionRegistry connections;
   private final FailedAuthLimiter failedAuth;
+  private final SourceLimiter sources;
   private NetServer server;
   private ServerSettings settings;
   private ServerHandshaker handshaker;
@@ -36,11 +37,12 @@ public final class GatewayVerticle extends VerticleBase {
   private LegacySettings legacy;
 
   public GatewayVerticle(GatewaySettings setup, String nodeId, ConnectionRegistry connections,
-      FailedAuthLimiter failedAuth) {
+      FailedAuthLimiter failedAuth, SourceLimiter sources) {
     this.setup = setup;
     this.nodeId = nodeId;
     this.connections = connections;
     this.failedAuth = failedAuth;
+    this.sources = sources;
   }
 
   /** Established connections of this gateway instance; touched only on its context. */
@@ -57,7 +59,10 @@ public final class GatewayVerticle extends VerticleBase {
     maxConnections = c.maxConnections();
     maxHandshakes = c.maxHandshakes();
     legacy = c.legacy();
-    vertx.setPeriodic(60_000, id -> failedAuth.purge());
+    vertx.setPeriodic(60_000, id -> {
+      failedAuth.purge();
+      sources.purge();
+    });
     int keepalive = settings.keepaliveSeconds();
     if (keepalive > 0) {
       // One sweep per gateway instead of a timer per connection (heap per idle connection).
@@ -69,7 +74,8 @@ public final class GatewayVerticle extends VerticleBase {
         }
       });
     }
-    server = vertx.createNetServer(new NetServerOptions().setHost(c.host()).setPort(c.port()).setTcpNoDelay(true));
+    server = vertx.createNetServer(new NetServerOptions().setHost(c.host()).setPort(c.port()).setTcpNoDelay(true)
+        .setUseProxyProtocol(c.proxyProtocol()));
     server.connectHandler(this::accept);
     return server.listen();
   }
@@ -80,8 +86,9 @@ public final class GatewayVerticle extends VerticleBase {
   }
 
   private void accept(NetSocket socket) {
-    String host = socket.remoteAddress().host();
-    long wait = failedAuth.blockedSeconds(host);
+    // Every check here comes before any Diffie-Hellman: a refused connection costs the node one small write.
+    String source = SourceLimiter.sourceOf(socket.remoteAddress().host());
+    long wait = failedAuth.blockedSeconds(source);
     if (wait > 0) {
       refuse(socket, "too many failed authentications; retry in " + wait + " s");
       return;
@@ -91,6 +98,13 @@ public final class GatewayVerticle extends VerticleBase {
       refuse(socket, "server busy; retry in 5 s");
       return;
     }
+    wait = sources.tryStart(source);
+    if (wait > 0) {
+      admission.closed();
+      refuse(socket, "too many handshakes from your address; retry in " + wait + " s");
+      return;
+    }
+    admission.holdSourceSlot(sources, source);
     RecordCrypto crypto = cryptoInstances == 0 ? RecordCrypto.INLINE
         : new EventBusRecordCrypto(vertx, Math.floorMod(NEXT_CRYPTO.getAndIncrement(), cryptoInstances));
     new GatewayConnection(vertx, socket, this, admission, handshaker, crypto).start();

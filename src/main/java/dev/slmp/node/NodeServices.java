@@ -6,6 +6,7 @@ import dev.slmp.datadir.DataDirectory;
 
 import dev.slmp.gateway.ConnectionRegistry;
 import dev.slmp.gateway.FailedAuthLimiter;
+import dev.slmp.gateway.SourceLimiter;
 import dev.slmp.session.SessionStore;
 
 /**
@@ -18,5 +19,6 @@ public record NodeServices(
     SessionStore sessions,
     ConnectionRegistry connections,
     FailedAuthLimiter failedAuth,
+    SourceLimiter sources,
     String nodeId) {
 }

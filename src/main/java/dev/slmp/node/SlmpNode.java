@@ -18,6 +18,7 @@ import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import dev.slmp.services.CryptoVerticle;
 import dev.slmp.gateway.ConnectionRegistry;
 import dev.slmp.gateway.FailedAuthLimiter;
+import dev.slmp.gateway.SourceLimiter;
 import dev.slmp.gateway.GatewaySettings;
 import dev.slmp.gateway.GatewayVerticle;
 import dev.slmp.services.HandshakeSettings;
@@ -84,7 +85,9 @@ public final class SlmpNode extends VerticleBase {
     String nodeId = vertx.isClustered() ? ((VertxInternal) vertx).clusterManager().getNodeId() : UUID.randomUUID().toString();
     FailedAuthLimiter limiter = new FailedAuthLimiter(cfg.get(Keys.LIMITS_FAILED_AUTH_PER_MINUTE),
         cfg.get(Keys.LIMITS_FAILED_AUTH_BLOCK_SECONDS), System::currentTimeMillis);
-    services = new NodeServices(cfg, data, sessions, new ConnectionRegistry(), limiter, nodeId);
+    SourceLimiter sources = new SourceLimiter(cfg.get(Keys.LIMITS_HANDSHAKES_PER_SOURCE),
+        cfg.get(Keys.LIMITS_HELLO_RATE_PER_SOURCE), cfg.get(Keys.LIMITS_HELLO_BURST_PER_SOURCE), System::currentTimeMillis);
+    services = new NodeServices(cfg, data, sessions, new ConnectionRegistry(), limiter, sources, nodeId);
     return services;
   }
 
@@ -110,7 +113,7 @@ public final class SlmpNode extends VerticleBase {
             options(c.get(Keys.VERTICLES_CRYPTO))))
         .compose(v -> deploy("inbox", () -> new InboxVerticle(inbox), options(c.get(Keys.INBOX_ENABLED) ? 1 : 0)))
         .compose(v -> deploy("gateway", () -> {
-          GatewayVerticle g = new GatewayVerticle(gateway, s.nodeId(), s.connections(), s.failedAuth());
+          GatewayVerticle g = new GatewayVerticle(gateway, s.nodeId(), s.connections(), s.failedAuth(), s.sources());
           gateways.add(g);
           return g;
         }, options(c.get(Keys.VERTICLES_GATEWAY))))

@@ -34,7 +34,8 @@ final class VerticleSettings {
         : new LegacySettings(c.get(Keys.LEGACY_SECRET).getBytes(StandardCharsets.UTF_8), c.get(Keys.LEGACY_MAX_TOKEN_BYTES));
     return new GatewaySettings(c.get(Keys.HOST), c.get(Keys.PORT), protocol(c), c.get(Keys.HANDSHAKE_TIMEOUT_MS),
         c.get(Keys.DELIVERY_TIMEOUT_MS), c.get(Keys.DELIVERY_PUBLISH_IN), c.get(Keys.VERTICLES_CRYPTO),
-        c.get(Keys.LIMITS_MAX_CONNECTIONS), c.get(Keys.LIMITS_MAX_HANDSHAKES), legacy);
+        c.get(Keys.LIMITS_MAX_CONNECTIONS), c.get(Keys.LIMITS_MAX_HANDSHAKES),
+        c.get(Keys.LIMITS_MAX_INFLIGHT_PER_CONNECTION), c.get(Keys.PROXY_PROTOCOL), legacy);
   }
 
   /** {@code dataDir} is the opened data directory, which holds the inbox file. */

@@ -26,7 +26,9 @@ class VerticleSettingsTest {
       .put("host", "10.0.0.1").put("port", 1234).put("suites", new JsonArray().add(2))
       .put("maxBody", 2048).put("deviceMaxBody", 1500).put("handshakeTimeoutMs", 111).put("keepaliveSeconds", 7)
       .put("session", new JsonObject().put("lifetimeSeconds", 99))
-      .put("limits", new JsonObject().put("maxConnections", 33).put("maxHandshakes", 22))
+      .put("limits", new JsonObject().put("maxConnections", 33).put("maxHandshakes", 22)
+          .put("maxInflightPerConnection", 9))
+      .put("proxyProtocol", true)
       .put("verticles", new JsonObject().put("crypto", 3).put("p256HandshakeOnWorker", false))
       .put("delivery", new JsonObject().put("timeoutMs", 444).put("publishIn", false))
       .put("legacy", new JsonObject().put("enabled", true).put("secret", "pssst").put("maxTokenBytes", 300))
@@ -45,7 +47,7 @@ class VerticleSettingsTest {
   void gateway() {
     GatewaySettings g = VerticleSettings.gateway(CONFIG);
     assertEquals(new GatewaySettings("10.0.0.1", 1234, VerticleSettings.protocol(CONFIG), 111, 444, false, 3, 33, 22,
-        g.legacy()), g);
+        9, true, g.legacy()), g);
     assertArrayEquals("pssst".getBytes(StandardCharsets.UTF_8), g.legacy().secret());
     assertEquals(300, g.legacy().maxTokenBytes());
     assertEquals("LegacySettings[maxTokenBytes=300]", g.legacy().toString(), "the secret is not shown");
