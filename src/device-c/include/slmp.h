@@ -102,6 +102,7 @@ int slmp_session_advance(slmp_session *s);
 
 typedef enum slmp_event_type {
   SLMP_EV_NONE = 0,    /* need more bytes */
+  SLMP_EV_AUTH_SENT,   /* HELLO_REPLY checked, AUTH written: DATA may be sent now, pipelined before WELCOME */
   SLMP_EV_ESTABLISHED, /* WELCOME or RESUMED: slmp_get_session() now has the session to keep */
   SLMP_EV_MESSAGE,     /* a DATA from the server (a command); answer with slmp_ack() if ack_requested */
   SLMP_EV_ACK,         /* the server acknowledged one of our DATA */
@@ -139,6 +140,8 @@ int slmp_init(slmp_conn *c, const slmp_platform *platform, uint8_t suite, const 
               size_t server_pub_len, const uint8_t *device_id, size_t device_id_len, const uint8_t device_key[32]);
 /* Sends HELLO. */
 int slmp_start_full(slmp_conn *c);
+/* 1 when s was made for this connection's suite, server key and device (slmp_start_resume requires it). */
+int slmp_session_matches(const slmp_conn *c, const slmp_session *s);
 /* Sends RESUME for s (advanced and stored by the caller). SLMP_ERR_ARG when s is for another suite, server key
  * or device. */
 int slmp_start_resume(slmp_conn *c, const slmp_session *s);

@@ -184,25 +184,32 @@ void slmp_on_hello_reply(slmp_conn *c, uint8_t *body, size_t len, slmp_event *ev
   if (slmp_emit(c, T_AUTH, sealed) != 0) {
     ev->type = SLMP_EV_CLOSED;
     ev->close_code = SLMP_CLOSE_INTERNAL_ERROR;
+  } else {
+    ev->type = SLMP_EV_AUTH_SENT;
   }
+}
+
+int slmp_session_matches(const slmp_conn *c, const slmp_session *s) {
+  uint8_t h[SLMP_HASH_LEN];
+  slmp_part p;
+  p.p = c->device_id;
+  p.n = c->device_id_len;
+  slmp_sha256(&p, 1, h);
+  return s->suite == c->suite && memcmp(s->server_key_id, c->server_key_id, 4) == 0 &&
+         memcmp(s->device_hash, h, 4) == 0;
 }
 
 int slmp_start_resume(slmp_conn *c, const slmp_session *s) {
   uint8_t *b = c->tx + 4;
   uint8_t key[32];
   uint8_t info[20]; /* u32(counter) || nonce_c */
-  uint8_t dh[SLMP_HASH_LEN];
   slmp_part p;
   size_t kl = slmp_suite_key_len(c->suite);
 
   if (c->state != ST_NEW) {
     return SLMP_ERR_STATE;
   }
-  p.p = c->device_id;
-  p.n = c->device_id_len;
-  slmp_sha256(&p, 1, dh);
-  if (s->suite != c->suite || s->counter == 0 || memcmp(s->server_key_id, c->server_key_id, 4) != 0 ||
-      memcmp(s->device_hash, dh, 4) != 0) {
+  if (s->counter == 0 || !slmp_session_matches(c, s)) {
     return SLMP_ERR_ARG;
   }
   b[0] = 1;

@@ -15,7 +15,7 @@ driven by these lines (hex "-" is the empty string):
   act close CODE REASON
   out HEX                        the device must have written exactly these bytes next
   in HEX                         fed to the device (flip: also the bit-flip test, positive files only)
-  ev none | ev established | ev pong | ev message SEQ ACKREQ TOPIC PAYLOAD | ev ack SEQ EARLY STATUS
+  ev none | ev auth_sent | ev established | ev pong | ev message SEQ ACKREQ TOPIC PAYLOAD | ev ack SEQ EARLY STATUS
   reject HEX CODE                fed to the device: it must write CLOSE(CODE) and close
   end
 Primitive files use one line per vector, see primitives_test.c.
@@ -67,6 +67,8 @@ def frame(f, lines, state, flip):
     lines.append(("in " if not flip else "in_flip ") + x)
     if t in ("WELCOME", "RESUMED"):
         lines.append("ev established")
+    elif t == "HELLO_REPLY":
+        lines.append("ev auth_sent")
     elif t == "PONG":
         lines.append("ev pong")
     elif t == "DATA":

@@ -15,6 +15,7 @@ static void expect(const char *file, const char *what, const uint8_t *got, const
   }
 }
 
+#ifndef SLMP_NO_SUITE1
 static uint8_t fernet_iv[16];
 static uint64_t fernet_ts;
 
@@ -31,6 +32,7 @@ static uint64_t fixed_ts(void *ctx) {
   (void)ctx;
   return fernet_ts;
 }
+#endif
 
 static void fernet(const char *file, char **t) {
 #ifndef SLMP_NO_SUITE1

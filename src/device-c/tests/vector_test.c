@@ -171,6 +171,8 @@ static void ev(char **t, int n) {
   int ok;
   if (strcmp(t[1], "none") == 0) {
     ok = e->type == SLMP_EV_NONE;
+  } else if (strcmp(t[1], "auth_sent") == 0) {
+    ok = e->type == SLMP_EV_AUTH_SENT;
   } else if (strcmp(t[1], "established") == 0) {
     ok = e->type == SLMP_EV_ESTABLISHED;
   } else if (strcmp(t[1], "pong") == 0) {
