@@ -9,10 +9,11 @@
 #define SLMP_DEVICE_MAX_BODY 1024
 #endif
 
-/* The largest body the device sends (AUTH needs 155 bytes with Fernet and a 64-byte id; a DATA body is
- * 5 + topic + payload + 16 for AEAD, or up to 5 + 73 + 16 for Fernet). It sizes the transmit buffer. */
+/* The largest body the device sends; it sizes the transmit buffer. AUTH needs up to 153 bytes (Fernet, 64-byte
+ * id). A DATA body is 5 + 1 + topic + payload + 16 with AEAD, 5 + 57 + 16 * ((6 + 1 + topic + payload) / 16 + 1)
+ * with Fernet: 384 carries topic + payload up to 362 bytes (suites 2, 3) or 312 bytes (suite 1). */
 #ifndef SLMP_TX_MAX_BODY
-#define SLMP_TX_MAX_BODY 512
+#define SLMP_TX_MAX_BODY 384
 #endif
 
 /* How many DATA with ACK_REQUESTED may await their ACK at once. */

@@ -34,9 +34,13 @@ struct slmp_conn {
   /* Handshake: the first frame as sent (HELLO up to 4 + 6 + 65, RESUME 4 + 70), the ephemeral private key. */
   uint8_t first_frame[75];
   uint8_t first_frame_len;
-  uint8_t eph_priv[32];
+  /* A full handshake needs the ephemeral private key until HELLO_REPLY, a resumption K_early: never both. */
+  union {
+    uint8_t eph_priv[32];
+    slmp_keys early;
+  } once;
 
-  slmp_keys c2s, s2c, early;
+  slmp_keys c2s, s2c;
   uint32_t last_c2s, last_early, last_s2c;
   uint32_t pending_seq[SLMP_MAX_PENDING_ACKS];
   uint8_t pending_kind[SLMP_MAX_PENDING_ACKS]; /* 0 free, 1 ordinary, 2 early */

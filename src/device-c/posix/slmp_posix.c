@@ -57,6 +57,7 @@ int slmp_posix_write(void *ctx, const uint8_t *data, size_t len) {
     }
     done += (size_t)n;
   }
+  io->bytes_out += len;
   return 0;
 }
 
@@ -156,6 +157,7 @@ int slmp_posix_next_event(slmp_posix *io, slmp_conn *c, int timeout_ms, slmp_eve
       return -1;
     }
     io->len = (size_t)n;
+    io->bytes_in += (uint64_t)n;
   }
 }
 
@@ -181,6 +183,7 @@ void slmp_posix_finish(slmp_posix *io) {
       break;
     }
     drained += (size_t)n;
+    io->bytes_in += (uint64_t)n;
   }
   close(io->fd);
   io->fd = -1;

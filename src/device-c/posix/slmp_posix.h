@@ -13,6 +13,8 @@ typedef struct slmp_posix {
   uint8_t buf[1024]; /* bytes read from the socket and not yet consumed by slmp_feed */
   size_t off;
   size_t len;
+  uint64_t bytes_out; /* TCP payload written and read (including what finish() drained): bytes on the air */
+  uint64_t bytes_in;
 } slmp_posix;
 
 /* Connects over TCP (timeout_ms for the connect); fills the platform callbacks (ctx = io). 0 ok; -1 with a

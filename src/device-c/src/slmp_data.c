@@ -180,7 +180,7 @@ int slmp_send(slmp_conn *c, const uint8_t *topic, size_t topic_len, const uint8_
   if (early_out != NULL) {
     *early_out = early;
   }
-  return send_sealed(c, T_DATA, flags, *last, early ? &c->early : &c->c2s, 1 + topic_len + payload_len);
+  return send_sealed(c, T_DATA, flags, *last, early ? &c->once.early : &c->c2s, 1 + topic_len + payload_len);
 }
 
 int slmp_ack(slmp_conn *c, uint32_t seq, uint8_t status) {
@@ -249,10 +249,9 @@ int slmp_get_session(const slmp_conn *c, slmp_session *out) {
 }
 
 void slmp_wipe_traffic(slmp_conn *c) {
-  mbedtls_platform_zeroize(c->eph_priv, sizeof c->eph_priv);
+  mbedtls_platform_zeroize(&c->once, sizeof c->once);
   mbedtls_platform_zeroize(&c->c2s, sizeof c->c2s);
   mbedtls_platform_zeroize(&c->s2c, sizeof c->s2c);
-  mbedtls_platform_zeroize(&c->early, sizeof c->early);
   mbedtls_platform_zeroize(c->device_key, sizeof c->device_key);
   /* rx may hold a peer CLOSE's reason that the caller is about to read; tx never holds a secret in clear
    * once sealed. slmp_wipe() clears both. */

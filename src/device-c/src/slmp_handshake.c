@@ -45,15 +45,15 @@ int slmp_start_full(slmp_conn *c) {
   }
   /* Rejection sampling: a P-256 scalar outside 1..n-1 is drawn again (probability about 2^-32). */
   do {
-    if (c->random(c->ctx, c->eph_priv, 32) != 0) {
+    if (c->random(c->ctx, c->once.eph_priv, 32) != 0) {
       c->state = ST_CLOSED;
       return SLMP_ERR_PLATFORM;
     }
-  } while (!slmp_dh_private_ok(c->suite, c->eph_priv));
+  } while (!slmp_dh_private_ok(c->suite, c->once.eph_priv));
   c->tx[4] = 1;
   c->tx[5] = c->suite;
   memcpy(c->tx + 6, c->server_key_id, 4);
-  rc = slmp_dh_public(c->suite, c->eph_priv, c->tx + 10);
+  rc = slmp_dh_public(c->suite, c->once.eph_priv, c->tx + 10);
   if (rc != 0) {
     c->state = ST_CLOSED;
     slmp_wipe_traffic(c);
@@ -90,11 +90,11 @@ static int check_server(slmp_conn *c, const uint8_t *body, size_t pub_len, uint8
   int rc;
   int code = -1;
 
-  rc = slmp_dh(c->suite, c->eph_priv, body, pub_len, ikm);
+  rc = slmp_dh(c->suite, c->once.eph_priv, body, pub_len, ikm);
   if (rc == 0) {
-    rc = slmp_dh(c->suite, c->eph_priv, c->server_pub, pub_len, ikm + 32);
+    rc = slmp_dh(c->suite, c->once.eph_priv, c->server_pub, pub_len, ikm + 32);
   }
-  mbedtls_platform_zeroize(c->eph_priv, sizeof c->eph_priv); /* used once, whatever happens */
+  mbedtls_platform_zeroize(c->once.eph_priv, sizeof c->once.eph_priv); /* used once, whatever happens */
   if (rc != 0) {
     code = rc == SLMP_ERR_ARG ? SLMP_CLOSE_PROTOCOL_ERROR : SLMP_CLOSE_INTERNAL_ERROR;
   } else {
@@ -134,7 +134,7 @@ void slmp_on_hello_reply(slmp_conn *c, uint8_t *body, size_t len, slmp_event *ev
   int code;
 
   if (len != pub_len + 32) {
-    mbedtls_platform_zeroize(c->eph_priv, sizeof c->eph_priv);
+    mbedtls_platform_zeroize(c->once.eph_priv, sizeof c->once.eph_priv);
     slmp_fail(c, SLMP_CLOSE_PROTOCOL_ERROR, ev);
     return;
   }
@@ -227,8 +227,8 @@ int slmp_start_resume(slmp_conn *c, const slmp_session *s) {
   mbedtls_platform_zeroize(key, sizeof key);
   /* K_early = Expand(rs, label("early key") || u32(counter) || nonce_c, ...) (spec 8) */
   memcpy(info, b + 18, 20);
-  slmp_hkdf_expand_label(s->rs, "early key", info, 20, c->early.key, kl);
-  slmp_hkdf_expand_label(s->rs, "early iv", info, 20, c->early.iv, slmp_suite_iv_len(c->suite));
+  slmp_hkdf_expand_label(s->rs, "early key", info, 20, c->once.early.key, kl);
+  slmp_hkdf_expand_label(s->rs, "early iv", info, 20, c->once.early.iv, slmp_suite_iv_len(c->suite));
   memcpy(c->session_id, s->session_id, 16);
   memcpy(c->rs, s->rs, 32);
   c->resume_counter = s->counter;

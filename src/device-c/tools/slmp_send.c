@@ -197,8 +197,10 @@ static int ended(int got, const slmp_event *ev, int resuming) {
   return ev->close_code >= 0 ? 100 + ev->close_code : 1;
 }
 
+static int64_t established_ms; /* connect to WELCOME/RESUMED, for SLMP_SEND_STATS */
+
 /* One connection: connect, handshake, send, wait for the ACK and commands, close. */
-static int attempt(const slmp_session *resume) {
+static int connection(const slmp_session *resume) {
   slmp_platform platform;
   slmp_event ev;
   char err[256];
@@ -219,6 +221,7 @@ static int attempt(const slmp_session *resume) {
     return 1;
   }
   end = slmp_posix_millis() + TIMEOUT_MS;
+  established_ms = slmp_posix_millis();
   for (;;) {
     if (!sent && slmp_can_send(&conn)) { /* 0-RTT behind RESUME, or pipelined behind AUTH */
       int rc = slmp_send(&conn, (const uint8_t *)o.topic, strlen(o.topic), (const uint8_t *)o.payload,
@@ -242,6 +245,7 @@ static int attempt(const slmp_session *resume) {
       return code;
     }
   }
+  established_ms = slmp_posix_millis() - established_ms;
   if (resume != NULL) {
     printf("connected: resumed session %02x%02x%02x%02x\n", resume->session_id[0], resume->session_id[1],
            resume->session_id[2], resume->session_id[3]);
@@ -286,6 +290,18 @@ static int attempt(const slmp_session *resume) {
   fflush(stdout);
   (void)slmp_close(&conn, SLMP_CLOSE_NORMAL, "");
   slmp_posix_finish(&io);
+  return code;
+}
+
+/* A connection, and with SLMP_SEND_STATS=1 in the environment its bytes on the air (TCP payload both ways). */
+static int attempt(const slmp_session *resume) {
+  int code = connection(resume);
+  const char *stats = getenv("SLMP_SEND_STATS");
+  if (stats != NULL && strcmp(stats, "1") == 0) {
+    fprintf(stderr, "stats: %s bytes_out=%lu bytes_in=%lu total=%lu handshake_ms=%ld\n",
+            resume != NULL ? "resumed" : "full", (unsigned long)io.bytes_out, (unsigned long)io.bytes_in,
+            (unsigned long)(io.bytes_out + io.bytes_in), (long)established_ms);
+  }
   return code;
 }
 
