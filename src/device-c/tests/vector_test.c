@@ -329,7 +329,7 @@ int main(int argc, char **argv) {
     n = run_file(path, sorted[i], &announced);
     sorted[i][strlen(sorted[i]) - 4] = '\0';
     if (n < 0) {
-      printf("[vectors] %s.json: suite compiled out, 0 cases run\n", sorted[i]);
+      printf("[vectors] %s.json: 0 cases run (suite compiled out)\n", sorted[i]);
       continue;
     }
     if (n != announced) {
