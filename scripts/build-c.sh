@@ -55,3 +55,30 @@ if [ "${1:-}" = "--test" ]; then
     "$d/slmp-vectors" "$d/vectors"
   done
 fi
+
+# --footprint: the README's numbers. Code size of libslmp's objects with one suite only (x86-64, -O2 release
+# flags of CMake: -O3 -DNDEBUG), the mbedTLS modules each suite pulls in, and slmp-measure's sizes/stack/time.
+if [ "${1:-}" = "--footprint" ]; then
+  libsize() { size -t "$1"/CMakeFiles/slmp.dir/src/*.o | awk '/(TOTALS)/ {print $1 " text, " $2 " data, " $3 " bss"}'; }
+  for n in 1 2 3; do
+    off=()
+    for m in 1 2 3; do [ "$m" = "$n" ] || off+=("-DSLMP_NO_SUITE$m=ON"); done
+    build "target/c-only$n" -DCMAKE_BUILD_TYPE=MinSizeRel -DSLMP_TESTS=OFF "${off[@]}" >/dev/null
+    echo "footprint: libslmp suite $n only (-Os): $(libsize "target/c-only$n")"
+  done
+  build target/c-os -DCMAKE_BUILD_TYPE=MinSizeRel -DSLMP_TESTS=OFF >/dev/null
+  echo "footprint: libslmp all suites (-Os): $(libsize target/c-os)"
+  A=$(gcc -print-file-name=libmbedcrypto.a 2>/dev/null)
+  [ -f "$A" ] || A=/usr/lib/$(gcc -dumpmachine)/libmbedcrypto.a
+  if [ -f "$A" ]; then
+    tmp=$(mktemp -d)
+    (cd "$tmp" && ar x "$A")
+    mods() { (cd "$tmp" && size -t "$@" | awk '/(TOTALS)/ {print $1}'); }
+    common="bignum.c.o ecp.c.o ecp_curves.c.o sha256.c.o platform_util.c.o constant_time.c.o hmac_drbg.c.o md.c.o"
+    echo "footprint: mbedTLS $MBEDTLS_VERSION text (Debian's full config, -O2) suite 1: $(mods $common aes.c.o) (ecp, bignum, sha256, hmac_drbg+md for ecp blinding, aes)"
+    echo "footprint: mbedTLS $MBEDTLS_VERSION text suite 2: $(mods $common aes.c.o gcm.c.o cipher.c.o cipher_wrap.c.o) (+ gcm and the cipher layer it uses)"
+    echo "footprint: mbedTLS $MBEDTLS_VERSION text suite 3: $(mods $common chachapoly.c.o chacha20.c.o poly1305.c.o) (common + chachapoly, no aes)"
+    rm -rf "$tmp"
+  fi
+  target/c/slmp-measure target/c/vectors
+fi

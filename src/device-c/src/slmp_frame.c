@@ -181,7 +181,10 @@ static void handle(slmp_conn *c, uint8_t type, uint8_t *body, size_t len, slmp_e
       if (len != 0) {
         slmp_fail(c, SLMP_CLOSE_PROTOCOL_ERROR, ev);
       } else if (type == T_PING) {
-        (void)slmp_emit(c, T_PONG, 0);
+        if (slmp_emit(c, T_PONG, 0) != SLMP_OK) {
+          ev->type = SLMP_EV_CLOSED; /* the write callback failed: the connection is over */
+          ev->close_code = SLMP_CLOSE_INTERNAL_ERROR;
+        }
       } else {
         ev->type = SLMP_EV_PONG;
       }

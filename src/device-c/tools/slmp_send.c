@@ -144,19 +144,19 @@ static int parse(int argc, char **argv) {
   return 0;
 }
 
-static void print_text(const uint8_t *b, size_t n) {
+static void print_text(FILE *to, const uint8_t *b, size_t n) {
   size_t i;
   for (i = 0; i < n; i++) {
-    putchar(b[i] < 0x20 || b[i] == 0x7f ? '?' : b[i]); /* no control characters from the network */
+    fputc(b[i] < 0x20 || b[i] == 0x7f ? '?' : b[i], to); /* no control characters from the network */
   }
 }
 
 /* A command from the server: printed, and acknowledged when it asks for it. */
 static void command(const slmp_event *ev) {
   printf("command seq=%lu topic=", (unsigned long)ev->seq);
-  print_text(ev->topic, ev->topic_len);
+  print_text(stdout, ev->topic, ev->topic_len);
   printf(" bytes=%lu: ", (unsigned long)ev->payload_len);
-  print_text(ev->payload, ev->payload_len);
+  print_text(stdout, ev->payload, ev->payload_len);
   putchar('\n');
   if (ev->ack_requested) {
     (void)slmp_ack(&conn, ev->seq, SLMP_ACK_ACCEPTED);
@@ -188,13 +188,14 @@ static int ended(int got, const slmp_event *ev, int resuming) {
     return RESUME_REFUSED;
   }
   fprintf(stderr, "error: closed by server: %s (0x%02X) ", slmp_close_name(ev->close_code), ev->close_code & 0xFF);
-  fwrite(ev->payload, 1, ev->payload_len, stderr);
+  print_text(stderr, ev->payload, ev->payload_len);
   fprintf(stderr, "%s\n",
           ev->close_code == SLMP_CLOSE_AUTH_FAILED        ? " (check --device and --device-key)"
           : ev->close_code == SLMP_CLOSE_UNKNOWN_SERVER_KEY ? " (the server does not hold this --server-key)"
           : ev->close_code == SLMP_CLOSE_BUSY               ? " (session kept; retry later)"
                                                             : "");
-  return ev->close_code >= 0 ? 100 + ev->close_code : 1;
+  /* as `send`: 100 + code for a defined code; 1 for a CLOSE with no code or an undefined one */
+  return ev->close_code >= 0 && ev->close_code <= SLMP_CLOSE_DECRYPT_FAILED ? 100 + ev->close_code : 1;
 }
 
 static int64_t established_ms; /* connect to WELCOME/RESUMED, for SLMP_SEND_STATS */
@@ -296,6 +297,7 @@ static int connection(const slmp_session *resume) {
 /* A connection, and with SLMP_SEND_STATS=1 in the environment its bytes on the air (TCP payload both ways). */
 static int attempt(const slmp_session *resume) {
   int code = connection(resume);
+  slmp_wipe(&conn); /* keys, rs and the device key: zeroed once the connection is over */
   const char *stats = getenv("SLMP_SEND_STATS");
   if (stats != NULL && strcmp(stats, "1") == 0) {
     fprintf(stderr, "stats: %s bytes_out=%lu bytes_in=%lu total=%lu handshake_ms=%ld\n",
