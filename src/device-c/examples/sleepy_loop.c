@@ -18,48 +18,47 @@ static slmp_posix io;
 static slmp_platform platform;
 static uint8_t server_key[65], device_key[32];
 static size_t server_key_len;
-static const char *host, *device;
+static const char *host;
+static const uint8_t *device;
 static int port;
 
-static void handle_command(const uint8_t *cmd, size_t len) {
-  printf("command: %.*s\n", (int)len, (const char *)cmd);
+static const uint8_t topic[4] = {'t', 'e', 'm', 'p'};
+static char err[128];
+static size_t device_len;
+static uint8_t suite;
+
+static void handle_command(slmp_conn *c, const slmp_event *ev) {
+  printf("command: %.*s\n", (int)ev->payload_len, (const char *)ev->payload);
+  if (ev->ack_requested) slmp_ack(c, ev->seq, SLMP_ACK_ACCEPTED);
 }
 
-/* One wake-up: 0-RTT when a session is kept, else a full handshake; the ACK of the reading comes after every
- * queued command (spec 6), so waiting for it reads them all. */
-static void wake_and_report(const char *reading) {
+/* One wake-up: 0-RTT when a session is kept, else a full handshake. The ACK of the reading comes after every
+ * command the server queued (spec 6), so waiting for it reads them all. (Quoted in the README.) */
+static void wake_and_report(const uint8_t *reading) {
   slmp_session s;
   slmp_event ev;
   int sent = 0;
-  char err[128];
-  if (slmp_posix_connect(&io, host, port, 5000, &platform, err, sizeof err) != 0) return; /* retry next wake */
-  slmp_init(&conn, &platform, server_key_len == 32 ? 3 : 2, server_key, server_key_len,
-            (const uint8_t *)device, strlen(device), device_key);
+  ev.type = SLMP_EV_NONE;
+  if (slmp_posix_connect(&io, host, port, 5000, &platform, err, sizeof err) != 0) return; /* next wake */
+  slmp_init(&conn, &platform, suite, server_key, server_key_len, device, device_len, device_key);
   if (slmp_session_load(&s, rtc_session) == SLMP_OK && slmp_session_matches(&conn, &s) &&
-      slmp_session_advance(&s) == SLMP_OK && slmp_session_save(&s, rtc_session) == SLMP_OK) {
-    slmp_start_resume(&conn, &s); /* the counter was saved first (spec 8) */
-  } else {
+      slmp_session_advance(&s) == SLMP_OK && slmp_session_save(&s, rtc_session) == SLMP_OK)
+    slmp_start_resume(&conn, &s); /* the counter is saved first (spec 8); the reading goes as 0-RTT data */
+  else
     slmp_start_full(&conn);
-  }
-  for (;;) {
-    if (!sent && slmp_can_send(&conn))
-      sent = slmp_send(&conn, (const uint8_t *)"temp", 4, (const uint8_t *)reading, strlen(reading), 1, NULL,
-                       NULL) == SLMP_OK;
-    if (slmp_posix_next_event(&io, &conn, 5000, &ev) <= 0 || ev.type == SLMP_EV_CLOSED) break;
+  while (ev.type != SLMP_EV_ACK && ev.type != SLMP_EV_CLOSED) {
+    if (!sent && slmp_can_send(&conn)) sent = slmp_send(&conn, topic, 4, reading, 4, 1, NULL, NULL) == SLMP_OK;
+    if (slmp_posix_next_event(&io, &conn, 5000, &ev) <= 0) break;
     if (ev.type == SLMP_EV_ESTABLISHED && slmp_get_session(&conn, &s) == SLMP_OK) slmp_session_save(&s, rtc_session);
-    if (ev.type == SLMP_EV_MESSAGE) {
-      handle_command(ev.payload, ev.payload_len);
-      if (ev.ack_requested) slmp_ack(&conn, ev.seq, SLMP_ACK_ACCEPTED);
-    }
-    if (ev.type == SLMP_EV_ACK) break;
+    if (ev.type == SLMP_EV_MESSAGE) handle_command(&conn, &ev); /* acknowledges it when asked */
   }
   if (ev.type == SLMP_EV_CLOSED && ev.by_peer &&
       (ev.close_code == SLMP_CLOSE_SESSION_UNKNOWN || ev.close_code == SLMP_CLOSE_REPLAY))
-    memset(rtc_session, 0, sizeof rtc_session); /* refused: a full handshake next time (BUSY keeps it) */
+    memset(rtc_session, 0, sizeof rtc_session); /* session refused: a full handshake next time */
   if (!slmp_is_closed(&conn)) slmp_close(&conn, SLMP_CLOSE_NORMAL, "");
   slmp_posix_finish(&io);
   slmp_wipe(&conn);
-  printf("%s: %s\n", sent ? "sent" : "not sent", reading);
+  printf("%s %.4s\n", sent ? "sent" : "not sent", (const char *)reading);
 }
 
 static int unhex(const char *h, uint8_t *out, size_t n) {
@@ -83,16 +82,18 @@ int main(int argc, char **argv) {
   host = argv[1];
   port = atoi(argv[2]);
   server_key_len = strlen(argv[3]) / 2;
-  device = argv[4];
+  device = (const uint8_t *)argv[4];
+  device_len = strlen(argv[4]);
   wakes = argc == 7 ? atoi(argv[6]) : 3;
   if ((server_key_len != 65 && server_key_len != 32) || unhex(argv[3], server_key, server_key_len) != 0 ||
       unhex(argv[5], device_key, 32) != 0) {
     fprintf(stderr, "error: keys must be hex\n");
     return 2;
   }
+  suite = server_key_len == 32 ? SLMP_SUITE_X25519_CHACHA20POLY1305 : SLMP_SUITE_P256_AES128GCM;
   for (i = 0; i < wakes; i++) {
-    char reading[32];
-    snprintf(reading, sizeof reading, "21.%d", i);
+    uint8_t reading[8];
+    snprintf((char *)reading, sizeof reading, "21.%d", i % 10); /* 4 bytes: a real sensor's reading */
     wake_and_report(reading);
     if (i + 1 < wakes) sleep(1); /* deep sleep on a device */
   }
