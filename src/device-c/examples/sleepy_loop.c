@@ -58,7 +58,6 @@ static void wake_and_report(const uint8_t *reading) {
   if (!slmp_is_closed(&conn)) slmp_close(&conn, SLMP_CLOSE_NORMAL, "");
   slmp_posix_finish(&io);
   slmp_wipe(&conn);
-  printf("%s %.4s\n", sent ? "sent" : "not sent", (const char *)reading);
 }
 
 static int unhex(const char *h, uint8_t *out, size_t n) {
@@ -94,6 +93,7 @@ int main(int argc, char **argv) {
   for (i = 0; i < wakes; i++) {
     uint8_t reading[8];
     snprintf((char *)reading, sizeof reading, "21.%d", i % 10); /* 4 bytes: a real sensor's reading */
+    printf("wake %d: reading %s\n", i + 1, (const char *)reading);
     wake_and_report(reading);
     if (i + 1 < wakes) sleep(1); /* deep sleep on a device */
   }
