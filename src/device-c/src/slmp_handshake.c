@@ -40,16 +40,22 @@ int slmp_init(slmp_conn *c, const slmp_platform *platform, uint8_t suite, const 
 int slmp_start_full(slmp_conn *c) {
   size_t pub_len = slmp_suite_pub_len(c->suite);
   int rc;
+  int tries;
   if (c->state != ST_NEW) {
     return SLMP_ERR_STATE;
   }
-  /* Rejection sampling: a P-256 scalar outside 1..n-1 is drawn again (probability about 2^-32). */
-  do {
-    if (c->random(c->ctx, c->once.eph_priv, 32) != 0) {
+  /* Rejection sampling: a P-256 scalar outside 1..n-1 is drawn again (probability about 2^-32 each time); a
+   * source that fails 8 times in a row is broken (all zeros, say), not unlucky. */
+  for (tries = 0;; tries++) {
+    if (tries == 8 || c->random(c->ctx, c->once.eph_priv, 32) != 0) {
       c->state = ST_CLOSED;
+      slmp_wipe_traffic(c);
       return SLMP_ERR_PLATFORM;
     }
-  } while (!slmp_dh_private_ok(c->suite, c->once.eph_priv));
+    if (slmp_dh_private_ok(c->suite, c->once.eph_priv)) {
+      break;
+    }
+  }
   c->tx[4] = 1;
   c->tx[5] = c->suite;
   memcpy(c->tx + 6, c->server_key_id, 4);

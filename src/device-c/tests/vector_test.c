@@ -29,6 +29,7 @@ typedef struct vt_case {
   int broken; /* a failure was reported: skip the rest of the case */
   slmp_event last; /* the event of the last "in" */
   long flips;
+  long fuzzed;
 } vt_case;
 
 static vt_case k;
@@ -37,6 +38,7 @@ static vt_platform snapshot_plat;
 static uint8_t frame[VT_MAX_BYTES];
 static uint8_t bytes[VT_MAX_BYTES];
 static long total_flips;
+static long total_fuzzed;
 
 static void fail(const char *what) {
   vt_fail(k.file, k.name, what);
@@ -44,13 +46,15 @@ static void fail(const char *what) {
 }
 
 /* Feeds a whole frame; returns the first event (a second one in the same bytes is a failure). */
+static int bytewise; /* feed one byte per call: the decoder must assemble frames across calls */
+
 static slmp_event feed_all(const uint8_t *data, size_t len) {
   slmp_event first;
   size_t used = 0;
   memset(&first, 0, sizeof first);
   while (used < len) {
     slmp_event ev;
-    used += slmp_feed(&k.conn, data + used, len - used, &ev);
+    used += slmp_feed(&k.conn, data + used, bytewise ? 1 : len - used, &ev);
     if (ev.type != SLMP_EV_NONE) {
       if (first.type != SLMP_EV_NONE) {
         fail("two events from one frame");
@@ -152,6 +156,39 @@ static void flip_test(const uint8_t *f, size_t len) {
   }
 }
 
+/* Random frames (a random known or unknown type, a random body of up to 1,100 bytes, so some are too large) on
+ * copies of the connection before a server frame: whatever happens, nothing may be accepted as WELCOME,
+ * RESUMED, DATA or ACK, and the sanitizers watch every length. */
+static void fuzz_test(void) {
+  static const uint8_t types[] = {0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x10, 0x11, 0x12, 0x13, 0x1F, 0xFF};
+  static uint32_t x = 2463534242u; /* xorshift: the same frames on every run */
+  int i;
+  snapshot_conn = k.conn;
+  snapshot_plat = k.plat;
+  for (i = 0; i < 64 && !k.broken; i++) {
+    size_t len;
+    size_t j;
+    slmp_event ev;
+    x ^= x << 13, x ^= x >> 17, x ^= x << 5;
+    len = i < 8 ? (size_t)i : x % 1100;
+    bytes[0] = types[x % sizeof types];
+    bytes[1] = (uint8_t)(len >> 16);
+    bytes[2] = (uint8_t)(len >> 8);
+    bytes[3] = (uint8_t)len;
+    for (j = 0; j < len; j++) {
+      x ^= x << 13, x ^= x >> 17, x ^= x << 5;
+      bytes[4 + j] = (uint8_t)x;
+    }
+    ev = feed_all(bytes, 4 + len);
+    if (ev.type == SLMP_EV_ESTABLISHED || ev.type == SLMP_EV_MESSAGE || ev.type == SLMP_EV_ACK) {
+      fail("a random frame was accepted");
+    }
+    k.fuzzed++;
+    k.conn = snapshot_conn;
+    k.plat = snapshot_plat;
+  }
+}
+
 static void in(const char *hex, int flip) {
   long n = vt_hex(hex, frame, sizeof frame);
   static uint8_t copy[VT_MAX_BYTES];
@@ -162,8 +199,11 @@ static void in(const char *hex, int flip) {
   memcpy(copy, frame, (size_t)n);
   if (flip) {
     flip_test(copy, (size_t)n);
+    fuzz_test();
   }
+  bytewise = 1;
   k.last = feed_all(copy, (size_t)n);
+  bytewise = 0;
 }
 
 static void ev(char **t, int n) {
@@ -283,6 +323,7 @@ static long run_file(const char *path, const char *name, long *announced) {
         fail("the device wrote more than the vector");
       }
       total_flips += k.flips;
+      total_fuzzed += k.fuzzed;
       slmp_wipe(&k.conn);
       cases++;
     } else if (vt_primitive(name, t, n)) {
@@ -338,6 +379,7 @@ int main(int argc, char **argv) {
     printf("[vectors] %s.json: %ld cases run\n", sorted[i], n);
   }
   printf("[vectors] flipped-bit frames refused: %ld\n", total_flips);
+  printf("[vectors] random frames not accepted: %ld (server frames fed one byte at a time)\n", total_fuzzed);
   printf("[vectors] %d files, %d failures\n", count, vt_failures);
   return count > 0 && vt_failures == 0 ? 0 : 1;
 }
