@@ -144,6 +144,27 @@ int send_state_load(const char *path, slmp_session *s) {
   return rc;
 }
 
+/* Makes the rename durable too (best effort: some file systems cannot open a directory). */
+static void sync_directory(const char *path) {
+  char dir[4096];
+  char *slash;
+  int fd;
+  snprintf(dir, sizeof dir, "%s", path);
+  slash = strrchr(dir, '/');
+  if (slash == NULL) {
+    snprintf(dir, sizeof dir, ".");
+  } else if (slash == dir) {
+    dir[1] = '\0';
+  } else {
+    *slash = '\0';
+  }
+  fd = open(dir, O_RDONLY);
+  if (fd >= 0) {
+    (void)fsync(fd);
+    close(fd);
+  }
+}
+
 int send_state_save(const char *path, const slmp_session *s) {
   uint8_t b[SLMP_SESSION_BYTES];
   char tmp[4096];
@@ -165,6 +186,7 @@ int send_state_save(const char *path, const slmp_session *s) {
     unlink(tmp);
     return -1;
   }
+  sync_directory(path);
   return 0;
 }
 
