@@ -33,8 +33,9 @@ import org.junit.jupiter.api.io.TempDir;
  * handshake with ACK, a session kept in a state file and resumed with the message as 0-RTT data, and the exit
  * codes of a server key the node does not hold and a wrong device key.
  *
- * <p>Not tested here: a queued command received before the ACK. It needs the node's downlink queue (another
- * issue, not there yet); slmp-send prints and acknowledges server DATA, which the vector tests cover byte for byte.
+ * <p>A queued command received before the ACK needs the node's downlink queue (another issue, not there yet):
+ * against the node it is not tested. {@code slmp-fake-server} (test code, suite 3) stands in for it to test
+ * slmp-send's command path over TCP; the vector tests cover server DATA and the device's ACK byte for byte.
  */
 class CDeviceIT {
   private static final String DEVICE = "c-device-7";
@@ -253,6 +254,34 @@ class CDeviceIT {
       Thread.sleep(50);
     }
     fail("no inbox line with " + List.of(fragments) + ":\n" + Files.readString(inbox, StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void commandBeforeTheAckIsPrintedAndAcknowledged() throws Exception {
+    Path vectors = Path.of(System.getProperty("slmp.shared.dir", "../shared"), "vectors", "slmp1");
+    JsonObject in = new JsonObject(Files.readString(vectors.resolve("suite03_full_handshake.json"))).getJsonObject("inputs");
+    Path out = Files.createTempFile(work, "fake", ".log");
+    Process server = new ProcessBuilder(Path.of("target", "c-asan", "slmp-fake-server").toString(),
+        in.getString("server_static_private"), in.getString("device_key")).redirectErrorStream(true)
+        .redirectOutput(out.toFile()).start();
+    try {
+      long end = System.currentTimeMillis() + 10_000;
+      Matcher port;
+      while (!(port = Pattern.compile("port (\\d+)").matcher(Files.readString(out))).find()) {
+        assertTrue(server.isAlive() && System.currentTimeMillis() < end, "fake server: " + Files.readString(out));
+        Thread.sleep(20);
+      }
+      Run r = run(Map.of(), 60, Path.of("target", "c-asan", "slmp-send").toString(), "--port", port.group(1),
+          "--server-key", in.getString("server_static_public"), "--device", in.getString("device_id"),
+          "--device-key", in.getString("device_key"), "--ack", "reading", "22.5");
+      assertEquals(0, r.code(), r.output());
+      assertTrue(r.output().contains("command seq=1 topic=cmd bytes=6: reboot\nack seq=1 ACCEPTED"), r.output());
+      assertTrue(server.waitFor(10, TimeUnit.SECONDS), "fake server still running");
+      assertEquals(0, server.exitValue(), Files.readString(out));
+      assertTrue(Files.readString(out).contains("command acknowledged"), Files.readString(out));
+    } finally {
+      server.destroyForcibly();
+    }
   }
 
   @Test
