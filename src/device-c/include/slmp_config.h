@@ -9,7 +9,7 @@
 #define SLMP_DEVICE_MAX_BODY 1024
 #endif
 
-/* The largest body the device sends; it sizes the transmit buffer. AUTH needs up to 153 bytes (Fernet, 64-byte
+/* The largest body the device sends; it sizes the transmit buffer. AUTH needs up to 169 bytes (Fernet, 64-byte
  * id). A DATA body is 5 + 1 + topic + payload + 16 with AEAD, 5 + 57 + 16 * ((6 + 1 + topic + payload) / 16 + 1)
  * with Fernet: 384 carries topic + payload up to 362 bytes (suites 2, 3) or 312 bytes (suite 1). */
 #ifndef SLMP_TX_MAX_BODY
@@ -36,8 +36,8 @@
 #if SLMP_DEVICE_MAX_BODY < 1024 || SLMP_DEVICE_MAX_BODY > 0xFFFFFF
 #error "SLMP_DEVICE_MAX_BODY must be 1024..16777215 (spec 2: every receiver accepts 1,024-byte bodies)"
 #endif
-#if SLMP_TX_MAX_BODY < 160
-#error "SLMP_TX_MAX_BODY must hold an AUTH (at least 160)"
+#if SLMP_TX_MAX_BODY < 169
+#error "SLMP_TX_MAX_BODY must hold an AUTH (at least 169 bytes)"
 #endif
 
 #endif

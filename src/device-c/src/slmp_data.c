@@ -141,7 +141,8 @@ int slmp_send(slmp_conn *c, const uint8_t *topic, size_t topic_len, const uint8_
   if (!slmp_can_send(c)) {
     return SLMP_ERR_STATE;
   }
-  if (topic_len > 255 || !slmp_utf8_ok(topic, topic_len) || (payload_len > 0 && payload == NULL)) {
+  if (topic_len > 255 || (topic_len > 0 && topic == NULL) || (payload_len > 0 && payload == NULL) ||
+      !slmp_utf8_ok(topic, topic_len)) {
     return SLMP_ERR_ARG;
   }
   if (payload_len > SLMP_TX_MAX_BODY) {
@@ -164,7 +165,9 @@ int slmp_send(slmp_conn *c, const uint8_t *topic, size_t topic_len, const uint8_
     return SLMP_ERR_EXHAUSTED;
   }
   c->tx[off] = (uint8_t)topic_len;
-  memcpy(c->tx + off + 1, topic, topic_len);
+  if (topic_len > 0) {
+    memcpy(c->tx + off + 1, topic, topic_len);
+  }
   if (payload_len > 0) {
     memcpy(c->tx + off + 1 + topic_len, payload, payload_len);
   }

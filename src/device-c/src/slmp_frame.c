@@ -98,7 +98,9 @@ static int send_close(slmp_conn *c, uint8_t code, const char *reason) {
     n = 254; /* callers pass short ASCII reasons: no UTF-8 sequence is cut */
   }
   c->tx[4] = code;
-  memcpy(c->tx + 5, reason, n);
+  if (n > 0) {
+    memcpy(c->tx + 5, reason, n);
+  }
   c->state = ST_CLOSED;
   (void)slmp_emit(c, T_CLOSE, 1 + n);
   slmp_wipe_traffic(c);

@@ -15,6 +15,7 @@ int slmp_init(slmp_conn *c, const slmp_platform *platform, uint8_t suite, const 
   memset(c, 0, sizeof *c);
   c->state = ST_CLOSED; /* unusable until everything checked out */
   if (platform == NULL || platform->random == NULL || platform->now == NULL || platform->write == NULL ||
+      server_pub == NULL || device_id == NULL || device_key == NULL ||
       !slmp_suite_supported(suite) || device_id_len < 1 || device_id_len > 64 ||
       !slmp_utf8_ok(device_id, device_id_len) || slmp_dh_check_public(suite, server_pub, server_pub_len) != 0) {
     return SLMP_ERR_ARG;
