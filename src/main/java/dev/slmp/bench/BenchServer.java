@@ -23,7 +23,9 @@ final class BenchServer {
         .put("host", "127.0.0.1")
         .put("port", port)
         .put("dataDir", dataDir)
-        .put("limits", new JsonObject().put("maxConnections", 50_000).put("maxHandshakes", 5_000))
+        // The load generator is one source (127.0.0.1) opening thousands of sessions a second: per-source limits off.
+        .put("limits", new JsonObject().put("maxConnections", 50_000).put("maxHandshakes", 5_000)
+            .put("handshakesPerSource", 5_000).put("helloRatePerSource", 1_000_000).put("helloBurstPerSource", 1_000_000))
         .put("verticles", new JsonObject().put("gateway", threads).put("handshake", threads))
         .put("inbox", new JsonObject().put("enabled", durable).put("print", false))
         // No observer on slmp.in in these workloads (the baselines have none either): the node skips that publish.
