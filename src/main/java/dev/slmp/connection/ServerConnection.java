@@ -86,6 +86,8 @@ public final class ServerConnection {
   private long framesReceived;
   // What the connection still owes the device once its input has ended (it half-closed after its flight).
   private boolean inputEnded;
+  /** The node asked to hold frames (too many deliveries unanswered): they queue until it lets go. */
+  private boolean held;
   private int acksOwed;
   private int sealsInFlight;
   private HandshakeState handshake;
@@ -136,7 +138,7 @@ public final class ServerConnection {
 
   private boolean onFrame(Frame f) throws SlmpException {
     framesReceived++;
-    if (stepPending || (queued != null && !queued.isEmpty())) {
+    if (stepPending || held || (queued != null && !queued.isEmpty())) {
       if (queued == null) {
         queued = new ArrayDeque<>();
       }
@@ -250,7 +252,7 @@ public final class ServerConnection {
     draining = true;
     try {
       Frame f;
-      while (!stepPending && state != State.CLOSED && queued != null && (f = queued.poll()) != null) {
+      while (!stepPending && !held && state != State.CLOSED && queued != null && (f = queued.poll()) != null) {
         queuedBytes -= Frame.HEADER + f.body().length;
         try {
           handle(f);
@@ -263,9 +265,24 @@ public final class ServerConnection {
     } finally {
       draining = false;
     }
-    if (!stepPending && (queued == null || queued.isEmpty()) && state != State.CLOSED) {
+    if (!stepPending && !held && (queued == null || queued.isEmpty()) && state != State.CLOSED) {
       listener.drained();
       finishIfInputEnded();
+    }
+  }
+
+  /**
+   * Holds (true) or lets go of (false) the frames that arrive: held frames queue, in order, and count in
+   * {@link #queuedBytes()}; letting go handles them. The node holds a connection whose deliveries it cannot take
+   * yet (backpressure), so a device that floods cannot grow what the node has in flight.
+   */
+  public void hold(boolean hold) {
+    if (held == hold) {
+      return;
+    }
+    held = hold;
+    if (!hold) {
+      drain();
     }
   }
 

@@ -50,6 +50,8 @@ final class GatewayConnection implements ServerConnection.Listener {
   private final ConnectionRegistry.Admission admission;
   private boolean finished;
   private boolean paused;
+  /** Deliveries of this connection that asked for an ACK and await their consumer's answer. */
+  private int inflight;
   private boolean firstChunk = true;
   /** The device half-closed (TCP FIN): it is still owed its answers, then the socket closes. */
   private boolean inputEnded;
@@ -109,17 +111,37 @@ final class GatewayConnection implements ServerConnection.Listener {
       // Complete frames reset the idle timer, single bytes do not (spec 6: "any frame").
       lastActivity = System.currentTimeMillis();
     }
-    if (!paused && connection.queuedBytes() > gateway.settings().maxBody() * 2L) {
-      paused = true;
-      socket.pause();
-    }
+    updateReading();
   }
 
   @Override
   public void drained() {
-    if (paused) {
+    updateReading();
+  }
+
+  /**
+   * Backpressure: the socket is read only while the node can take more from this device. It stops while frames wait
+   * for handshake or crypto work, while its deliveries awaiting an answer reach {@code limits.maxInflightPerConnection}
+   * (further frames are held in order by the connection, not handled), and while the socket's write queue is full
+   * because the device does not read its answers; it goes on when the cause is gone.
+   */
+  private void updateReading() {
+    if (finished) {
+      return;
+    }
+    connection.hold(inflight >= gateway.maxInflight());
+    boolean writesBlocked = socket.writeQueueFull();
+    boolean stop = writesBlocked || inflight >= gateway.maxInflight()
+        || connection.queuedBytes() > gateway.settings().maxBody() * 2L;
+    if (stop && !paused) {
+      paused = true;
+      socket.pause();
+    } else if (!stop && paused) {
       paused = false;
       socket.resume();
+    }
+    if (writesBlocked) {
+      socket.drainHandler(v -> updateReading());
     }
   }
 
@@ -183,7 +205,18 @@ final class GatewayConnection implements ServerConnection.Listener {
     if (sessionHex == null && m.sessionId() != null) {
       sessionHex = Bytes.hex(m.sessionId());
     }
-    gateway.delivery().deliver(m, sessionHex, status -> connection.acknowledge(m, status));
+    if (!m.ackRequested()) {
+      gateway.delivery().deliver(m, sessionHex, null);
+      return;
+    }
+    if (++inflight >= gateway.maxInflight()) {
+      connection.hold(true); // at once: the rest of this read's frames queue instead of being delivered
+    }
+    gateway.delivery().deliver(m, sessionHex, status -> {
+      inflight--;
+      connection.acknowledge(m, status);
+      updateReading();
+    });
   }
 
   @Override

@@ -132,6 +132,10 @@ public final class GatewayVerticle extends VerticleBase {
     return legacy;
   }
 
+  int maxInflight() {
+    return setup.maxInflightPerConnection();
+  }
+
   String nodeId() {
     return nodeId;
   }
