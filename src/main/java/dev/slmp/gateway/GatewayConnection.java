@@ -7,6 +7,7 @@ import dev.slmp.crypto.Randomness;
 import dev.slmp.handshake.ServerHandshaker;
 import dev.slmp.protocol.AckStatus;
 import dev.slmp.protocol.CloseCode;
+import dev.slmp.protocol.Frame;
 import dev.slmp.protocol.FrameType;
 import dev.slmp.protocol.SealedFrames;
 import dev.slmp.connection.InboundMessage;
@@ -117,8 +118,9 @@ final class GatewayConnection implements ServerConnection.Listener {
   @Override
   public void write(byte[] bytes) {
     Future<Void> f = socket.write(Buffer.buffer(bytes));
-    if ((bytes[0] & 0xFF) == FrameType.DATA && (bytes[4] & SealedFrames.FLAG_ACK_REQUESTED) == 0) {
-      long seq = Bytes.u32(bytes, 5);
+    if (Frame.typeOf(bytes) == FrameType.DATA
+        && (SealedFrames.frameFlags(bytes) & SealedFrames.FLAG_ACK_REQUESTED) == 0) {
+      long seq = SealedFrames.frameSeq(bytes);
       Message<JsonObject> waiting = awaitingWrite == null ? null : awaitingWrite.remove(seq);
       if (waiting != null) {
         replyWhenWritten(f, waiting, seq);
