@@ -237,7 +237,8 @@ public final class DeviceConnection {
     }
     byte[] plain;
     try {
-      plain = s2cOpen.open(seq, SealedFrames.aad(type, flags, seq), b, SealedFrames.PREFIX, b.length - SealedFrames.PREFIX);
+      plain = s2cOpen.open(seq, SealedFrames.aad(type, flags, seq), b, SealedFrames.PREFIX,
+          b.length - SealedFrames.PREFIX);
     } catch (OpenFailedException e) {
       throw new SlmpException(CloseCode.DECRYPT_FAILED, FrameType.name(type) + " did not open");
     }
@@ -247,8 +248,9 @@ public final class DeviceConnection {
 
   private void onWelcome(byte[] b) throws SlmpException {
     Welcome w = Welcome.decode(openSealed(FrameType.WELCOME, b, 0));
-    ticket = w.lifetime() == 0 ? null : new DeviceTicket(pendingSessionId, pendingRs, suite, 0, w.keepalive(), w.maxBody(),
-        clock.getAsLong() + w.lifetime());
+    long expires = clock.getAsLong() + w.lifetime();
+    ticket = w.lifetime() == 0 ? null
+        : new DeviceTicket(pendingSessionId, pendingRs, suite, 0, w.keepalive(), w.maxBody(), expires);
     pendingRs = null;
     state = State.ESTABLISHED;
     listener.established(this, ticket);

@@ -48,7 +48,8 @@ public record Auth(byte[] deviceId, byte[] proof) {
     if (plaintext.length != 1 + idLen + KeySchedule.MAC_LENGTH) {
       throw failed();
     }
-    return new Auth(Arrays.copyOfRange(plaintext, 1, 1 + idLen), Arrays.copyOfRange(plaintext, 1 + idLen, plaintext.length));
+    return new Auth(Arrays.copyOfRange(plaintext, 1, 1 + idLen),
+        Arrays.copyOfRange(plaintext, 1 + idLen, plaintext.length));
   }
 
   /** Opens and decodes a complete AUTH frame with {@code K_auth}; a body that does not open is AUTH_FAILED. */

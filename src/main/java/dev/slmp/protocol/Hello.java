@@ -110,7 +110,8 @@ public record Hello(Suite suite, byte[] keyId, byte[] ephemeral) {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Hello h && h.suite == suite && Arrays.equals(h.keyId, keyId) && Arrays.equals(h.ephemeral, ephemeral);
+    return o instanceof Hello h && h.suite == suite && Arrays.equals(h.keyId, keyId)
+        && Arrays.equals(h.ephemeral, ephemeral);
   }
 
   @Override

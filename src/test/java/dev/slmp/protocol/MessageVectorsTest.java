@@ -34,7 +34,8 @@ class MessageVectorsTest {
         n++;
       }
     }
-    Vectors.report("slmp1/suite" + id + "_{full_handshake,resumption,data_ack}.json", n, "decoded by the message types");
+    Vectors.report("slmp1/suite" + id + "_{full_handshake,resumption,data_ack}.json", n,
+        "decoded by the message types");
   }
 
   private static void check(Suite suite, JsonObject f, String what) throws SlmpException {

@@ -76,7 +76,8 @@ class ResumptionVectorsTest {
     assertEquals(7, frames.size());
   }
 
-  private static int checkIntermediates(Suite suite, DeviceTicket t, JsonObject im, JsonArray frames) throws SlmpException {
+  private static int checkIntermediates(Suite suite, DeviceTicket t, JsonObject im, JsonArray frames)
+      throws SlmpException {
     byte[] resume = unhex(frames.getJsonObject(0).getString("hex"));
     Resume r = Resume.decodeFrame(resume, EnumSet.of(suite));
     byte[] nonceC = r.nonce();
