@@ -3,6 +3,7 @@ package dev.slmp.jmh;
 import dev.slmp.crypto.Randomness;
 import dev.slmp.crypto.Sealer;
 import dev.slmp.crypto.Suite;
+import dev.slmp.protocol.Data;
 import dev.slmp.protocol.FrameDecoder;
 import dev.slmp.protocol.FrameType;
 import dev.slmp.protocol.SealedFrames;
@@ -52,7 +53,7 @@ public class FrameDecodeBench {
     Randomness.threadRandom().nextBytes(key);
     Randomness.threadRandom().nextBytes(iv);
     Sealer sealer = suite.sealer(key, iv, Randomness.secure());
-    byte[] plain = SealedFrames.dataPlaintext(Fixture.TOPIC.getBytes(StandardCharsets.UTF_8), Fixture.PAYLOAD);
+    byte[] plain = Data.encode(Fixture.TOPIC.getBytes(StandardCharsets.UTF_8), Fixture.PAYLOAD);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     for (int seq = 1; seq <= FRAMES; seq++) {
       out.writeBytes(SealedFrames.seal(sealer, FrameType.DATA, SealedFrames.FLAG_ACK_REQUESTED, seq, plain));

@@ -1,6 +1,7 @@
 package dev.slmp.jmh;
 
 import dev.slmp.crypto.Randomness;
+import dev.slmp.protocol.Data;
 import dev.slmp.protocol.FrameType;
 import dev.slmp.protocol.SealedFrames;
 import java.nio.charset.StandardCharsets;
@@ -68,7 +69,7 @@ public class PrimitiveBench {
   @Setup
   public void setup() throws GeneralSecurityException {
     random = Randomness.threadRandom();
-    plaintext = SealedFrames.dataPlaintext(Fixture.TOPIC.getBytes(StandardCharsets.UTF_8), Fixture.PAYLOAD);
+    plaintext = Data.encode(Fixture.TOPIC.getBytes(StandardCharsets.UTF_8), Fixture.PAYLOAD);
     aad = SealedFrames.aad(FrameType.DATA, SealedFrames.FLAG_ACK_REQUESTED, 1);
     out = new byte[256];
     random.nextBytes(nonce);

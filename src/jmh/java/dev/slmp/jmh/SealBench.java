@@ -4,6 +4,7 @@ import dev.slmp.crypto.OpenFailedException;
 import dev.slmp.crypto.Randomness;
 import dev.slmp.crypto.Sealer;
 import dev.slmp.crypto.Suite;
+import dev.slmp.protocol.Data;
 import dev.slmp.protocol.Frame;
 import dev.slmp.protocol.FrameType;
 import dev.slmp.protocol.SealedFrames;
@@ -60,7 +61,7 @@ public class SealBench {
     sealer = suite.sealer(key, iv, Randomness.secure());
     Sealer deviceSide = suite.sealer(key, iv, Randomness.secure());
     opener = suite.sealer(key, iv, Randomness.secure());
-    plaintext = SealedFrames.dataPlaintext(Fixture.TOPIC.getBytes(StandardCharsets.UTF_8), Fixture.PAYLOAD);
+    plaintext = Data.encode(Fixture.TOPIC.getBytes(StandardCharsets.UTF_8), Fixture.PAYLOAD);
     aad = SealedFrames.aad(FrameType.DATA, SealedFrames.FLAG_ACK_REQUESTED, 1);
     sealedFrames = new byte[RING][];
     for (int i = 0; i < RING; i++) {

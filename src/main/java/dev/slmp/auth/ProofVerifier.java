@@ -1,6 +1,7 @@
 package dev.slmp.auth;
 
 import dev.slmp.crypto.Bytes;
+import dev.slmp.protocol.Auth;
 import dev.slmp.protocol.CloseCode;
 import dev.slmp.protocol.Frames;
 import dev.slmp.protocol.KeySchedule;
@@ -14,7 +15,7 @@ import java.util.concurrent.CompletionStage;
  * every failure gives the same error.
  */
 public final class ProofVerifier implements DeviceAuthenticator {
-  public static final int MAX_ID_BYTES = 64;
+  public static final int MAX_ID_BYTES = Auth.MAX_ID_LENGTH;
   private static final String FAILED = "authentication failed";
   private final DeviceDirectory directory;
   private final byte[] dummyKey = new byte[32];

@@ -10,7 +10,9 @@ import dev.slmp.crypto.InvalidKeyException;
 import dev.slmp.crypto.Pem;
 import dev.slmp.crypto.Suite;
 import dev.slmp.protocol.AckStatus;
+import dev.slmp.protocol.Auth;
 import dev.slmp.protocol.CloseCode;
+import dev.slmp.protocol.Data;
 import dev.slmp.connection.DeviceIdentity;
 import dev.slmp.session.DeviceTicket;
 import io.vertx.core.Future;
@@ -233,10 +235,10 @@ public final class SendCommand implements Command {
       throw new UsageException("--server-key, --device and --device-key are required");
     }
     int idLen = device.getBytes(StandardCharsets.UTF_8).length;
-    if (idLen < 1 || idLen > 64) {
+    if (idLen < 1 || idLen > Auth.MAX_ID_LENGTH) {
       throw new UsageException("--device must be 1 to 64 UTF-8 bytes");
     }
-    if (topic.getBytes(StandardCharsets.UTF_8).length > 255) {
+    if (topic.getBytes(StandardCharsets.UTF_8).length > Data.MAX_TOPIC_LENGTH) {
       throw new UsageException("--topic must be at most 255 UTF-8 bytes");
     }
     if (words.isEmpty()) {

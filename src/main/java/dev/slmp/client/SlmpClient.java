@@ -3,8 +3,9 @@ package dev.slmp.client;
 import dev.slmp.crypto.Randomness;
 import dev.slmp.protocol.AckStatus;
 import dev.slmp.protocol.CloseCode;
+import dev.slmp.protocol.Data;
+import dev.slmp.protocol.Frame;
 import dev.slmp.protocol.FrameType;
-import dev.slmp.protocol.SealedFrames;
 import dev.slmp.connection.DeviceConnection;
 import dev.slmp.connection.SentData;
 import dev.slmp.connection.DeviceIdentity;
@@ -237,10 +238,11 @@ public final class SlmpClient {
   private String checkSize(Outgoing o) {
     int topicLen = o.topic().getBytes(StandardCharsets.UTF_8).length;
     DeviceTicket t = connection.ticket();
-    if (topicLen > 255 || t == null) { // without a ticket max_body is unknown; every server accepts 1,024
-      return topicLen > 255 ? "topic longer than 255 bytes" : null;
+    // without a ticket max_body is unknown; every server accepts 1,024
+    if (topicLen > Data.MAX_TOPIC_LENGTH || t == null) {
+      return topicLen > Data.MAX_TOPIC_LENGTH ? "topic longer than 255 bytes" : null;
     }
-    int body = SealedFrames.PREFIX + t.suite().sealedLength(6, 1 + topicLen + o.payload().length);
+    int body = Data.bodyLength(t.suite(), topicLen, o.payload().length);
     return body > t.maxBody() ? "DATA body of " + body + " bytes exceeds the server's max_body " + t.maxBody() : null;
   }
 
@@ -350,7 +352,7 @@ public final class SlmpClient {
   private final class Events implements DeviceConnection.Listener {
     @Override
     public void write(byte[] bytes) {
-      if (bytes[0] == FrameType.AUTH) {
+      if (Frame.typeOf(bytes) == FrameType.AUTH) {
         authSent = true;
       }
       lastWrite = socket.write(Buffer.buffer(bytes));

@@ -10,16 +10,25 @@ import dev.slmp.crypto.OpenFailedException;
 import dev.slmp.crypto.Randomness;
 import dev.slmp.crypto.Sealer;
 import dev.slmp.crypto.Suite;
+import dev.slmp.protocol.Ack;
 import dev.slmp.protocol.AckStatus;
+import dev.slmp.protocol.Auth;
+import dev.slmp.protocol.Close;
 import dev.slmp.protocol.CloseCode;
+import dev.slmp.protocol.Data;
 import dev.slmp.protocol.Frame;
 import dev.slmp.protocol.FrameDecoder;
 import dev.slmp.protocol.FrameType;
 import dev.slmp.protocol.Frames;
+import dev.slmp.protocol.Hello;
+import dev.slmp.protocol.HelloReply;
 import dev.slmp.protocol.KeyMaterial;
 import dev.slmp.protocol.KeySchedule;
+import dev.slmp.protocol.Resume;
+import dev.slmp.protocol.Resumed;
 import dev.slmp.protocol.SealedFrames;
 import dev.slmp.protocol.SlmpException;
+import dev.slmp.protocol.Welcome;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.Set;
@@ -56,8 +65,6 @@ public final class DeviceConnection {
   }
 
   private enum State { NEW, HELLO_SENT, AUTH_SENT, RESUME_SENT, ESTABLISHED, CLOSED }
-
-  private static final int HELLO_FIXED = 6;
 
   private final DeviceIdentity identity;
   private final Randomness randomness;
@@ -102,8 +109,7 @@ public final class DeviceConnection {
     suite = identity.suite();
     DhGroup group = suite.group();
     ephemeralPrivate = randomness.ephemeralPrivate(group);
-    byte[] body = Bytes.concat(new byte[] {1, (byte) suite.id()}, identity.keyId(), group.publicKey(ephemeralPrivate));
-    helloFrame = Frame.encode(FrameType.HELLO, body);
+    helloFrame = new Hello(suite, identity.keyId(), group.publicKey(ephemeralPrivate)).frame();
     state = State.HELLO_SENT;
     listener.write(helloFrame);
   }
@@ -117,9 +123,7 @@ public final class DeviceConnection {
     this.ticket = ticket;
     suite = ticket.suite();
     byte[] nonceC = randomness.nonce16();
-    byte[] binderInput = Bytes.concat(new byte[] {1, (byte) suite.id()}, ticket.sessionId(), Bytes.u32(ticket.lastCounter()), nonceC);
-    byte[] binder = KeySchedule.binder(ticket.rs(), binderInput);
-    resumeFrame = Frame.encode(FrameType.RESUME, Bytes.concat(binderInput, binder));
+    resumeFrame = Resume.bind(suite, ticket.sessionId(), ticket.lastCounter(), nonceC, ticket.rs()).frame();
     earlySeal = KeySchedule.earlyKey(suite, ticket.rs(), ticket.lastCounter(), nonceC).sealer(suite, randomness);
     state = State.RESUME_SENT;
     listener.write(resumeFrame);
@@ -155,10 +159,9 @@ public final class DeviceConnection {
   private void handle(Frame f) throws SlmpException {
     int type = f.type();
     if (type == FrameType.CLOSE) {
-      byte[] b = f.body();
-      String reason = b.length > 1 ? Frames.utf8OrNull(b, 1, b.length - 1) : "";
+      Close c = Close.decode(f.body());
       state = State.CLOSED;
-      listener.closed(b.length > 0 ? CloseCode.of(b[0] & 0xFF) : null, reason == null ? "" : reason, true);
+      listener.closed(c.closeCode(), c.reason(), true);
       return;
     }
     State expected = type == FrameType.HELLO_REPLY ? State.HELLO_SENT
@@ -191,11 +194,8 @@ public final class DeviceConnection {
 
   private void onHelloReply(byte[] b) throws SlmpException {
     DhGroup group = suite.group();
-    int pubLen = group.publicKeyLength();
-    if (b.length != pubLen + 32) {
-      throw new SlmpException(CloseCode.PROTOCOL_ERROR, "HELLO_REPLY body length " + b.length);
-    }
-    byte[] esPub = Bytes.slice(b, 0, pubLen);
+    HelloReply reply = HelloReply.decode(b, group);
+    byte[] esPub = reply.ephemeral();
     byte[] ee;
     byte[] es;
     try {
@@ -207,16 +207,15 @@ public final class DeviceConnection {
     byte[] th1 = KeySchedule.th1(helloFrame, esPub);
     byte[] hs = KeySchedule.handshakeSecret(th1, ee, es);
     byte[] confirm = KeySchedule.serverConfirm(hs, th1);
-    if (!Bytes.constantTimeEquals(confirm, Bytes.slice(b, pubLen, b.length))) {
+    if (!Bytes.constantTimeEquals(confirm, reply.confirm())) {
       throw new SlmpException(CloseCode.AUTH_FAILED, "server confirm wrong");
     }
     ephemeralPrivate = null;
-    byte[] replyFrame = Frame.encode(FrameType.HELLO_REPLY, b);
+    byte[] replyFrame = reply.frame();
     byte[] th2 = Hashes.sha256(helloFrame, replyFrame);
     byte[] id = identity.deviceId().getBytes(StandardCharsets.UTF_8);
-    byte[] plain = Bytes.concat(new byte[] {(byte) id.length}, id, KeySchedule.proof(identity.deviceKey(), th2));
-    byte[] sealed = KeySchedule.authKey(suite, hs).sealer(suite, randomness).seal(0, new byte[] {FrameType.AUTH}, plain);
-    byte[] authFrame = Frame.encode(FrameType.AUTH, sealed);
+    Auth claim = new Auth(id, KeySchedule.proof(identity.deviceKey(), th2));
+    byte[] authFrame = claim.seal(KeySchedule.authKey(suite, hs).sealer(suite, randomness));
     byte[] ms = KeySchedule.masterSecret(Hashes.sha256(helloFrame, replyFrame, authFrame), hs);
     useKeys(KeySchedule.c2s(suite, ms), KeySchedule.s2c(suite, ms));
     pendingRs = KeySchedule.resumptionSecret(ms);
@@ -235,18 +234,19 @@ public final class DeviceConnection {
     if (b.length < SealedFrames.PREFIX) {
       throw new SlmpException(CloseCode.PROTOCOL_ERROR, FrameType.name(type) + " body shorter than 5 bytes");
     }
-    int flags = b[0] & 0xFF;
+    int flags = SealedFrames.flags(b);
     if ((flags & ~allowedFlags) != 0) {
       throw new SlmpException(CloseCode.PROTOCOL_ERROR, FrameType.name(type) + " flags not allowed here");
     }
-    long seq = Bytes.u32(b, 1);
+    long seq = SealedFrames.seq(b);
     long due = type == FrameType.WELCOME ? 0 : lastS2c + 1;
     if (seq != due) {
       throw new SlmpException(CloseCode.REPLAY, "sequence number " + seq + " where " + due + " was due");
     }
     byte[] plain;
     try {
-      plain = s2cOpen.open(seq, SealedFrames.aad(type, flags, seq), b, 5, b.length - 5);
+      plain = s2cOpen.open(seq, SealedFrames.aad(type, flags, seq), b, SealedFrames.PREFIX,
+          b.length - SealedFrames.PREFIX);
     } catch (OpenFailedException e) {
       throw new SlmpException(CloseCode.DECRYPT_FAILED, FrameType.name(type) + " did not open");
     }
@@ -255,27 +255,20 @@ public final class DeviceConnection {
   }
 
   private void onWelcome(byte[] b) throws SlmpException {
-    byte[] p = openSealed(FrameType.WELCOME, b, 0);
-    if (p.length != 9) {
-      throw new SlmpException(CloseCode.PROTOCOL_ERROR, "WELCOME plaintext must be 9 bytes");
-    }
-    long lifetime = Bytes.u32(p, 0);
-    int keepalive = Bytes.u16(p, 4);
-    int maxBody = Bytes.u24(p, 6);
-    ticket = lifetime == 0 ? null
-        : new DeviceTicket(pendingSessionId, pendingRs, suite, 0, keepalive, maxBody, clock.getAsLong() + lifetime);
+    Welcome w = Welcome.decode(openSealed(FrameType.WELCOME, b, 0));
+    long expires = clock.getAsLong() + w.lifetime();
+    ticket = w.lifetime() == 0 ? null
+        : new DeviceTicket(pendingSessionId, pendingRs, suite, 0, w.keepalive(), w.maxBody(), expires);
     pendingRs = null;
     state = State.ESTABLISHED;
     listener.established(this, ticket);
   }
 
   private void onResumed(byte[] b) throws SlmpException {
-    if (b.length != 48) {
-      throw new SlmpException(CloseCode.PROTOCOL_ERROR, "RESUMED body must be 48 bytes");
-    }
-    byte[] thR = Hashes.sha256(resumeFrame, Bytes.slice(b, 0, 16));
+    Resumed r = Resumed.decode(b);
+    byte[] thR = Hashes.sha256(resumeFrame, r.nonce());
     byte[] ms = KeySchedule.masterSecret(thR, ticket.rs());
-    if (!Bytes.constantTimeEquals(KeySchedule.serverConfirm(ms, thR), Bytes.slice(b, 16, 48))) {
+    if (!Bytes.constantTimeEquals(KeySchedule.serverConfirm(ms, thR), r.confirm())) {
       throw new SlmpException(CloseCode.AUTH_FAILED, "server confirm wrong");
     }
     useKeys(KeySchedule.c2s(suite, ms), KeySchedule.s2c(suite, ms));
@@ -286,14 +279,14 @@ public final class DeviceConnection {
   }
 
   private void onData(byte[] b) throws SlmpException {
-    SealedFrames.DataPlaintext d = SealedFrames.parseData(openSealed(FrameType.DATA, b, SealedFrames.FLAG_ACK_REQUESTED));
+    Data d = Data.decode(openSealed(FrameType.DATA, b, SealedFrames.FLAG_ACK_REQUESTED));
     listener.message(new InboundMessage(identity.deviceId(), ticket == null ? null : ticket.sessionId(), d.topic(),
-        d.payload(), Bytes.u32(b, 1), false, (b[0] & SealedFrames.FLAG_ACK_REQUESTED) != 0));
+        d.payload(), SealedFrames.seq(b), false, (SealedFrames.flags(b) & SealedFrames.FLAG_ACK_REQUESTED) != 0));
   }
 
   private void onAck(byte[] b) throws SlmpException {
-    SealedFrames.AckPlaintext a = SealedFrames.parseAck(openSealed(FrameType.ACK, b, resumed ? SealedFrames.FLAG_EARLY : 0));
-    boolean early = (b[0] & SealedFrames.FLAG_EARLY) != 0;
+    Ack a = Ack.decode(openSealed(FrameType.ACK, b, resumed ? SealedFrames.FLAG_EARLY : 0));
+    boolean early = (SealedFrames.flags(b) & SealedFrames.FLAG_EARLY) != 0;
     if ((early ? awaitingEarlyAck : awaitingAck).remove(a.ackedSeq())) {
       listener.acknowledged(a.ackedSeq(), early, a.status());
     }
@@ -315,7 +308,7 @@ public final class DeviceConnection {
     }
     long seq = last + 1;
     int flags = (ackRequested ? SealedFrames.FLAG_ACK_REQUESTED : 0) | (early ? SealedFrames.FLAG_EARLY : 0);
-    byte[] plain = SealedFrames.dataPlaintext(topic.getBytes(StandardCharsets.UTF_8), payload);
+    byte[] plain = Data.encode(topic.getBytes(StandardCharsets.UTF_8), payload);
     byte[] frame = SealedFrames.seal(early ? earlySeal : c2sSeal, FrameType.DATA, flags, seq, plain);
     if (early) {
       lastEarly = seq;
@@ -338,7 +331,7 @@ public final class DeviceConnection {
       return;
     }
     long seq = ++lastC2s;
-    listener.write(SealedFrames.seal(c2sSeal, FrameType.ACK, 0, seq, SealedFrames.ackPlaintext(m.seq(), status)));
+    listener.write(SealedFrames.seal(c2sSeal, FrameType.ACK, 0, seq, Ack.encode(m.seq(), status)));
   }
 
   public void ping() {

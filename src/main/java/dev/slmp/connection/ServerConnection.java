@@ -1,6 +1,5 @@
 package dev.slmp.connection;
 
-import dev.slmp.crypto.Bytes;
 import dev.slmp.crypto.OpenFailedException;
 import dev.slmp.crypto.Randomness;
 import dev.slmp.crypto.Sealer;
@@ -11,14 +10,18 @@ import dev.slmp.handshake.ServerHandshaker.HandshakeState;
 import dev.slmp.handshake.ServerHandshaker.HelloResult;
 import dev.slmp.handshake.ServerHandshaker.Resumed;
 import dev.slmp.handshake.ServerSettings;
+import dev.slmp.protocol.Ack;
 import dev.slmp.protocol.AckStatus;
+import dev.slmp.protocol.Close;
 import dev.slmp.protocol.CloseCode;
+import dev.slmp.protocol.Data;
 import dev.slmp.protocol.Frame;
 import dev.slmp.protocol.FrameDecoder;
 import dev.slmp.protocol.FrameType;
 import dev.slmp.protocol.Frames;
 import dev.slmp.protocol.SealedFrames;
 import dev.slmp.protocol.SlmpException;
+import dev.slmp.protocol.Welcome;
 import java.util.ArrayDeque;
 import java.util.HashSet;
 import java.util.Set;
@@ -327,14 +330,7 @@ public final class ServerConnection {
     c2sOpen = a.c2s().sealer(suite, randomness);
     s2cSeal = a.s2c().sealer(suite, randomness);
     state = State.ESTABLISHED;
-    byte[] welcome = new byte[9];
-    Bytes.putU32(welcome, 0, lifetime);
-    welcome[4] = (byte) (settings.keepaliveSeconds() >>> 8);
-    welcome[5] = (byte) settings.keepaliveSeconds();
-    int mb = settings.maxBody();
-    welcome[6] = (byte) (mb >>> 16);
-    welcome[7] = (byte) (mb >>> 8);
-    welcome[8] = (byte) mb;
+    byte[] welcome = new Welcome(lifetime, settings.keepaliveSeconds(), settings.maxBody()).encode();
     sealAndWrite(FrameType.WELCOME, 0, 0, welcome, null);
     listener.established(this);
   }
@@ -364,7 +360,7 @@ public final class ServerConnection {
     if (b.length < SealedFrames.PREFIX) {
       throw new SlmpException(CloseCode.PROTOCOL_ERROR, FrameType.name(type) + " body shorter than 5 bytes");
     }
-    int flags = b[0] & 0xFF;
+    int flags = SealedFrames.flags(b);
     boolean early = (flags & SealedFrames.FLAG_EARLY) != 0;
     if ((flags & ~allowedFlags) != 0 || (early && !earlyWindow)) {
       throw new SlmpException(CloseCode.PROTOCOL_ERROR, FrameType.name(type) + " flags not allowed here");
@@ -372,7 +368,7 @@ public final class ServerConnection {
     if (!early) {
       earlyWindow = false;
     }
-    long seq = Bytes.u32(b, 1);
+    long seq = SealedFrames.seq(b);
     long expected = (early ? lastEarly : lastC2s) + 1;
     if (seq != expected) {
       throw new SlmpException(CloseCode.REPLAY, "sequence number " + seq + " where " + expected + " was due");
@@ -382,7 +378,8 @@ public final class ServerConnection {
     } else {
       lastC2s = seq;
     }
-    step(crypto.open(early ? earlyOpen : c2sOpen, seq, SealedFrames.aad(type, flags, seq), b, 5, b.length - 5), next);
+    step(crypto.open(early ? earlyOpen : c2sOpen, seq, SealedFrames.aad(type, flags, seq), b, SealedFrames.PREFIX,
+        b.length - SealedFrames.PREFIX), next);
   }
 
   private void onData(byte[] b) throws SlmpException {
@@ -390,18 +387,18 @@ public final class ServerConnection {
   }
 
   private void deliver(byte[] b, byte[] p) throws SlmpException {
-    int flags = b[0] & 0xFF;
-    SealedFrames.DataPlaintext d = SealedFrames.parseData(p);
+    int flags = SealedFrames.flags(b);
+    Data d = Data.decode(p);
     if ((flags & SealedFrames.FLAG_ACK_REQUESTED) != 0) {
       acksOwed++;
     }
-    listener.message(new InboundMessage(deviceId, sessionId, d.topic(), d.payload(), Bytes.u32(b, 1),
+    listener.message(new InboundMessage(deviceId, sessionId, d.topic(), d.payload(), SealedFrames.seq(b),
         (flags & SealedFrames.FLAG_EARLY) != 0, (flags & SealedFrames.FLAG_ACK_REQUESTED) != 0));
   }
 
   private void onAck(byte[] b) throws SlmpException {
     openSealed(FrameType.ACK, b, 0, p -> {
-      SealedFrames.AckPlaintext a = SealedFrames.parseAck(p);
+      Ack a = Ack.decode(p);
       if (awaitingAck != null && awaitingAck.remove(a.ackedSeq())) {
         listener.acknowledged(a.ackedSeq(), a.status());
       }
@@ -469,7 +466,7 @@ public final class ServerConnection {
       return;
     }
     int flags = m.early() ? SealedFrames.FLAG_EARLY : 0;
-    sealAndWrite(FrameType.ACK, flags, seq, SealedFrames.ackPlaintext(m.seq(), status), null);
+    sealAndWrite(FrameType.ACK, flags, seq, Ack.encode(m.seq(), status), null);
   }
 
   /**
@@ -524,12 +521,11 @@ public final class ServerConnection {
   }
 
   private void peerClosed(byte[] body) {
-    CloseCode code = body.length > 0 ? CloseCode.of(body[0] & 0xFF) : null;
-    String reason = body.length > 1 ? Frames.utf8OrNull(body, 1, body.length - 1) : "";
+    Close c = Close.decode(body);
     state = State.CLOSED;
     queued = null;
     queuedBytes = 0;
-    listener.closed(code, reason == null ? "" : reason, true);
+    listener.closed(c.closeCode(), c.reason(), true);
   }
 
   // ---- what the node needs to know -------------------------------------------------------------------

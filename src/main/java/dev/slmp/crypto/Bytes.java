@@ -34,6 +34,17 @@ public final class Bytes {
     b[off + 3] = (byte) v;
   }
 
+  public static void putU24(byte[] b, int off, int v) {
+    b[off] = (byte) (v >>> 16);
+    b[off + 1] = (byte) (v >>> 8);
+    b[off + 2] = (byte) v;
+  }
+
+  public static void putU16(byte[] b, int off, int v) {
+    b[off] = (byte) (v >>> 8);
+    b[off + 1] = (byte) v;
+  }
+
   public static long u32(byte[] b, int off) {
     return ((b[off] & 0xFFL) << 24) | ((b[off + 1] & 0xFFL) << 16) | ((b[off + 2] & 0xFFL) << 8) | (b[off + 3] & 0xFFL);
   }

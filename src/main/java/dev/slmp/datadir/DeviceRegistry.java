@@ -4,6 +4,7 @@ import dev.slmp.auth.DeviceDirectory;
 
 import dev.slmp.crypto.Bytes;
 import dev.slmp.crypto.Randomness;
+import dev.slmp.protocol.Auth;
 import dev.slmp.protocol.KeySchedule;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -38,7 +39,7 @@ import java.util.TreeSet;
  * <epochMillis>}}}.
  */
 public final class DeviceRegistry implements DeviceDirectory {
-  public static final int MAX_ID_BYTES = 64;
+  public static final int MAX_ID_BYTES = Auth.MAX_ID_LENGTH;
   private static final int KEY_BYTES = 32;
 
   private record Device(byte[] key, long added) {}

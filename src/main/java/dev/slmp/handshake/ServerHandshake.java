@@ -5,14 +5,15 @@ import dev.slmp.crypto.Bytes;
 import dev.slmp.crypto.DhGroup;
 import dev.slmp.crypto.Hashes;
 import dev.slmp.crypto.InvalidKeyException;
-import dev.slmp.crypto.OpenFailedException;
 import dev.slmp.crypto.Randomness;
 import dev.slmp.crypto.Suite;
+import dev.slmp.protocol.Auth;
 import dev.slmp.protocol.CloseCode;
-import dev.slmp.protocol.Frame;
-import dev.slmp.protocol.FrameType;
+import dev.slmp.protocol.Hello;
+import dev.slmp.protocol.HelloReply;
 import dev.slmp.protocol.KeyMaterial;
 import dev.slmp.protocol.KeySchedule;
+import dev.slmp.protocol.Resume;
 import dev.slmp.protocol.SlmpException;
 import dev.slmp.session.SessionRecord;
 import dev.slmp.session.SessionStore;
@@ -21,12 +22,12 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.LongSupplier;
 
-/** The server side of spec sections 5 and 8, with every check in the order the spec fixes. */
+/**
+ * The server side of spec sections 5 and 8, with every check in the order the spec fixes: the structural ones
+ * are the message types' ({@link Hello}, {@link Auth}, {@link Resume}), the ones that need keys or the store
+ * are here.
+ */
 public final class ServerHandshake implements ServerHandshaker {
-  public static final int VERSION = 1;
-  static final int RESUME_BODY = 70;
-  private static final int HELLO_FIXED = 6;
-
   private final ServerSettings settings;
   private final ServerKeyRing keys;
   private final DeviceAuthenticator authenticator;
@@ -51,29 +52,16 @@ public final class ServerHandshake implements ServerHandshaker {
     }
   }
 
-  /** HELLO → HELLO_REPLY, synchronously. */
+  /** HELLO → HELLO_REPLY, synchronously: the structural checks are {@link Hello#decodeFrame}'s, then key_id. */
   public HelloResult helloNow(byte[] f, Randomness randomness) throws SlmpException {
-    int len = f.length - Frame.HEADER;
-    int b = Frame.HEADER;
-    if (len == 0) {
-      throw new SlmpException(CloseCode.PROTOCOL_ERROR, "empty HELLO");
-    }
-    if ((f[b] & 0xFF) != VERSION) {
-      throw new SlmpException(CloseCode.UNSUPPORTED_VERSION, "unsupported version " + (f[b] & 0xFF));
-    }
-    if (len < 2) {
-      throw new SlmpException(CloseCode.PROTOCOL_ERROR, "HELLO too short");
-    }
-    Suite suite = enabledSuite(f[b + 1] & 0xFF);
+    Hello hello = Hello.decodeFrame(f, settings.suites());
+    Suite suite = hello.suite();
     DhGroup group = suite.group();
-    if (len != HELLO_FIXED + group.publicKeyLength()) {
-      throw new SlmpException(CloseCode.PROTOCOL_ERROR, "HELLO body length " + len + " wrong for " + suite);
-    }
-    StaticKey sk = keys.find(group, f, b + 2);
+    StaticKey sk = keys.find(group, hello.keyId(), 0);
     if (sk == null) {
       throw new SlmpException(CloseCode.UNKNOWN_SERVER_KEY, "unknown server key id");
     }
-    byte[] ec = Bytes.slice(f, b + HELLO_FIXED, f.length);
+    byte[] ec = hello.ephemeral();
     DhGroup.Peer peer;
     byte[] es;
     try {
@@ -93,36 +81,21 @@ public final class ServerHandshake implements ServerHandshaker {
     byte[] th1 = KeySchedule.th1(f, esPub);
     byte[] hs = KeySchedule.handshakeSecret(th1, ee, es);
     byte[] confirm = KeySchedule.serverConfirm(hs, th1);
-    byte[] reply = Frame.encode(FrameType.HELLO_REPLY, Bytes.concat(esPub, confirm));
+    byte[] reply = new HelloReply(esPub, confirm).frame();
     return new HelloResult(reply, new HandshakeState(suite, hs, f, reply));
-  }
-
-  private Suite enabledSuite(int id) throws SlmpException {
-    Suite suite = Suite.byId(id);
-    if (suite == null || !settings.suites().contains(suite)) {
-      throw new SlmpException(CloseCode.UNSUPPORTED_SUITE, "suite " + id + " not enabled");
-    }
-    return suite;
   }
 
   @Override
   public CompletionStage<Authenticated> auth(HandshakeState st, byte[] authFrame) {
     Suite suite = st.suite();
     byte[] th2 = Hashes.sha256(st.helloFrame(), st.helloReplyFrame());
-    byte[] plain;
+    Auth claim;
     try {
-      plain = KeySchedule.authKey(suite, st.hs()).sealer(suite, Randomness.secure())
-          .open(0, new byte[] {FrameType.AUTH}, authFrame, Frame.HEADER, authFrame.length - Frame.HEADER);
-    } catch (OpenFailedException e) {
-      return authFailed();
+      claim = Auth.open(KeySchedule.authKey(suite, st.hs()).sealer(suite, Randomness.secure()), authFrame);
+    } catch (SlmpException e) {
+      return CompletableFuture.failedFuture(e);
     }
-    int idLen = plain.length > 0 ? plain[0] & 0xFF : -1;
-    if (idLen < 0 || plain.length != 1 + idLen + 32) {
-      return authFailed();
-    }
-    byte[] id = Bytes.slice(plain, 1, 1 + idLen);
-    byte[] proof = Bytes.slice(plain, 1 + idLen, plain.length);
-    return authenticator.authenticate(id, th2, proof).thenCompose(deviceId -> {
+    return authenticator.authenticate(claim.deviceId(), th2, claim.proof()).thenCompose(deviceId -> {
       byte[] th3 = Hashes.sha256(st.helloFrame(), st.helloReplyFrame(), authFrame);
       byte[] ms = KeySchedule.masterSecret(th3, st.hs());
       byte[] sessionId = KeySchedule.sessionId(ms);
@@ -140,37 +113,17 @@ public final class ServerHandshake implements ServerHandshaker {
     });
   }
 
-  private static <T> CompletionStage<T> authFailed() {
-    return CompletableFuture.failedFuture(new SlmpException(CloseCode.AUTH_FAILED, "authentication failed"));
-  }
-
   @Override
   public CompletionStage<Resumed> resume(byte[] f, Randomness randomness) {
-    int len = f.length - Frame.HEADER;
-    int b = Frame.HEADER;
-    Suite suite;
+    Resume resume;
     try {
-      if (len == 0) {
-        throw new SlmpException(CloseCode.PROTOCOL_ERROR, "empty RESUME");
-      }
-      if ((f[b] & 0xFF) != VERSION) {
-        throw new SlmpException(CloseCode.UNSUPPORTED_VERSION, "unsupported version " + (f[b] & 0xFF));
-      }
-      if (len < 2) {
-        throw new SlmpException(CloseCode.PROTOCOL_ERROR, "RESUME too short");
-      }
-      suite = enabledSuite(f[b + 1] & 0xFF);
-      if (len != RESUME_BODY) {
-        throw new SlmpException(CloseCode.PROTOCOL_ERROR, "RESUME body must be 70 bytes, was " + len);
-      }
+      resume = Resume.decodeFrame(f, settings.suites());
     } catch (SlmpException e) {
       return CompletableFuture.failedFuture(e);
     }
-    byte[] sessionId = Bytes.slice(f, b + 2, b + 18);
-    long counter = Bytes.u32(f, b + 18);
-    byte[] nonceC = Bytes.slice(f, b + 22, b + 38);
-    byte[] binderInput = Bytes.slice(f, b, b + 38);
-    byte[] binder = Bytes.slice(f, b + 38, b + 70);
+    Suite suite = resume.suite();
+    byte[] sessionId = resume.sessionId();
+    long counter = resume.counter();
     long now = clock.getAsLong();
     return unavailableIsBusy(store.get(sessionId))
         .thenCompose(rec -> {
@@ -178,8 +131,8 @@ public final class ServerHandshake implements ServerHandshaker {
             throw new CompletionException(unknownSession());
           }
           return unavailableIsBusy(authenticator.isRevoked(rec.deviceId())).thenCompose(revoked -> {
-            byte[] expected = KeySchedule.binder(rec.rs(), binderInput);
-            if (revoked || !Bytes.constantTimeEquals(expected, binder)) {
+            byte[] expected = KeySchedule.binder(rec.rs(), resume.binderInput());
+            if (revoked || !Bytes.constantTimeEquals(expected, resume.binder())) {
               throw new CompletionException(unknownSession());
             }
             return unavailableIsBusy(store.advanceCounter(sessionId, counter)).thenApply(adv -> {
@@ -189,7 +142,7 @@ public final class ServerHandshake implements ServerHandshaker {
               if (adv == SessionStore.Advance.REPLAY) {
                 throw new CompletionException(new SlmpException(CloseCode.REPLAY, "resume counter not larger"));
               }
-              return resumed(f, rec, counter, nonceC, randomness, now);
+              return resumed(f, rec, counter, resume.nonce(), randomness, now);
             });
           });
         });
@@ -201,7 +154,7 @@ public final class ServerHandshake implements ServerHandshaker {
     byte[] thR = Hashes.sha256(resumeFrame, nonceS);
     byte[] ms = KeySchedule.masterSecret(thR, rec.rs());
     byte[] confirm = KeySchedule.serverConfirm(ms, thR);
-    byte[] frame = Frame.encode(FrameType.RESUMED, Bytes.concat(nonceS, confirm));
+    byte[] frame = new dev.slmp.protocol.Resumed(nonceS, confirm).frame();
     return new Resumed(rec.deviceId(), suite, frame, KeySchedule.c2s(suite, ms), KeySchedule.s2c(suite, ms),
         KeySchedule.earlyKey(suite, rec.rs(), counter, nonceC), rec.sessionId(), Math.max(0, rec.expires() - now));
   }

@@ -35,6 +35,22 @@ public record Frame(int type, byte[] body) {
     return out;
   }
 
+  /** The type of a complete frame's wire encoding (its first byte). */
+  public static int typeOf(byte[] wire) {
+    return wire[0] & 0xFF;
+  }
+
+  /**
+   * The body length of {@code wire}, checked to be exactly one frame of {@code type}. The handshake is handed
+   * complete frames (their bytes go into the transcript), and the message types read their bodies in place.
+   */
+  static int checkedBodyLength(byte[] wire, int type) {
+    if (wire.length < HEADER || (wire[0] & 0xFF) != type || Bytes.u24(wire, 1) != wire.length - HEADER) {
+      throw new IllegalArgumentException("not exactly one " + FrameType.name(type) + " frame");
+    }
+    return wire.length - HEADER;
+  }
+
   /** Parses exactly one complete frame (tests, vectors); trailing or missing bytes are an error. */
   public static Frame parse(byte[] wire) {
     if (wire.length < HEADER || Bytes.u24(wire, 1) != wire.length - HEADER) {

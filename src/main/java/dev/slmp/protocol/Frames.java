@@ -8,32 +8,16 @@ import java.nio.charset.StandardCharsets;
 
 /** Small frames and text rules shared by both sides. */
 public final class Frames {
-  public static final int MAX_REASON = 254;
+  public static final int MAX_REASON = Close.MAX_REASON;
   private static final byte[] EMPTY = new byte[0];
   public static final byte[] PING = Frame.encode(FrameType.PING, EMPTY);
   public static final byte[] PONG = Frame.encode(FrameType.PONG, EMPTY);
 
   private Frames() {}
 
-  /** {@code CLOSE}: {@code code u8 || reason}, the reason cut to 254 bytes on a character boundary. */
+  /** {@code CLOSE}: {@code code u8 || reason}, the reason cut to 254 bytes on a character boundary ({@link Close}). */
   public static byte[] close(CloseCode code, String reason) {
-    byte[] r = truncateUtf8(reason == null ? "" : reason, MAX_REASON);
-    byte[] body = new byte[1 + r.length];
-    body[0] = (byte) code.code();
-    System.arraycopy(r, 0, body, 1, r.length);
-    return Frame.encode(FrameType.CLOSE, body);
-  }
-
-  static byte[] truncateUtf8(String s, int max) {
-    byte[] b = s.getBytes(StandardCharsets.UTF_8);
-    if (b.length <= max) {
-      return b;
-    }
-    int end = max;
-    while (end > 0 && (b[end] & 0xC0) == 0x80) {
-      end--;
-    }
-    return java.util.Arrays.copyOf(b, end);
+    return Close.of(code, reason).frame();
   }
 
   /** Strict UTF-8 decoding of {@code b[off, off+len)}; null when the bytes are not UTF-8. */

@@ -12,6 +12,10 @@ public final class KeySchedule {
   public static final int KEY_ID_LENGTH = 4;
   public static final int SESSION_ID_LENGTH = 16;
   public static final int SECRET_LENGTH = 32;
+  /** Length of an HMAC-SHA256 output: a confirm, a proof, a binder (spec 5, 8). */
+  public static final int MAC_LENGTH = 32;
+  /** Length of {@code nonce_c} and {@code nonce_s} (spec 8). */
+  public static final int NONCE_LENGTH = 16;
 
   private KeySchedule() {}
 

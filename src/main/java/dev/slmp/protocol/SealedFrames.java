@@ -4,21 +4,36 @@ import dev.slmp.crypto.Bytes;
 import dev.slmp.crypto.Sealer;
 
 /**
- * Bodies of the sealed frames WELCOME, DATA and ACK: {@code flags u8 || seq u32 || seal(K, seq, type ||
- * flags || seq, plaintext)}. The aad is the first five body bytes preceded by the type.
+ * The sealed envelope of WELCOME, DATA and ACK (spec 5, 6); the plaintexts are {@link Welcome}, {@link Data}
+ * and {@link Ack}.
+ *
+ * <pre>
+ * +----------+---------+-----------------------------------------------------+
+ * | flags u8 | seq u32 | seal(K, seq, aad = type || flags || seq, plaintext) |
+ * +----------+---------+-----------------------------------------------------+
+ * </pre>
+ *
+ * A receiver checks the body in the order of spec 6: shorter than {@link #PREFIX} → PROTOCOL_ERROR, then the
+ * flags, then the seq, then {@code open}. These are static accessors, not a record: this is the per-message path,
+ * and reading two fields must not allocate. The body-level accessors need a body of at least {@link #PREFIX}
+ * bytes (the caller checks that first, as spec 6 orders); the frame-level ones a complete sealed frame.
  */
 public final class SealedFrames {
-  public static final int PREFIX = 5;
+  /** {@code flags || seq}: the clear bytes before the sealed value. */
+  public static final int PREFIX = 1 + 4;
+  /** {@code type || flags || seq}: the associated data. */
+  public static final int AAD_LENGTH = 1 + PREFIX;
   public static final int FLAG_ACK_REQUESTED = 0x01;
   public static final int FLAG_EARLY = 0x02;
+  private static final int SEQ_OFFSET = 1;
 
   private SealedFrames() {}
 
   public static byte[] aad(int type, int flags, long seq) {
-    byte[] aad = new byte[6];
+    byte[] aad = new byte[AAD_LENGTH];
     aad[0] = (byte) type;
     aad[1] = (byte) flags;
-    Bytes.putU32(aad, 2, seq);
+    Bytes.putU32(aad, 1 + SEQ_OFFSET, seq);
     return aad;
   }
 
@@ -32,71 +47,38 @@ public final class SealedFrames {
     int len = PREFIX + sealed.length;
     byte[] frame = new byte[Frame.HEADER + len];
     frame[0] = (byte) type;
-    frame[1] = (byte) (len >>> 16);
-    frame[2] = (byte) (len >>> 8);
-    frame[3] = (byte) len;
-    frame[4] = (byte) flags;
-    Bytes.putU32(frame, 5, seq);
+    Bytes.putU24(frame, 1, len);
+    frame[Frame.HEADER] = (byte) flags;
+    Bytes.putU32(frame, Frame.HEADER + SEQ_OFFSET, seq);
     System.arraycopy(sealed, 0, frame, Frame.HEADER + PREFIX, sealed.length);
     return frame;
   }
 
+  /** The flags of a body of at least {@link #PREFIX} bytes. */
   public static int flags(byte[] body) {
     return body[0] & 0xFF;
   }
 
+  /** The seq of a body of at least {@link #PREFIX} bytes. */
   public static long seq(byte[] body) {
-    return Bytes.u32(body, 1);
+    return Bytes.u32(body, SEQ_OFFSET);
   }
 
-  /** {@code topic_len u8 || topic || payload}. */
+  /** The flags of a complete sealed frame (its wire encoding). */
+  public static int frameFlags(byte[] frame) {
+    return frame[Frame.HEADER] & 0xFF;
+  }
+
+  /** The seq of a complete sealed frame (its wire encoding). */
+  public static long frameSeq(byte[] frame) {
+    return Bytes.u32(frame, Frame.HEADER + SEQ_OFFSET);
+  }
+
+  /**
+   * {@link Data#encode(byte[], byte[])}, kept for {@code ServerConnection.sendData} (being reworked on another
+   * branch); new code calls {@link Data} directly.
+   */
   public static byte[] dataPlaintext(byte[] topic, byte[] payload) {
-    if (topic.length > 255) {
-      throw new IllegalArgumentException("topic longer than 255 bytes");
-    }
-    byte[] p = new byte[1 + topic.length + payload.length];
-    p[0] = (byte) topic.length;
-    System.arraycopy(topic, 0, p, 1, topic.length);
-    System.arraycopy(payload, 0, p, 1 + topic.length, payload.length);
-    return p;
-  }
-
-  /** A checked DATA plaintext. */
-  public record DataPlaintext(String topic, byte[] payload) {}
-
-  /** A checked ACK plaintext. */
-  public record AckPlaintext(long ackedSeq, AckStatus status) {}
-
-  /** Parses {@code topic_len u8 || topic || payload}: a topic past the end or not UTF-8 is PROTOCOL_ERROR (spec 6). */
-  public static DataPlaintext parseData(byte[] p) throws SlmpException {
-    if (p.length < 1 || 1 + (p[0] & 0xFF) > p.length) {
-      throw new SlmpException(CloseCode.PROTOCOL_ERROR, "DATA topic length beyond its plaintext");
-    }
-    int topicLen = p[0] & 0xFF;
-    String topic = Frames.utf8OrNull(p, 1, topicLen);
-    if (topic == null) {
-      throw new SlmpException(CloseCode.PROTOCOL_ERROR, "DATA topic is not UTF-8");
-    }
-    return new DataPlaintext(topic, Bytes.slice(p, 1 + topicLen, p.length));
-  }
-
-  /** Parses {@code acked_seq u32 || status u8}: another length or an unknown status is PROTOCOL_ERROR (spec 6). */
-  public static AckPlaintext parseAck(byte[] p) throws SlmpException {
-    if (p.length != 5) {
-      throw new SlmpException(CloseCode.PROTOCOL_ERROR, "ACK plaintext must be 5 bytes");
-    }
-    AckStatus status = AckStatus.of(p[4] & 0xFF);
-    if (status == null) {
-      throw new SlmpException(CloseCode.PROTOCOL_ERROR, "ACK status " + (p[4] & 0xFF) + " unknown");
-    }
-    return new AckPlaintext(Bytes.u32(p, 0), status);
-  }
-
-  /** {@code acked_seq u32 || status u8}. */
-  public static byte[] ackPlaintext(long ackedSeq, AckStatus status) {
-    byte[] p = new byte[5];
-    Bytes.putU32(p, 0, ackedSeq);
-    p[4] = (byte) status.code();
-    return p;
+    return Data.encode(topic, payload);
   }
 }

@@ -14,7 +14,7 @@ import dev.slmp.protocol.CloseCode;
 import dev.slmp.protocol.SlmpException;
 import dev.slmp.crypto.DhGroup;
 import dev.slmp.crypto.Suite;
-import dev.slmp.protocol.Frame;
+import dev.slmp.protocol.Hello;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -62,10 +62,7 @@ public final class HandshakeVerticle extends VerticleBase {
 
   /** Whether a HELLO names a P-256 suite (else, or when malformed, it is handled inline). */
   private static boolean isP256(byte[] hello) {
-    if (hello.length < Frame.HEADER + 2) {
-      return false;
-    }
-    Suite suite = Suite.byId(hello[Frame.HEADER + 1] & 0xFF);
+    Suite suite = Hello.suiteOf(hello);
     return suite != null && suite.group() == DhGroup.p256();
   }
 

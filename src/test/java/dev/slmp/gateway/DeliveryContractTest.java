@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.slmp.bus.Addresses;
 import dev.slmp.crypto.Suite;
 import dev.slmp.protocol.AckStatus;
+import dev.slmp.protocol.Close;
 import dev.slmp.protocol.CloseCode;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -120,7 +121,7 @@ class DeliveryContractTest {
         .compose(t -> DeviceOnRaw.connect(vertx, node.port(), id))
         .compose(second -> second.handshake().compose(t -> first.raw.closeFrame()).map(close -> {
           ctx.verify(() -> {
-            assertEquals(CloseCode.NORMAL.code(), close.body()[0] & 0xFF);
+            assertEquals(CloseCode.NORMAL.code(), Close.decode(close.body()).code());
             assertTrue(new String(close.body(), 1, close.body().length - 1).contains("taken over"));
           });
           return second;

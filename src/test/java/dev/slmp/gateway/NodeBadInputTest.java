@@ -8,6 +8,7 @@ import dev.slmp.crypto.Bytes;
 import dev.slmp.crypto.Suite;
 import dev.slmp.protocol.AckStatus;
 import dev.slmp.protocol.CloseCode;
+import dev.slmp.protocol.Frame;
 import dev.slmp.protocol.FrameType;
 import dev.slmp.connection.DeviceIdentity;
 import io.vertx.core.Future;
@@ -118,7 +119,7 @@ class NodeBadInputTest {
     Future<Integer> code = DeviceOnRaw.connect(vertx, node.port(), dev)
         .compose(d -> {
           d.tamper = b -> {
-            if ((b[0] & 0xFF) == FrameType.AUTH) {
+            if (Frame.typeOf(b) == FrameType.AUTH) {
               // Pipelined right behind AUTH, before any WELCOME could arrive.
               vertx.runOnContext(v -> d.device.sendData("t", "pipelined".getBytes(StandardCharsets.UTF_8), true));
             }
@@ -161,7 +162,7 @@ class NodeBadInputTest {
     Future<Integer> code = DeviceOnRaw.connect(vertx, node.port(), dev)
         .compose(d -> d.handshake().compose(t -> {
           d.tamper = b -> {
-            if ((b[0] & 0xFF) == FrameType.DATA) {
+            if (Frame.typeOf(b) == FrameType.DATA) {
               b = b.clone();
               b[b.length - 1] ^= 1;
             }

@@ -6,6 +6,7 @@ import dev.slmp.bus.Addresses;
 import dev.slmp.crypto.Suite;
 import dev.slmp.protocol.AckStatus;
 import dev.slmp.protocol.CloseCode;
+import dev.slmp.protocol.Frame;
 import dev.slmp.protocol.FrameType;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -58,7 +59,7 @@ class P256HandshakePlacementTest {
   private static Future<Integer> offCurveHello(Vertx vertx, TestNode node) {
     return DeviceOnRaw.connect(vertx, node.port(), node.derivedDevice("off-curve", Suite.P256_AES128GCM)).compose(d -> {
       d.tamper = frame -> {
-        if ((frame[0] & 0xFF) != FrameType.HELLO) {
+        if (Frame.typeOf(frame) != FrameType.HELLO) {
           return frame;
         }
         byte[] bad = frame.clone();

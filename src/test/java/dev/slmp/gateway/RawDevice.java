@@ -1,6 +1,7 @@
 package dev.slmp.gateway;
 
 import dev.slmp.crypto.Bytes;
+import dev.slmp.protocol.Close;
 import dev.slmp.protocol.Frame;
 import dev.slmp.protocol.FrameDecoder;
 import dev.slmp.protocol.FrameType;
@@ -71,9 +72,9 @@ final class RawDevice {
     return close.future();
   }
 
-  /** The CLOSE code the node sent. */
+  /** The CLOSE code the node sent ({@link Close#NO_CODE} for none). */
   Future<Integer> closeCode() {
-    return close.future().map(f -> f.body().length > 0 ? f.body()[0] & 0xFF : -1);
+    return close.future().map(f -> Close.decode(f.body()).code());
   }
 
   /** Completes when the node closed the TCP connection. */

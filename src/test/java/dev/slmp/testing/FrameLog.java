@@ -1,7 +1,9 @@
 package dev.slmp.testing;
 
 import dev.slmp.crypto.Bytes;
+import dev.slmp.protocol.Close;
 import dev.slmp.protocol.CloseCode;
+import dev.slmp.protocol.Frame;
 import dev.slmp.protocol.FrameDecoder;
 import dev.slmp.protocol.FrameType;
 import dev.slmp.protocol.SlmpException;
@@ -53,7 +55,7 @@ public final class FrameLog {
     if (all.isEmpty()) {
       return -1;
     }
-    byte[] f = Bytes.unhex(all.get(all.size() - 1));
-    return (f[0] & 0xFF) == FrameType.CLOSE && f.length > 4 ? f[4] & 0xFF : -1;
+    Frame f = Frame.parse(Bytes.unhex(all.get(all.size() - 1)));
+    return f.type() == FrameType.CLOSE ? Close.decode(f.body()).code() : -1;
   }
 }
