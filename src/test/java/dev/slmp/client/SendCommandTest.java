@@ -1,6 +1,6 @@
 package dev.slmp.client;
 
-import static dev.slmp.client.SlmpClientTest.await;
+import static dev.slmp.testkit.Await.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

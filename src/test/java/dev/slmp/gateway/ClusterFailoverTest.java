@@ -10,6 +10,9 @@ import dev.slmp.protocol.AckStatus;
 import dev.slmp.protocol.CloseCode;
 import dev.slmp.connection.DeviceIdentity;
 import dev.slmp.session.DeviceTicket;
+import dev.slmp.testkit.DeviceOnRaw;
+import dev.slmp.testkit.TestCluster;
+import dev.slmp.testkit.TestNode;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -44,7 +47,7 @@ class ClusterFailoverTest {
 
   @Test
   void sessionsOfADeadNodeResumeOnAnother(Vertx vertx, VertxTestContext ctx, @TempDir Path root) throws Exception {
-    ClusterNodes cluster = new ClusterNodes(root);
+    TestCluster cluster = new TestCluster(root);
     Path d0 = cluster.dataDirFor(0);
     Path d1 = cluster.dataDirFor(1);
     Path d2 = cluster.dataDirFor(2);
@@ -75,7 +78,7 @@ class ClusterFailoverTest {
 
   @Test
   void aMinorityRefusesResumptionWithBusy(Vertx vertx, VertxTestContext ctx, @TempDir Path root) throws Exception {
-    ClusterNodes cluster = new ClusterNodes(root);
+    TestCluster cluster = new TestCluster(root);
     Path d0 = cluster.dataDirFor(0);
     // One member of an expected three: not a majority.
     cluster.start(0, 3, d0, new JsonObject()).compose(node -> {

@@ -15,6 +15,10 @@ import dev.slmp.protocol.FrameType;
 import dev.slmp.connection.DeviceConnection;
 import dev.slmp.connection.DeviceIdentity;
 import dev.slmp.session.DeviceTicket;
+import dev.slmp.testkit.DeviceOnRaw;
+import dev.slmp.testkit.RawDevice;
+import dev.slmp.testkit.TestCluster;
+import dev.slmp.testkit.TestNode;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -44,7 +48,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ClusterTest {
   @TempDir
   static Path root;
-  static ClusterNodes cluster;
+  static TestCluster cluster;
   static TestNode a;
   static TestNode b;
   static TestNode c;
@@ -55,7 +59,7 @@ class ClusterTest {
 
   @BeforeAll
   static void startCluster(VertxTestContext ctx) throws Exception {
-    cluster = new ClusterNodes(root);
+    cluster = new TestCluster(root);
     Path d0 = cluster.dataDirFor(0);
     Path d1 = cluster.dataDirFor(1);
     Path d2 = cluster.dataDirFor(2);
@@ -140,7 +144,7 @@ class ClusterTest {
               assertEquals(AckStatus.ACCEPTED, early.result());
               assertEquals(1, deliveredWith("woke up on B"), "the consumer on C took it");
               JsonObject m = deliveredOnC.stream().filter(j -> j.getBoolean("early")).findFirst().orElseThrow();
-              assertEquals(b.node.services().nodeId(), m.getString("node"));
+              assertEquals(b.services().nodeId(), m.getString("node"));
             });
             return d;
           });

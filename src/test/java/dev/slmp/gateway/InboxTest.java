@@ -7,6 +7,8 @@ import dev.slmp.bus.Addresses;
 import dev.slmp.bus.LocalCodec;
 import dev.slmp.crypto.Suite;
 import dev.slmp.protocol.AckStatus;
+import dev.slmp.testkit.DeviceOnRaw;
+import dev.slmp.testkit.TestNode;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;

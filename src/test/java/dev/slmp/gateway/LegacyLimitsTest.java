@@ -14,6 +14,10 @@ import dev.slmp.protocol.FrameDecoder;
 import dev.slmp.protocol.FrameType;
 import dev.slmp.connection.DeviceIdentity;
 import dev.slmp.testing.SeedCrypto;
+import dev.slmp.testkit.DeviceOnRaw;
+import dev.slmp.testkit.LegacyPeer;
+import dev.slmp.testkit.RawDevice;
+import dev.slmp.testkit.TestNode;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -90,7 +94,7 @@ class LegacyLimitsTest {
           ctx.verify(() -> {
             assertNull(p.serverPem(), "no PEM key: nothing the old client could take for an answer");
             List<Frame> frames = new ArrayList<>();
-            new FrameDecoder(1024).feed(p.received.getBytes(), f -> frames.add(f));
+            new FrameDecoder(1024).feed(p.receivedBytes(), f -> frames.add(f));
             assertEquals(1, frames.size(), "exactly one frame");
             assertEquals(FrameType.CLOSE, frames.get(0).type());
             // "----" reads as a header announcing 0x2D2D2D bytes: over maxBody, refused from the header (spec 2).
