@@ -45,8 +45,12 @@ class ClusterFailoverTest {
     });
   }
 
+  /** Verifies that a session survives the abrupt death of the node it was made on: it resumes on another. */
   @Test
   void sessionsOfADeadNodeResumeOnAnother(Vertx vertx, VertxTestContext ctx, @TempDir Path root) throws Exception {
+    // GIVEN three nodes, and a device session made on A, with partitions backed up
+    // WHEN A's Hazelcast member is terminated, and the device resumes on B
+    // THEN the resumption is served and its EARLY DATA ACCEPTED
     TestCluster cluster = new TestCluster(root);
     Path d0 = cluster.dataDirFor(0);
     Path d1 = cluster.dataDirFor(1);
@@ -63,9 +67,10 @@ class ClusterFailoverTest {
                   .compose(t -> cluster.clusterSafe(vertx).map(t))
                   .compose(t -> {
                     ticket[0] = t;
-                    // Node A dies abruptly: its Hazelcast member is terminated, no graceful leave.
+                    // Node A dies abruptly: its Hazelcast member is terminated, no graceful leave; B notices.
+                    Future<Void> left = cluster.memberLeft(1);
                     cluster.managers.get(0).getHazelcastInstance().getLifecycleService().terminate();
-                    return vertx.timer(500);
+                    return left;
                   })
                   .compose(v -> resumeUntilServed(vertx, b, dev, ticket, 20));
             }))
@@ -76,8 +81,12 @@ class ClusterFailoverTest {
         })));
   }
 
+  /** Verifies that one member of an expected three refuses sessions (lifetime 0) and resumption (BUSY with a retry hint). */
   @Test
   void aMinorityRefusesResumptionWithBusy(Vertx vertx, VertxTestContext ctx, @TempDir Path root) throws Exception {
+    // GIVEN one node of an expected cluster of three
+    // WHEN a device does a full handshake, then tries to resume
+    // THEN WELCOME gives no ticket, and the resumption is closed BUSY with a retry hint
     TestCluster cluster = new TestCluster(root);
     Path d0 = cluster.dataDirFor(0);
     // One member of an expected three: not a majority.

@@ -32,13 +32,21 @@ class P256HandshakePlacementTest {
   @TempDir
   Path dataDir;
 
+  /** Verifies that with P-256 handshakes on worker threads an off-curve HELLO is PROTOCOL_ERROR and every suite is served. */
   @Test
   void onWorkers(Vertx vertx, VertxTestContext ctx) {
+    // GIVEN p256HandshakeOnWorker true
+    // WHEN (in check) an off-curve HELLO, then a device of each suite
+    // THEN PROTOCOL_ERROR for the first, ACCEPTED for the others
     check(vertx, ctx, true);
   }
 
+  /** Verifies that with P-256 handshakes on the event loop an off-curve HELLO is PROTOCOL_ERROR and every suite is served. */
   @Test
   void onTheEventLoop(Vertx vertx, VertxTestContext ctx) {
+    // GIVEN p256HandshakeOnWorker false
+    // WHEN (in check) an off-curve HELLO, then a device of each suite
+    // THEN PROTOCOL_ERROR for the first, ACCEPTED for the others
     check(vertx, ctx, false);
   }
 
