@@ -34,9 +34,8 @@ class CommandLineIT {
     data = work.resolve("node-data");
     port = TestNode.freePort();
     // -conf says port 1 (privileged, would fail); SLMP_PORT wins over it.
-    node = JarProcess.start(work, Map.of("SLMP_PORT", Integer.toString(port)),
+    node = JarProcess.startNode(work, Map.of("SLMP_PORT", Integer.toString(port)), port,
         "-conf", "{\"host\":\"127.0.0.1\",\"port\":1,\"dataDir\":\"" + data + "\"}");
-    node.await("listening on 127.0.0.1:" + port);
   }
 
   @AfterAll

@@ -44,9 +44,8 @@ class IndependentClientIT {
     python = PythonRuntime.find();
     data = work.resolve("node-data");
     port = TestNode.freePort();
-    node = JarProcess.start(work, Map.of(),
+    node = JarProcess.startNode(work, Map.of(), port,
         "-conf", "{\"host\":\"127.0.0.1\",\"port\":" + port + ",\"dataDir\":\"" + data + "\"}");
-    node.await("listening on 127.0.0.1:" + port);
 
     JarProcess.Result keys = JarProcess.run(work, Map.of(), "keys", "--data", data.toString());
     assertEquals(0, keys.code(), keys.output());

@@ -46,6 +46,13 @@ final class JarProcess {
     return new JarProcess(pb.start(), out);
   }
 
+  /** Starts a node ({@code args}, e.g. {@code -conf}) and returns once it listens on 127.0.0.1:{@code port}. */
+  static JarProcess startNode(Path workDir, Map<String, String> env, int port, String... args) throws IOException {
+    JarProcess node = start(workDir, env, args);
+    node.await("listening on 127.0.0.1:" + port);
+    return node;
+  }
+
   /** Runs to completion (at most 60 s); returns exit code and output. */
   static Result run(Path workDir, Map<String, String> env, String... args) throws Exception {
     JarProcess p = start(workDir, env, args);

@@ -36,10 +36,9 @@ class LegacyPrototypeIT {
     org.junit.jupiter.api.Assumptions.assumeTrue(System.getProperty("slmp.jar") != null, "integration test: runs in mvn verify, after package");
     data = work.resolve("node-data");
     port = TestNode.freePort();
-    node = JarProcess.start(work, Map.of("SLMP_PORT", Integer.toString(port), "SLMP_LEGACY_ENABLED", "true",
-            "SLMP_LEGACY_SECRET", "my_secret"),
+    node = JarProcess.startNode(work, Map.of("SLMP_PORT", Integer.toString(port), "SLMP_LEGACY_ENABLED", "true",
+            "SLMP_LEGACY_SECRET", "my_secret"), port,
         "-conf", "{\"host\":\"127.0.0.1\",\"dataDir\":\"" + data + "\"}");
-    node.await("listening on 127.0.0.1:" + port);
   }
 
   @AfterAll
