@@ -1,19 +1,17 @@
 package dev.slmp.bridge;
 
-import static dev.slmp.polyglot.PolyglotFixture.await;
-import static dev.slmp.polyglot.PolyglotFixture.connect;
-import static dev.slmp.polyglot.PolyglotFixture.utf8;
+import static dev.slmp.testkit.Await.await;
+import static dev.slmp.testkit.TestNode.utf8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.slmp.client.SlmpClient;
 import dev.slmp.config.NodeConfig;
-import dev.slmp.node.SlmpNode;
-import dev.slmp.polyglot.PolyglotFixture;
 import dev.slmp.protocol.AckStatus;
+import dev.slmp.testkit.Await;
+import dev.slmp.testkit.Eventually;
+import dev.slmp.testkit.TestNode;
 import dev.slmp.connection.InboundMessage;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -23,8 +21,8 @@ import io.vertx.junit5.VertxExtension;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Base64;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -38,14 +36,14 @@ import org.junit.jupiter.api.io.TempDir;
 class BridgeTest {
   @TempDir
   static Path dataDir;
-  static SlmpNode node;
+  static TestNode node;
   static int bridgePort;
 
   @BeforeAll
   static void startNode(Vertx vertx) throws Exception {
-    bridgePort = PolyglotFixture.freePort();
+    bridgePort = TestNode.freePort();
     // The inbox is off so that a bridge client registered on slmp.deliver is the one answering.
-    node = await(PolyglotFixture.start(vertx, dataDir, new JsonObject()
+    node = await(TestNode.start(vertx, dataDir, new JsonObject()
         .put("inbox", new JsonObject().put("enabled", false))
         .put("bridge", new JsonObject().put("enabled", true).put("port", bridgePort))));
   }
@@ -58,7 +56,7 @@ class BridgeTest {
   void clientRegisteredOnSlmpInReceivesDeviceMessages(Vertx vertx) throws Exception {
     try (BridgeClient client = new BridgeClient(bridgePort)) {
       assertEquals("pong", client.register("slmp.in").getString("type"));
-      SlmpClient device = connect(vertx, node, "bridge-in");
+      SlmpClient device = await(node.client("bridge-in", m -> { }));
       await(device.send("sensors/temp", utf8("21.5")));
 
       JsonObject frame = client.next();
@@ -69,7 +67,7 @@ class BridgeTest {
       assertEquals("bridge-in", body.getString("device"));
       assertEquals("sensors/temp", body.getString("topic"));
       assertEquals("21.5", text(body));
-      assertEquals(node.services().nodeId(), body.getString("node"));
+      assertEquals(node.nodeId(), body.getString("node"));
     }
   }
 
@@ -78,7 +76,7 @@ class BridgeTest {
   void clientConsumingSlmpDeliverAcceptsAndRejects(Vertx vertx) throws Exception {
     try (BridgeClient client = new BridgeClient(bridgePort)) {
       client.register("slmp.deliver");
-      SlmpClient device = connect(vertx, node, "bridge-deliver");
+      SlmpClient device = await(node.client("bridge-deliver", m -> { }));
 
       Future<AckStatus> first = device.sendWithAck("t", utf8("take me"));
       JsonObject frame = client.next();
@@ -98,8 +96,8 @@ class BridgeTest {
 
   @Test
   void clientSendsACommandToADevice(Vertx vertx) throws Exception {
-    BlockingQueue<InboundMessage> received = new LinkedBlockingQueue<>();
-    connect(vertx, node, "bridge-out", received);
+    List<InboundMessage> received = new CopyOnWriteArrayList<>();
+    await(node.client("bridge-out", received::add));
     try (BridgeClient client = new BridgeClient(bridgePort)) {
       JsonObject command = new JsonObject().put("topic", "cmd/led").put("payload", Base64.getEncoder().encodeToString(utf8("on")));
       client.send(new JsonObject().put("type", "send").put("address", "slmp.out.bridge-out").put("replyAddress", "my-reply")
@@ -108,8 +106,8 @@ class BridgeTest {
       assertEquals("message", reply.getString("type"));
       assertEquals("my-reply", reply.getString("address"));
       assertEquals("WRITTEN", reply.getJsonObject("body").getString("status"));
-      InboundMessage m = received.poll(10, TimeUnit.SECONDS);
-      assertNotNull(m);
+      Eventually.until(() -> !received.isEmpty(), Await.TIMEOUT, "the command reached the device");
+      InboundMessage m = received.get(0);
       assertEquals("cmd/led", m.topic());
       assertEquals("on", new String(m.payload(), StandardCharsets.UTF_8));
 
@@ -147,8 +145,8 @@ class BridgeTest {
   @Test
   void pythonExampleConsumesAndCommands(Vertx vertx) throws Exception {
     assertTrue(PythonRunner.available(), "python3 is needed for this example (.ci/run installs it)");
-    BlockingQueue<InboundMessage> received = new LinkedBlockingQueue<>();
-    SlmpClient device = connect(vertx, node, "py-dev", received);
+    List<InboundMessage> received = new CopyOnWriteArrayList<>();
+    SlmpClient device = await(node.client("py-dev", received::add));
     try (PythonRunner consumer = PythonRunner.start("--port", String.valueOf(bridgePort), "--count", "1")) {
       assertEquals("listening on slmp.in", consumer.line());
       await(device.send("sensors/hum", utf8("48%")));
@@ -161,11 +159,14 @@ class BridgeTest {
       assertEquals("ACCEPTED", reply.getString("status"));
       assertEquals(0, sender.exitCode());
     }
-    InboundMessage m = received.poll(10, TimeUnit.SECONDS);
-    assertNotNull(m);
+    Eventually.until(() -> !received.isEmpty(), Await.TIMEOUT, "the command reached the device");
+    InboundMessage m = received.get(0);
     assertEquals("cmd/power", m.topic());
     assertEquals("reboot", new String(m.payload(), StandardCharsets.UTF_8));
-    assertNull(received.poll(100, TimeUnit.MILLISECONDS));
+    // A later command, ACKed by the device: whatever came before it has arrived by then. Nothing did.
+    JsonObject sentinel = new JsonObject().put("topic", "sentinel").put("payload", "").put("ack", true);
+    assertEquals("ACCEPTED", await(TestNode.requestOut(vertx, "py-dev", sentinel)).body().getString("status"));
+    assertEquals(List.of("cmd/power", "sentinel"), received.stream().map(InboundMessage::topic).toList());
   }
 
   @Test

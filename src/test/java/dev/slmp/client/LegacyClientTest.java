@@ -1,20 +1,18 @@
 package dev.slmp.client;
 
-import static dev.slmp.client.SlmpClientTest.await;
+import static dev.slmp.testkit.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.slmp.cli.SlmpMain;
 import dev.slmp.node.SlmpNode;
+import dev.slmp.testkit.CliRun;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,22 +29,17 @@ import org.junit.jupiter.api.io.TempDir;
 class LegacyClientTest {
   private static final String SECRET = "my_secret";
 
-  record Run(int code, String out, String err) {}
 
-  private static Run send(int port, String... more) {
+  private static CliRun send(int port, String... more) {
     List<String> args = new ArrayList<>(List.of("send", "--legacy", "--port", String.valueOf(port)));
     args.addAll(List.of(more));
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = SlmpMain.run(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
-        args.toArray(String[]::new));
-    return new Run(code, out.toString(StandardCharsets.UTF_8).replace("\r", ""), err.toString(StandardCharsets.UTF_8));
+    return CliRun.of(args);
   }
 
   @Test
   void printsTheAnswerOfAServerThatFollowsSection10(Vertx vertx) throws Exception {
     PrototypeServer server = await(PrototypeServer.start(vertx, SECRET));
-    Run r = send(server.port(), "--user", "user1", "--secret", SECRET, "Hello", "SLMP!");
+    CliRun r = send(server.port(), "--user", "user1", "--secret", SECRET, "Hello", "SLMP!");
     assertEquals(0, r.code(), r.err());
     assertEquals("Response from server: Message received: Hello SLMP!\n", r.out());
     assertEquals(List.of(new PrototypeServer.Received("user1", "Hello SLMP!", true)), server.received);
@@ -57,7 +50,7 @@ class LegacyClientTest {
   @Test
   void aMessageWithSemicolonsIsSentWhole(Vertx vertx) throws Exception {
     PrototypeServer server = await(PrototypeServer.start(vertx, SECRET));
-    Run r = send(server.port(), "--user=u;", "--secret", SECRET, "a;b");
+    CliRun r = send(server.port(), "--user=u;", "--secret", SECRET, "a;b");
     assertEquals(2, r.code(), "a username with ';' cannot be split back: " + r.err());
     r = send(server.port(), "--user=u2", "--secret=" + SECRET, "a;b;c");
     assertEquals(0, r.code(), r.err());
@@ -67,7 +60,7 @@ class LegacyClientTest {
   @Test
   void noAnswerExitsOne(Vertx vertx) throws Exception {
     PrototypeServer server = await(PrototypeServer.start(vertx, SECRET));
-    Run r = send(server.port(), "--user", "user1", "--secret", "wrong", "hi");
+    CliRun r = send(server.port(), "--user", "user1", "--secret", "wrong", "hi");
     assertEquals(1, r.code(), r.out() + r.err());
     assertEquals("", r.out());
     assertTrue(r.err().contains("without answering"), r.err());
@@ -76,7 +69,7 @@ class LegacyClientTest {
 
   @Test
   void usageErrorsNeverEchoTheSecret() throws Exception {
-    Run r = send(9, "--secret", "hunter2-secret", "hi");
+    CliRun r = send(9, "--secret", "hunter2-secret", "hi");
     assertEquals(2, r.code());
     assertTrue(r.err().contains("--user"), r.err());
     r = send(9, "--user", "u", "--secret", "hunter2-secret", "--bogus", "x", "hi");
@@ -91,7 +84,7 @@ class LegacyClientTest {
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
     }
-    Run r = send(port, "--user", "u", "--secret", "s", "hi");
+    CliRun r = send(port, "--user", "u", "--secret", "s", "hi");
     assertEquals(1, r.code());
     assertTrue(r.err().contains("cannot connect"), r.err());
   }
@@ -108,18 +101,18 @@ class LegacyClientTest {
   @Test
   void againstANodeWithLegacyOn(Vertx vertx, @TempDir Path dir) throws Exception {
     SlmpNode node = node(vertx, dir, true);
-    Run r = send(node.port(), "--user", "meter-9", "--secret", SECRET, "21.5", "C");
+    CliRun r = send(node.port(), "--user", "meter-9", "--secret", SECRET, "21.5", "C");
     assertEquals(0, r.code(), r.err());
     assertEquals("Response from server: Message received: 21.5 C\n", r.out());
     assertTrue(Files.readString(dir.resolve("inbox.jsonl")).contains("\"device\":\"meter-9\""));
-    Run wrong = send(node.port(), "--user", "meter-9", "--secret", "guess", "x");
+    CliRun wrong = send(node.port(), "--user", "meter-9", "--secret", "guess", "x");
     assertEquals(1, wrong.code(), wrong.out());
   }
 
   @Test
   void againstANodeWithLegacyOff(Vertx vertx, @TempDir Path dir) throws Exception {
     SlmpNode node = node(vertx, dir, false);
-    Run r = send(node.port(), "--user", "meter-9", "--secret", SECRET, "x");
+    CliRun r = send(node.port(), "--user", "meter-9", "--secret", SECRET, "x");
     assertEquals(1, r.code(), r.out());
     assertTrue(r.err().contains("legacy mode off"), r.err());
   }

@@ -68,7 +68,11 @@ class PendingAcksTest {
       acks.add(8, true, b);
       IllegalStateException reason = new IllegalStateException("connection closed");
       acks.failAll(reason);
-      vertx.setTimer(150, id -> ctx.verify(() -> {
+      // A wait added afterwards times out after the deadlines of a and b have passed: their timers have run by then.
+      Promise<AckStatus> later = Promise.promise();
+      acks.add(9, false, later);
+      later.future().onComplete(ar -> ctx.verify(() -> {
+        assertInstanceOf(TimeoutException.class, ar.cause());
         assertEquals(reason, a.future().cause());
         assertEquals(reason, b.future().cause(), "and no timeout replaced it");
         ctx.completeNow();

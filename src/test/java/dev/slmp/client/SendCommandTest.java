@@ -1,6 +1,6 @@
 package dev.slmp.client;
 
-import static dev.slmp.client.SlmpClientTest.await;
+import static dev.slmp.testkit.Await.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -11,6 +11,7 @@ import dev.slmp.crypto.Bytes;
 import dev.slmp.crypto.DhGroup;
 import dev.slmp.crypto.Pem;
 import dev.slmp.crypto.Suite;
+import dev.slmp.testkit.CliRun;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
@@ -41,22 +42,12 @@ class SendCommandTest {
     server = await(TestServer.start(vertx));
   }
 
-  /** What one run printed and returned. */
-  record Run(int code, String out, String err) {
-    List<String> lines() {
-      return out.isEmpty() ? List.of() : List.of(out.split("\n"));
-    }
-  }
 
-  private Run send(String serverKey, String deviceKeyHex, String... more) {
+  private CliRun send(String serverKey, String deviceKeyHex, String... more) {
     List<String> args = new ArrayList<>(List.of("send", "--port", String.valueOf(server.port()), "--server-key", serverKey,
         "--device", DEVICE, "--device-key", deviceKeyHex));
     args.addAll(List.of(more));
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = SlmpMain.run(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
-        args.toArray(String[]::new));
-    return new Run(code, out.toString(StandardCharsets.UTF_8).replace("\r", ""), err.toString(StandardCharsets.UTF_8));
+    return CliRun.of(args);
   }
 
   private String keyHex(Suite suite) {
@@ -70,7 +61,7 @@ class SendCommandTest {
   /** Verifies the output lines of a send with --ack, with the server key in hex, and the joined payload. */
   @Test
   void sendsAndReportsAck() {
-    Run r = send(keyHex(Suite.X25519_CHACHA20POLY1305), deviceKeyHex(), "--topic", "t/1", "--ack", "Hello", "SLMP!");
+    CliRun r = send(keyHex(Suite.X25519_CHACHA20POLY1305), deviceKeyHex(), "--topic", "t/1", "--ack", "Hello", "SLMP!");
     assertEquals(0, r.code(), r.err());
     assertEquals(List.of("connected: full handshake, suite X25519_CHACHA20POLY1305", "sent seq=1 topic=t/1 bytes=11",
         "ack seq=1 ACCEPTED"), r.lines());
@@ -82,7 +73,7 @@ class SendCommandTest {
   /** Verifies a send without --ack, to the default (empty) topic, still delivers before the command returns. */
   @Test
   void sendsWithoutAck() {
-    Run r = send(keyHex(Suite.P256_FERNET), deviceKeyHex(), "ping");
+    CliRun r = send(keyHex(Suite.P256_FERNET), deviceKeyHex(), "ping");
     assertEquals(0, r.code(), r.err());
     assertEquals(List.of("connected: full handshake, suite P256_FERNET", "sent seq=1 topic= bytes=4"), r.lines());
     assertEquals(1, server.messages.size());
@@ -93,7 +84,7 @@ class SendCommandTest {
   @Test
   void stateFileResumes() throws Exception {
     Path state = dir.resolve("ticket.json");
-    Run first = send(keyHex(Suite.P256_AES128GCM), deviceKeyHex(), "--suite", "2", "--state", state.toString(), "--ack", "one");
+    CliRun first = send(keyHex(Suite.P256_AES128GCM), deviceKeyHex(), "--suite", "2", "--state", state.toString(), "--ack", "one");
     assertEquals(0, first.code(), first.err());
     assertTrue(first.out().startsWith("connected: full handshake, suite P256_AES128GCM\n"));
     assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(state)));
@@ -102,13 +93,13 @@ class SendCommandTest {
     assertEquals(Bytes.hex(server.p256.keyId()), j.getString("server_key_id"));
     assertEquals(0L, j.getLong("counter"));
 
-    Run second = send(keyHex(Suite.P256_AES128GCM), deviceKeyHex(), "--suite", "2", "--state", state.toString(), "--ack", "two");
+    CliRun second = send(keyHex(Suite.P256_AES128GCM), deviceKeyHex(), "--suite", "2", "--state", state.toString(), "--ack", "two");
     assertEquals(0, second.code(), second.err());
     assertEquals(List.of("connected: resumed session " + j.getString("session_id").substring(0, 8), "sent seq=1 topic= bytes=3",
         "ack seq=1 ACCEPTED"), second.lines());
     assertTrue(server.lastMessage().early());
     assertEquals(1L, new JsonObject(Files.readString(state)).getLong("counter"));
-    for (Run r : List.of(first, second)) { // no secret is ever printed
+    for (CliRun r : List.of(first, second)) { // no secret is ever printed
       assertFalse((r.out() + r.err()).contains(j.getString("rs")));
       assertFalse((r.out() + r.err()).contains(deviceKeyHex()));
     }
@@ -122,7 +113,7 @@ class SendCommandTest {
     String oldSession = new JsonObject(Files.readString(state)).getString("session_id");
     server.clearSessions();
 
-    Run r = send(keyHex(Suite.X25519_CHACHA20POLY1305), deviceKeyHex(), "--state", state.toString(), "--ack", "again");
+    CliRun r = send(keyHex(Suite.X25519_CHACHA20POLY1305), deviceKeyHex(), "--state", state.toString(), "--ack", "again");
     assertEquals(0, r.code(), r.err());
     assertTrue(r.err().contains("resume refused (SESSION_UNKNOWN)"), r.err());
     assertEquals(List.of("connected: full handshake, suite X25519_CHACHA20POLY1305", "sent seq=1 topic= bytes=5",
@@ -138,7 +129,7 @@ class SendCommandTest {
     Path state = dir.resolve("ticket.json");
     assertEquals(0, send(keyHex(Suite.P256_FERNET), deviceKeyHex(), "--state", state.toString(), "old").code());
     server.storeUnavailable();
-    Run r = send(keyHex(Suite.P256_FERNET), deviceKeyHex(), "--state", state.toString(), "later");
+    CliRun r = send(keyHex(Suite.P256_FERNET), deviceKeyHex(), "--state", state.toString(), "later");
     assertEquals(110, r.code(), r.err());
     assertTrue(r.err().startsWith("error: server closed the connection: BUSY (0x0A)"), r.err());
     assertEquals(1L, new JsonObject(Files.readString(state)).getLong("counter"));
@@ -147,13 +138,13 @@ class SendCommandTest {
   /** Verifies that a wrong device key exits 105 with an error line, and an unknown server key 104. */
   @Test
   void rejectedCredentialsExitWithCloseCode() {
-    Run r = send(keyHex(Suite.P256_FERNET), "00".repeat(32), "hi");
+    CliRun r = send(keyHex(Suite.P256_FERNET), "00".repeat(32), "hi");
     assertEquals(105, r.code());
     assertEquals("", r.out());
     assertTrue(r.err().startsWith("error: server closed the connection: AUTH_FAILED (0x05)"), r.err());
 
     byte[] otherKey = DhGroup.x25519().publicKey(DhGroup.x25519().generatePrivate(new java.security.SecureRandom()));
-    Run unknown = send(Bytes.hex(otherKey), deviceKeyHex(), "hi");
+    CliRun unknown = send(Bytes.hex(otherKey), deviceKeyHex(), "hi");
     assertEquals(104, unknown.code(), unknown.err());
   }
 
@@ -165,16 +156,16 @@ class SendCommandTest {
     Path x25519 = dir.resolve("server-x25519.pub");
     Files.writeString(x25519, Pem.encode(Pem.PUBLIC_KEY, Pem.publicToSpki(DhGroup.x25519(), server.x25519.publicKey())));
 
-    Run r = send(p256.toString(), deviceKeyHex(), "--ack", "pem");
+    CliRun r = send(p256.toString(), deviceKeyHex(), "--ack", "pem");
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().startsWith("connected: full handshake, suite P256_FERNET\n"), r.out());
-    Run x = send(x25519.toString(), deviceKeyHex(), "--suite", "3", "--ack", "pem");
+    CliRun x = send(x25519.toString(), deviceKeyHex(), "--suite", "3", "--ack", "pem");
     assertEquals(0, x.code(), x.err());
     assertTrue(x.out().startsWith("connected: full handshake, suite X25519_CHACHA20POLY1305\n"), x.out());
 
     Path junk = dir.resolve("junk.pub");
     Files.writeString(junk, "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n");
-    Run bad = send(junk.toString(), deviceKeyHex(), "x");
+    CliRun bad = send(junk.toString(), deviceKeyHex(), "x");
     assertEquals(1, bad.code());
     assertTrue(bad.err().startsWith("error: --server-key"), bad.err());
   }
@@ -185,11 +176,11 @@ class SendCommandTest {
     String hex = keyHex(Suite.P256_FERNET);
     for (String[] extra : List.of(new String[] {}, new String[] {"--suite", "3", "msg"}, new String[] {"--bogus", "msg"},
         new String[] {"--suite", "9", "msg"})) {
-      Run r = send(hex, deviceKeyHex(), extra);
+      CliRun r = send(hex, deviceKeyHex(), extra);
       assertEquals(2, r.code(), String.join(" ", extra));
       assertTrue(r.err().contains("usage: send "), r.err());
     }
-    Run shortKey = send(hex, "abcd", "msg");
+    CliRun shortKey = send(hex, "abcd", "msg");
     assertEquals(2, shortKey.code());
     assertFalse(shortKey.err().contains("abcd"));
 

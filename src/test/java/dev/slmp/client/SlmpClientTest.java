@@ -1,9 +1,10 @@
 package dev.slmp.client;
 
+import static dev.slmp.testkit.Await.await;
+import static dev.slmp.testkit.Await.failure;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,6 +15,8 @@ import dev.slmp.protocol.CloseCode;
 import dev.slmp.connection.DeviceIdentity;
 import dev.slmp.session.DeviceTicket;
 import dev.slmp.connection.InboundMessage;
+import dev.slmp.testkit.Await;
+import dev.slmp.testkit.Eventually;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -21,8 +24,6 @@ import io.vertx.junit5.VertxExtension;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -111,10 +112,10 @@ class SlmpClientTest {
     List<Future<?>> flight = firstFlight(vertx, server.options(id), ticket.nextCounter(), c -> List.of(c.sendWithAck("t", bytes("lost"))));
     SlmpClient c = await(flight.get(0).map(x -> (SlmpClient) x));
     Future<?> early = flight.get(1);
-    SlmpClosedException e = failure(c.established());
+    SlmpClosedException e = failure(SlmpClosedException.class, c.established());
     assertEquals(CloseCode.SESSION_UNKNOWN, e.code());
     assertTrue(e.byPeer());
-    assertEquals(e, failure(early));
+    assertEquals(e, failure(SlmpClosedException.class, early));
     assertEquals(e, await(c.closed()));
     assertEquals(0, server.messages.size());
   }
@@ -128,11 +129,11 @@ class SlmpClientTest {
     SlmpClient c = await(SlmpClient.connect(vertx, server.options(id), null));
     Future<AckStatus> acked = c.sendWithAck("t", bytes("never"));
 
-    SlmpClosedException e = failure(c.established());
+    SlmpClosedException e = failure(SlmpClosedException.class, c.established());
     assertEquals(CloseCode.AUTH_FAILED, e.code());
     assertTrue(e.byPeer());
     assertEquals("server closed the connection: AUTH_FAILED (0x05) authentication failed", e.getMessage());
-    assertEquals(e, failure(acked));
+    assertEquals(e, failure(SlmpClosedException.class, acked));
     assertEquals(e, await(c.closed()));
     assertEquals(0, server.messages.size());
   }
@@ -146,10 +147,10 @@ class SlmpClientTest {
     SlmpClient c = await(SlmpClient.connect(vertx, impostor.options(id), null));
     Future<Long> sent = c.send("t", bytes("secret"));
 
-    SlmpClosedException e = failure(c.established());
+    SlmpClosedException e = failure(SlmpClosedException.class, c.established());
     assertEquals(CloseCode.AUTH_FAILED, e.code());
     assertFalse(e.byPeer());
-    assertEquals(e, failure(sent));
+    assertEquals(e, failure(SlmpClosedException.class, sent));
     assertEquals(e, await(c.closed()));
     assertEquals(0, impostor.messages.size());
   }
@@ -168,9 +169,7 @@ class SlmpClientTest {
     assertArrayEquals(bytes("now"), m.payload());
     assertEquals(seq, m.seq());
     assertTrue(m.ackRequested());
-    for (int i = 0; i < 200 && server.deviceAcks.isEmpty(); i++) {
-      Thread.sleep(10);
-    }
+    Eventually.until(() -> !server.deviceAcks.isEmpty(), Await.TIMEOUT, "the device's ACK reached the server");
     assertEquals(AckStatus.ACCEPTED, server.deviceAcks.get(0));
     await(c.close());
   }
@@ -181,7 +180,7 @@ class SlmpClientTest {
     var rude = await(vertx.createNetServer().connectHandler(s -> s.handler(b -> s.close())).listen(0, "127.0.0.1"));
     DeviceIdentity id = server.identity("dev-3", Suite.P256_FERNET);
     SlmpClient c = await(SlmpClient.connect(vertx, SlmpClient.Options.of("127.0.0.1", rude.actualPort(), id), null));
-    SlmpClosedException e = failure(c.established());
+    SlmpClosedException e = failure(SlmpClosedException.class, c.established());
     assertTrue(e.isConnectionLost());
     assertEquals("connection lost", e.getMessage());
     assertEquals(null, e.code());
@@ -211,20 +210,4 @@ class SlmpClientTest {
     return s.getBytes(StandardCharsets.UTF_8);
   }
 
-  static <T> T await(Future<T> f) throws Exception {
-    try {
-      return f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      throw e.getCause() instanceof Exception x ? x : e;
-    }
-  }
-
-  static SlmpClosedException failure(Future<?> f) throws Exception {
-    try {
-      f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      return assertInstanceOf(SlmpClosedException.class, e.getCause());
-    }
-    throw new AssertionError("expected a failure, got success");
-  }
 }

@@ -81,11 +81,13 @@ class DataDirectoryTest {
     DataDirectory a = DataDirectory.openOrCreate(tmp);
     Map<String, byte[]> bytes = new HashMap<>();
     Map<String, FileTime> times = new HashMap<>();
+    // Dated an hour back: any rewrite, however soon, would show as a newer modification time.
+    FileTime anHourAgo = FileTime.fromMillis(System.currentTimeMillis() - 3_600_000);
     for (String f : FILES) {
+      Files.setLastModifiedTime(tmp.resolve(f), anHourAgo);
       bytes.put(f, Files.readAllBytes(tmp.resolve(f)));
       times.put(f, Files.getLastModifiedTime(tmp.resolve(f)));
     }
-    Thread.sleep(20);
     DataDirectory b = DataDirectory.openOrCreate(tmp);
     DataDirectory c = DataDirectory.open(tmp);
     for (DataDirectory d : List.of(b, c)) {

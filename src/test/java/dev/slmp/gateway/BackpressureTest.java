@@ -13,7 +13,8 @@ import dev.slmp.protocol.AckStatus;
 import dev.slmp.protocol.CloseCode;
 import dev.slmp.protocol.Frame;
 import dev.slmp.protocol.FrameType;
-import dev.slmp.testing.Eventually;
+import dev.slmp.testkit.Eventually;
+import dev.slmp.testkit.TestNode;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
@@ -196,7 +197,7 @@ class BackpressureTest {
         ? flooder.take() : new byte[0]);
     // THEN the node stopped reading it with exactly the limit of deliveries in flight
     assertTrue(written < FLOOD_LIMIT, "the node stopped taking bytes, after " + written);
-    Eventually.until(() -> held.size() == MAX_INFLIGHT, "the limit of deliveries reached the consumer");
+    Eventually.until(() -> held.size() == MAX_INFLIGHT, java.time.Duration.ofSeconds(10), "the limit of deliveries reached the consumer");
     assertEquals(MAX_INFLIGHT, maxUnanswered.get(), "never more than the limit in flight");
     // AND once the consumer answers, every message the device wrote is delivered and acknowledged, in order
     int sent = flooder.device.unacknowledged();

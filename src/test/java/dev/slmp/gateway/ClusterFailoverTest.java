@@ -11,6 +11,9 @@ import dev.slmp.protocol.Close;
 import dev.slmp.protocol.CloseCode;
 import dev.slmp.connection.DeviceIdentity;
 import dev.slmp.session.DeviceTicket;
+import dev.slmp.testkit.DeviceOnRaw;
+import dev.slmp.testkit.TestCluster;
+import dev.slmp.testkit.TestNode;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -43,9 +46,13 @@ class ClusterFailoverTest {
     });
   }
 
+  /** Verifies that a session survives the abrupt death of the node it was made on: it resumes on another. */
   @Test
   void sessionsOfADeadNodeResumeOnAnother(Vertx vertx, VertxTestContext ctx, @TempDir Path root) throws Exception {
-    ClusterNodes cluster = new ClusterNodes(root);
+    // GIVEN three nodes, and a device session made on A, with partitions backed up
+    // WHEN A's Hazelcast member is terminated, and the device resumes on B
+    // THEN the resumption is served and its EARLY DATA ACCEPTED
+    TestCluster cluster = new TestCluster(root);
     Path d0 = cluster.dataDirFor(0);
     Path d1 = cluster.dataDirFor(1);
     Path d2 = cluster.dataDirFor(2);
@@ -61,9 +68,10 @@ class ClusterFailoverTest {
                   .compose(t -> cluster.clusterSafe(vertx).map(t))
                   .compose(t -> {
                     ticket[0] = t;
-                    // Node A dies abruptly: its Hazelcast member is terminated, no graceful leave.
+                    // Node A dies abruptly: its Hazelcast member is terminated, no graceful leave; B notices.
+                    Future<Void> left = cluster.memberLeft(1);
                     cluster.managers.get(0).getHazelcastInstance().getLifecycleService().terminate();
-                    return vertx.timer(500);
+                    return left;
                   })
                   .compose(v -> resumeUntilServed(vertx, b, dev, ticket, 20));
             }))
@@ -74,9 +82,13 @@ class ClusterFailoverTest {
         })));
   }
 
+  /** Verifies that one member of an expected three refuses sessions (lifetime 0) and resumption (BUSY with a retry hint). */
   @Test
   void aMinorityRefusesResumptionWithBusy(Vertx vertx, VertxTestContext ctx, @TempDir Path root) throws Exception {
-    ClusterNodes cluster = new ClusterNodes(root);
+    // GIVEN one node of an expected cluster of three
+    // WHEN a device does a full handshake, then tries to resume
+    // THEN WELCOME gives no ticket, and the resumption is closed BUSY with a retry hint
+    TestCluster cluster = new TestCluster(root);
     Path d0 = cluster.dataDirFor(0);
     // One member of an expected three: not a majority.
     cluster.start(0, 3, d0, new JsonObject()).compose(node -> {

@@ -14,6 +14,7 @@ import dev.slmp.protocol.CloseCode;
 import dev.slmp.protocol.Frame;
 import dev.slmp.protocol.FrameType;
 import dev.slmp.session.DeviceTicket;
+import dev.slmp.testkit.TestNode;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;

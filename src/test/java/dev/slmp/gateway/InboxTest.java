@@ -7,6 +7,8 @@ import dev.slmp.bus.Addresses;
 import dev.slmp.bus.LocalCodec;
 import dev.slmp.crypto.Suite;
 import dev.slmp.protocol.AckStatus;
+import dev.slmp.testkit.DeviceOnRaw;
+import dev.slmp.testkit.TestNode;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -37,8 +39,12 @@ class InboxTest {
   @TempDir
   Path dataDir;
 
+  /** Verifies that messages of concurrent devices, many batches interleaved, each end up as one whole line in the inbox. */
   @Test
   void concurrentDevicesEachMessageOneWholeLine(Vertx vertx, VertxTestContext ctx) {
+    // GIVEN a node whose inbox writes batches of at most 16
+    // WHEN 8 devices send 40 messages each, all in flight at once
+    // THEN every message is ACCEPTED and is in the file once, on a line of its own
     int devices = 8;
     int perDevice = 40;
     TestNode.start(vertx, dataDir, new JsonObject().put("inbox", new JsonObject().put("print", false).put("maxBatch", 16)))
@@ -77,8 +83,12 @@ class InboxTest {
         })));
   }
 
+  /** Verifies that a delivery body JSON cannot write is refused on its own and the inbox goes on writing. */
   @Test
   void aBodyThatIsNotJsonIsRefusedAloneAndTheWriterGoesOn(Vertx vertx, VertxTestContext ctx) {
+    // GIVEN a node with the inbox on
+    // WHEN an application hands slmp.deliver a body JSON cannot write, then a device sends a message
+    // THEN the bad body is REJECTED, and the file holds only the good message
     TestNode.start(vertx, dataDir, new JsonObject().put("inbox", new JsonObject().put("print", false)))
         .compose(node -> {
           // Handed over as is (no copy), so the inbox itself meets the value JSON cannot write.

@@ -8,6 +8,8 @@ import dev.slmp.protocol.AckStatus;
 import dev.slmp.protocol.CloseCode;
 import dev.slmp.protocol.Frame;
 import dev.slmp.protocol.FrameType;
+import dev.slmp.testkit.DeviceOnRaw;
+import dev.slmp.testkit.TestNode;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -31,13 +33,21 @@ class P256HandshakePlacementTest {
   @TempDir
   Path dataDir;
 
+  /** Verifies that with P-256 handshakes on worker threads an off-curve HELLO is PROTOCOL_ERROR and every suite is served. */
   @Test
   void onWorkers(Vertx vertx, VertxTestContext ctx) {
+    // GIVEN p256HandshakeOnWorker true
+    // WHEN (in check) an off-curve HELLO, then a device of each suite
+    // THEN PROTOCOL_ERROR for the first, ACCEPTED for the others
     check(vertx, ctx, true);
   }
 
+  /** Verifies that with P-256 handshakes on the event loop an off-curve HELLO is PROTOCOL_ERROR and every suite is served. */
   @Test
   void onTheEventLoop(Vertx vertx, VertxTestContext ctx) {
+    // GIVEN p256HandshakeOnWorker false
+    // WHEN (in check) an off-curve HELLO, then a device of each suite
+    // THEN PROTOCOL_ERROR for the first, ACCEPTED for the others
     check(vertx, ctx, false);
   }
 

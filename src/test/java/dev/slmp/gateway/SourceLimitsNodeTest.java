@@ -5,7 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.slmp.protocol.CloseCode;
 import dev.slmp.protocol.FrameType;
-import dev.slmp.testing.Eventually;
+import dev.slmp.testkit.Eventually;
+import dev.slmp.testkit.TestNode;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.io.DataInputStream;
@@ -91,7 +92,7 @@ class SourceLimitsNodeTest {
     assertEquals("BUSY too many handshakes from your address; retry in 1 s", closeOf(c));
     // AND once one of the first two is gone, a new one is admitted
     a.close();
-    Eventually.until(() -> node.node.services().sources().inProgress("127.0.0.1") == 1, "the slot freed");
+    Eventually.until(() -> node.services().sources().inProgress("127.0.0.1") == 1, java.time.Duration.ofSeconds(10), "the slot freed");
     assertTrue(admitted(open(node)));
   }
 
@@ -117,7 +118,7 @@ class SourceLimitsNodeTest {
       assertEquals("TIMEOUT handshake not complete in time", closeOf(open(node)));
     }
     // THEN the source is blocked
-    Eventually.until(() -> node.node.services().failedAuth().blockedSeconds("127.0.0.1") > 0, "the source blocked");
+    Eventually.until(() -> node.services().failedAuth().blockedSeconds("127.0.0.1") > 0, java.time.Duration.ofSeconds(10), "the source blocked");
     assertTrue(closeOf(open(node)).startsWith("BUSY too many failed authentications; retry in "));
   }
 

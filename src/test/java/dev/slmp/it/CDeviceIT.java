@@ -57,7 +57,7 @@ class CDeviceIT {
           + build.output());
     }
     data = work.resolve("node-data");
-    port = JarProcess.freePort();
+    port = dev.slmp.testkit.TestNode.freePort();
     node = JarProcess.start(work, Map.of(),
         "-conf", "{\"host\":\"127.0.0.1\",\"port\":" + port + ",\"dataDir\":\"" + data + "\"}");
     node.await("listening on 127.0.0.1:" + port);

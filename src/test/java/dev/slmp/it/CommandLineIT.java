@@ -5,10 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.slmp.crypto.Bytes;
 import dev.slmp.protocol.KeySchedule;
+import dev.slmp.testkit.Eventually;
+import dev.slmp.testkit.TestNode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,11 +32,10 @@ class CommandLineIT {
   @BeforeAll
   static void startNode() throws Exception {
     data = work.resolve("node-data");
-    port = JarProcess.freePort();
+    port = TestNode.freePort();
     // -conf says port 1 (privileged, would fail); SLMP_PORT wins over it.
-    node = JarProcess.start(work, Map.of("SLMP_PORT", Integer.toString(port)),
+    node = JarProcess.startNode(work, Map.of("SLMP_PORT", Integer.toString(port)), port,
         "-conf", "{\"host\":\"127.0.0.1\",\"port\":1,\"dataDir\":\"" + data + "\"}");
-    node.await("listening on 127.0.0.1:" + port);
   }
 
   @AfterAll
@@ -89,8 +92,13 @@ class CommandLineIT {
     assertEquals(0, JarProcess.run(work, Map.of(), send("meter-7", key, "--ack", "reading")).code());
 
     assertEquals(0, JarProcess.run(work, Map.of(), "device", "revoke", "meter-7", "--data", data.toString()).code());
-    Thread.sleep(1500); // the running node re-reads the registry within a second
-    JarProcess.Result refused = JarProcess.run(work, Map.of(), send("meter-7", key, "--ack", "reading"));
+    // The running node re-reads the registry within a second: until then the device may still be served.
+    AtomicReference<JarProcess.Result> last = new AtomicReference<>();
+    Eventually.until(() -> {
+      last.set(run(send("meter-7", key, "--ack", "reading")));
+      return last.get().code() != 0;
+    }, Duration.ofSeconds(30), () -> "the revoked device refused; last: " + last.get().output());
+    JarProcess.Result refused = last.get();
     assertEquals(105, refused.code(), "100 + AUTH_FAILED: " + refused.output());
     assertTrue(refused.output().contains("error:"), refused.output());
     assertTrue(!refused.output().contains(key), "the device key is never printed");
@@ -111,5 +119,13 @@ class CommandLineIT {
         "-conf", "{\"dataDir\": \"" + work.resolve("bad2") + "\"}");
     assertTrue(env.code() != 0, env.output());
     assertTrue(env.output().contains("limits.maxConnections"), env.output());
+  }
+
+  private JarProcess.Result run(String... args) {
+    try {
+      return JarProcess.run(work, Map.of(), args);
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
   }
 }

@@ -1,16 +1,22 @@
 package dev.slmp.it;
 
+import dev.slmp.testkit.Eventually;
+import dev.slmp.testkit.TestNode;
 import java.io.IOException;
-import java.net.ServerSocket;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** Runs {@code java -jar target/slmp-fat.jar ...} as a user would, in its own process. */
+/**
+ * The integration tests' node launcher (and CLI runner): {@code java -jar target/slmp-fat.jar ...} as a user would run
+ * it, in its own process; the in-process launcher for unit tests is {@link TestNode}.
+ */
 final class JarProcess {
   final Process process;
   final Path out;
@@ -40,6 +46,13 @@ final class JarProcess {
     return new JarProcess(pb.start(), out);
   }
 
+  /** Starts a node ({@code args}, e.g. {@code -conf}) and returns once it listens on 127.0.0.1:{@code port}. */
+  static JarProcess startNode(Path workDir, Map<String, String> env, int port, String... args) throws IOException {
+    JarProcess node = start(workDir, env, args);
+    node.await("listening on 127.0.0.1:" + port);
+    return node;
+  }
+
   /** Runs to completion (at most 60 s); returns exit code and output. */
   static Result run(Path workDir, Map<String, String> env, String... args) throws Exception {
     JarProcess p = start(workDir, env, args);
@@ -52,23 +65,26 @@ final class JarProcess {
 
   record Result(int code, String output) {}
 
-  String output() throws IOException {
-    return Files.readString(out, StandardCharsets.UTF_8);
+  String output() {
+    try {
+      return Files.readString(out, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
-  /** Waits until the output contains {@code text} (or the process dies, or 30 s pass). */
-  void await(String text) throws Exception {
-    long end = System.currentTimeMillis() + 30_000;
-    while (System.currentTimeMillis() < end) {
-      if (output().contains(text)) {
-        return;
+  /** Waits until the output contains {@code text}; fails at once if the process ends first. */
+  void await(String text) {
+    Eventually.until(() -> {
+      String out = output();
+      if (out.contains(text)) {
+        return true;
       }
       if (!process.isAlive()) {
         throw new AssertionError("process ended (" + process.exitValue() + ") before printing '" + text + "':\n" + output());
       }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("no '" + text + "' within 30 s:\n" + output());
+      return false;
+    }, Duration.ofSeconds(30), () -> "'" + text + "' in the output:\n" + output());
   }
 
   void stop() throws InterruptedException {
@@ -78,9 +94,4 @@ final class JarProcess {
     }
   }
 
-  static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
-  }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.slmp.testkit.TestNode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,11 +35,10 @@ class LegacyPrototypeIT {
     // Failsafe (mvn verify) sets slmp.jar; a surefire run picked by a -Dtest pattern skips this class.
     org.junit.jupiter.api.Assumptions.assumeTrue(System.getProperty("slmp.jar") != null, "integration test: runs in mvn verify, after package");
     data = work.resolve("node-data");
-    port = JarProcess.freePort();
-    node = JarProcess.start(work, Map.of("SLMP_PORT", Integer.toString(port), "SLMP_LEGACY_ENABLED", "true",
-            "SLMP_LEGACY_SECRET", "my_secret"),
+    port = TestNode.freePort();
+    node = JarProcess.startNode(work, Map.of("SLMP_PORT", Integer.toString(port), "SLMP_LEGACY_ENABLED", "true",
+            "SLMP_LEGACY_SECRET", "my_secret"), port,
         "-conf", "{\"host\":\"127.0.0.1\",\"dataDir\":\"" + data + "\"}");
-    node.await("listening on 127.0.0.1:" + port);
   }
 
   @AfterAll

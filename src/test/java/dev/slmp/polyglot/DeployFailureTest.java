@@ -1,22 +1,23 @@
 package dev.slmp.polyglot;
 
-import static dev.slmp.polyglot.PolyglotFixture.GROOVY_CONSUMER;
-import static dev.slmp.polyglot.PolyglotFixture.failure;
-import static dev.slmp.polyglot.PolyglotFixture.start;
+import static dev.slmp.polyglot.PolyglotDeployTest.GROOVY_CONSUMER;
+import static dev.slmp.testkit.Await.await;
+import static dev.slmp.testkit.Await.failure;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.slmp.config.NodeConfig;
+import java.util.List;
 import dev.slmp.config.DeployEntry;
 import dev.slmp.config.Keys;
-import dev.slmp.config.NodeConfig;
+import dev.slmp.testkit.TestNode;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -33,7 +34,7 @@ class DeployFailureTest {
   Path scripts;
 
   private String startFailure(Vertx vertx, JsonArray deploy) throws Exception {
-    return failure(start(vertx, dataDir, new JsonObject().put("deploy", deploy))).getMessage();
+    return failure(TestNode.start(vertx, dataDir, new JsonObject().put("deploy", deploy))).getMessage();
   }
 
   @Test
@@ -94,10 +95,10 @@ class DeployFailureTest {
   void deployFromASystemProperty(Vertx vertx) throws Exception {
     try {
       System.setProperty("slmp.deploy", "groovy:a.groovy, com.acme.B");
-      NodeConfig c = PolyglotFixture.await(NodeConfig.load(vertx, new JsonObject().put("dataDir", "x")));
+      NodeConfig c = await(NodeConfig.load(vertx, new JsonObject().put("dataDir", "x")));
       assertEquals(List.of("groovy:a.groovy", "com.acme.B"), c.get(Keys.DEPLOY).stream().map(DeployEntry::name).toList());
       System.setProperty("slmp.deploy", "[{\"name\": \"com.acme.B\", \"instances\": 2}]");
-      c = PolyglotFixture.await(NodeConfig.load(vertx, new JsonObject().put("dataDir", "x")));
+      c = await(NodeConfig.load(vertx, new JsonObject().put("dataDir", "x")));
       assertEquals(2, c.get(Keys.DEPLOY).get(0).instances());
     } finally {
       System.clearProperty("slmp.deploy");

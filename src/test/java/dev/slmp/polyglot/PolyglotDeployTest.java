@@ -1,24 +1,19 @@
 package dev.slmp.polyglot;
 
-import static dev.slmp.polyglot.PolyglotFixture.GROOVY_CONSUMER;
-import static dev.slmp.polyglot.PolyglotFixture.GROOVY_ECHO;
-import static dev.slmp.polyglot.PolyglotFixture.KOTLIN_CONSUMER;
-import static dev.slmp.polyglot.PolyglotFixture.await;
-import static dev.slmp.polyglot.PolyglotFixture.connect;
-import static dev.slmp.polyglot.PolyglotFixture.start;
-import static dev.slmp.polyglot.PolyglotFixture.utf8;
+import static dev.slmp.testkit.Await.await;
+import static dev.slmp.testkit.TestNode.utf8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.slmp.client.SlmpClient;
-import dev.slmp.node.SlmpNode;
-import dev.slmp.polyglot.PolyglotFixture.LogCapture;
 import dev.slmp.protocol.AckStatus;
+import dev.slmp.testkit.Await;
+import dev.slmp.testkit.Eventually;
+import dev.slmp.testkit.LogCapture;
+import dev.slmp.testkit.TestNode;
 import dev.slmp.connection.InboundMessage;
-import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -26,8 +21,8 @@ import io.vertx.junit5.VertxExtension;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -39,6 +34,11 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class PolyglotDeployTest {
+  /** The examples, as a user names them in {@code deploy} from the project directory (the tests' working directory). */
+  static final String GROOVY_CONSUMER = "groovy:src/examples/groovy/Consumer.groovy";
+  static final String GROOVY_ECHO = "groovy:src/examples/groovy/Echo.groovy";
+  static final String KOTLIN_CONSUMER = "dev.slmp.examples.KotlinConsumer";
+
   @TempDir
   Path dataDir;
   private final LogCapture groovy = LogCapture.of("examples.GroovyConsumer");
@@ -53,9 +53,9 @@ class PolyglotDeployTest {
   /** Verifies the device's ACK ACCEPTED comes from the Groovy script: the inbox is off, nothing else takes slmp.deliver. */
   @Test
   void groovyScriptFromItsFileAcceptsDeliveries(Vertx vertx) throws Exception {
-    SlmpNode node = await(start(vertx, dataDir, new JsonObject().put("inbox", new JsonObject().put("enabled", false))
+    TestNode node = await(TestNode.start(vertx, dataDir, new JsonObject().put("inbox", new JsonObject().put("enabled", false))
         .put("deploy", new JsonArray().add(GROOVY_CONSUMER))));
-    SlmpClient device = connect(vertx, node, "groovy-dev");
+    SlmpClient device = await(node.client("groovy-dev", m -> { }));
 
     assertEquals(AckStatus.ACCEPTED, await(device.sendWithAck("sensors/temp", utf8("21.5"))));
     assertEquals(1, groovy.lines.size());
@@ -67,9 +67,9 @@ class PolyglotDeployTest {
   @Test
   void groovyAndKotlinConsumersBothReceiveDeviceMessages(Vertx vertx) throws Exception {
     JsonArray deploy = new JsonArray().add(new JsonObject().put("name", GROOVY_CONSUMER).put("instances", 2)).add(KOTLIN_CONSUMER);
-    SlmpNode node = await(start(vertx, dataDir, new JsonObject().put("inbox", new JsonObject().put("enabled", false))
+    TestNode node = await(TestNode.start(vertx, dataDir, new JsonObject().put("inbox", new JsonObject().put("enabled", false))
         .put("deploy", deploy)));
-    SlmpClient device = connect(vertx, node, "poly-dev");
+    SlmpClient device = await(node.client("poly-dev", m -> { }));
 
     // The event bus hands slmp.deliver messages round robin to the three consumers.
     for (int i = 0; i < 6; i++) {
@@ -84,19 +84,22 @@ class PolyglotDeployTest {
   /** Verifies a Groovy class extending VerticleBase, with its deployment config, sends a command that reaches the device. */
   @Test
   void groovyVerticleSendsACommandToAConnectedDevice(Vertx vertx) throws Exception {
-    SlmpNode node = await(start(vertx, dataDir, new JsonObject()
+    TestNode node = await(TestNode.start(vertx, dataDir, new JsonObject()
         .put("deploy", new JsonArray().add(new JsonObject().put("name", GROOVY_ECHO).put("config", new JsonObject().put("topic", "ping"))))));
-    BlockingQueue<InboundMessage> received = new LinkedBlockingQueue<>();
-    SlmpClient device = connect(vertx, node, "echo-dev", received);
+    List<InboundMessage> received = new CopyOnWriteArrayList<>();
+    SlmpClient device = await(node.client("echo-dev", received::add));
 
     await(device.send("ping", utf8("are you there?")));
-    InboundMessage command = received.poll(20, TimeUnit.SECONDS);
-    assertNotNull(command, "the Groovy verticle's command reached the device");
+    Eventually.until(() -> received.size() >= 1, Await.TIMEOUT, "the Groovy verticle's command reached the device");
+    InboundMessage command = received.get(0);
     assertEquals("ping/reply", command.topic());
     assertEquals("are you there?", new String(command.payload(), StandardCharsets.UTF_8));
 
+    // Another topic, then a ping again: the echo of the second ping comes after whatever the first message caused.
     await(device.send("other", utf8("not for echo")));
-    assertNull(received.poll(300, TimeUnit.MILLISECONDS), "only its configured topic is echoed");
+    await(device.send("ping", utf8("sentinel")));
+    Eventually.until(() -> received.size() >= 2, Await.TIMEOUT, "the second ping's echo");
+    assertEquals("sentinel", new String(received.get(1).payload(), StandardCharsets.UTF_8), "only its configured topic is echoed");
   }
 
   /** Verifies a script sees its entry's config, and that its vertxStop() runs when the node is undeployed. */
@@ -107,14 +110,13 @@ class PolyglotDeployTest {
         vertx.eventBus().consumer('test.ping') { m -> m.reply(config.getString('answer')) }.completion()
         def vertxStop() { vertx.eventBus().send('test.stopped', 'bye') }
         """);
-    BlockingQueue<String> stopped = new LinkedBlockingQueue<>();
-    await(vertx.eventBus().<String>consumer("test.stopped", m -> stopped.add(m.body())).completion());
+    Promise<String> stopped = Promise.promise();
+    await(vertx.eventBus().<String>consumer("test.stopped", m -> stopped.tryComplete(m.body())).completion());
     JsonObject entry = new JsonObject().put("name", "groovy:" + script).put("config", new JsonObject().put("answer", "pong"));
-    String id = await(vertx.deployVerticle(new SlmpNode(), new DeploymentOptions()
-        .setConfig(PolyglotFixture.config(dataDir.resolve("data"), new JsonObject().put("deploy", new JsonArray().add(entry))))));
+    TestNode node = await(TestNode.start(vertx, dataDir.resolve("data"), new JsonObject().put("deploy", new JsonArray().add(entry))));
 
     assertEquals("pong", await(vertx.eventBus().<String>request("test.ping", "")).body());
-    await(vertx.undeploy(id));
-    assertEquals("bye", stopped.poll(10, TimeUnit.SECONDS));
+    await(node.stop());
+    assertEquals("bye", await(stopped.future()));
   }
 }

@@ -1,4 +1,4 @@
-package dev.slmp.gateway;
+package dev.slmp.testkit;
 
 import dev.slmp.crypto.Randomness;
 import dev.slmp.protocol.AckStatus;
@@ -7,10 +7,12 @@ import dev.slmp.connection.DeviceConnection;
 import dev.slmp.connection.DeviceIdentity;
 import dev.slmp.session.DeviceTicket;
 import dev.slmp.connection.InboundMessage;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
 
@@ -18,16 +20,18 @@ import java.util.function.UnaryOperator;
  * A real device state machine on a {@link RawDevice} socket, with a hook that may alter or drop each frame
  * the device writes: how the bad-input tests produce replays, flipped bits and other faults mid-connection.
  */
-final class DeviceOnRaw {
-  final RawDevice raw;
-  final DeviceConnection device;
-  final List<byte[]> written = new ArrayList<>();
-  final List<InboundMessage> messages = new ArrayList<>();
-  final Promise<DeviceTicket> established = Promise.promise();
-  final List<long[]> acks = new ArrayList<>();
+public final class DeviceOnRaw {
+  public final RawDevice raw;
+  public final DeviceConnection device;
+  public final List<byte[]> written = new CopyOnWriteArrayList<>();
+  public final List<InboundMessage> messages = new CopyOnWriteArrayList<>();
+  public final Promise<DeviceTicket> established = Promise.promise();
+  public final List<long[]> acks = new CopyOnWriteArrayList<>();
   private final List<Promise<AckStatus>> ackWaiters = new ArrayList<>();
   /** Applied to every frame before it is written; return null to drop it. */
-  UnaryOperator<byte[]> tamper = UnaryOperator.identity();
+  public UnaryOperator<byte[]> tamper = UnaryOperator.identity();
+  /** The socket's context: the device state machine runs there, whichever thread a test calls from. */
+  private final Context context = Vertx.currentContext();
 
   private DeviceOnRaw(RawDevice raw, DeviceIdentity identity) {
     this.raw = raw;
@@ -69,30 +73,41 @@ final class DeviceOnRaw {
     raw.onFrame = f -> device.receive(f.encode());
   }
 
-  static Future<DeviceOnRaw> connect(Vertx vertx, int port, DeviceIdentity identity) {
+  public static Future<DeviceOnRaw> connect(Vertx vertx, int port, DeviceIdentity identity) {
     return RawDevice.connect(vertx, port).map(raw -> new DeviceOnRaw(raw, identity));
   }
 
   /** Full handshake; completes with the ticket when WELCOME arrives. */
-  Future<DeviceTicket> handshake() {
-    device.startFull();
+  public Future<DeviceTicket> handshake() {
+    onContext(() -> device.startFull());
     return established.future();
   }
 
-  Future<DeviceTicket> resume(DeviceTicket ticket) {
-    device.startResume(ticket);
+  public Future<DeviceTicket> resume(DeviceTicket ticket) {
+    onContext(() -> device.startResume(ticket));
     return established.future();
   }
 
   /** Sends a DATA with ACK_REQUESTED and completes with the server's ACK status (ACKs in order). */
-  Future<AckStatus> sendWithAck(String topic, String payload) {
+  public Future<AckStatus> sendWithAck(String topic, String payload) {
     Promise<AckStatus> p = Promise.promise();
-    ackWaiters.add(p);
-    device.sendData(topic, payload.getBytes(java.nio.charset.StandardCharsets.UTF_8), true);
+    onContext(() -> {
+      ackWaiters.add(p);
+      device.sendData(topic, payload.getBytes(java.nio.charset.StandardCharsets.UTF_8), true);
+    });
     return p.future();
   }
 
-  void send(String topic, String payload) {
-    device.sendData(topic, payload.getBytes(java.nio.charset.StandardCharsets.UTF_8), false);
+  public void send(String topic, String payload) {
+    onContext(() -> device.sendData(topic, payload.getBytes(java.nio.charset.StandardCharsets.UTF_8), false));
+  }
+
+  /** Runs {@code action} on the socket's context (at once when already there), in call order. */
+  private void onContext(Runnable action) {
+    if (context == null || Vertx.currentContext() == context) {
+      action.run();
+    } else {
+      context.runOnContext(v -> action.run());
+    }
   }
 }

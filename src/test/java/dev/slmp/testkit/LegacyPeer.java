@@ -1,4 +1,4 @@
-package dev.slmp.gateway;
+package dev.slmp.testkit;
 
 import dev.slmp.testing.SeedCrypto;
 import io.vertx.core.Future;
@@ -15,66 +15,61 @@ import java.security.PublicKey;
  * code): it sends its PEM key, reads the server's, and writes whatever token text a test gives it, in one
  * write or in pieces. It records every byte the server sends and how the connection ended.
  */
-final class LegacyPeer {
-  final NetSocket socket;
-  final KeyPair keys = SeedCrypto.newKeyPair();
-  final Buffer received = Buffer.buffer();
+public final class LegacyPeer extends PeerSocket {
+  public final KeyPair keys = SeedCrypto.newKeyPair();
+  private final Buffer received = Buffer.buffer();
   private final Promise<PublicKey> serverKey = Promise.promise();
-  private final Promise<Void> closed = Promise.promise();
-  private int keyEnd = -1;
+  private volatile int keyEnd = -1;
   private byte[] fernetKey;
 
-  /** Held for the socket's lifetime (a collected NetClient shuts its connections down: see RawDevice). */
-  private final io.vertx.core.net.NetClient client;
-
-  private LegacyPeer(io.vertx.core.net.NetClient client, NetSocket socket) {
-    this.client = client;
-    this.socket = socket;
-    socket.handler(buf -> {
-      received.appendBuffer(buf);
-      if (keyEnd < 0) {
-        String text = received.toString(StandardCharsets.ISO_8859_1);
-        int end = text.indexOf(SeedCrypto.END);
-        if (end >= 0) {
-          keyEnd = end + SeedCrypto.END.length();
-          try {
-            PublicKey k = SeedCrypto.parsePem(text.substring(0, keyEnd));
-            fernetKey = SeedCrypto.fernetKey(keys.getPrivate(), k);
-            serverKey.tryComplete(k);
-          } catch (Exception e) {
-            serverKey.tryFail(e);
-          }
-        }
-      }
-    });
-    socket.shutdownHandler(v -> socket.close());
-    socket.closeHandler(v -> {
-      closed.tryComplete();
-      serverKey.tryFail("closed before the server's key");
-    });
+  private LegacyPeer(NetSocket socket) {
+    super(socket);
   }
 
-  static Future<LegacyPeer> connect(Vertx vertx, int port) {
-    io.vertx.core.net.NetClient client = vertx.createNetClient();
-    return client.connect(port, "127.0.0.1").map(s -> new LegacyPeer(client, s));
+  public static Future<LegacyPeer> connect(Vertx vertx, int port) {
+    return connect(vertx, port, LegacyPeer::new);
+  }
+
+  @Override
+  protected synchronized void received(Buffer buf) {
+    received.appendBuffer(buf);
+    if (keyEnd < 0) {
+      String text = received.toString(StandardCharsets.ISO_8859_1);
+      int end = text.indexOf(SeedCrypto.END);
+      if (end >= 0) {
+        keyEnd = end + SeedCrypto.END.length();
+        try {
+          PublicKey k = SeedCrypto.parsePem(text.substring(0, keyEnd));
+          fernetKey = SeedCrypto.fernetKey(keys.getPrivate(), k);
+          serverKey.tryComplete(k);
+        } catch (Exception e) {
+          serverKey.tryFail(e);
+        }
+      }
+    }
+  }
+
+  @Override
+  protected void onClosed() {
+    serverKey.tryFail("closed before the server's key");
   }
 
   /** Sends this peer's PEM key and completes with the server's. */
-  Future<PublicKey> exchangeKeys() {
+  public Future<PublicKey> exchangeKeys() {
     return send(SeedCrypto.pem(keys.getPublic())).compose(v -> serverKey.future());
   }
 
-  Future<Void> send(String text) {
-    return socket.write(Buffer.buffer(text.getBytes(StandardCharsets.ISO_8859_1)));
+  public Future<Void> send(String text) {
+    return send(text.getBytes(StandardCharsets.ISO_8859_1));
   }
 
   /** The Fernet token the prototype's client would send. */
-  String token(String username, String secret, String message) throws Exception {
+  public String token(String username, String secret, String message) throws Exception {
     return SeedCrypto.encrypt(fernetKey, SeedCrypto.submission(username, secret, message));
   }
 
   /** Writes {@code text} in {@code pieces} writes, {@code pauseMs} apart. */
-  Future<Void> sendInPieces(Vertx vertx, String text, int pieces, long pauseMs) {
+  public Future<Void> sendInPieces(Vertx vertx, String text, int pieces, long pauseMs) {
     Future<Void> f = Future.succeededFuture();
     int step = (text.length() + pieces - 1) / pieces;
     for (int i = 0; i < text.length(); i += step) {
@@ -86,18 +81,18 @@ final class LegacyPeer {
   }
 
   /** Completes when the server closed the connection. */
-  Future<Void> closed() {
-    return closed.future();
+  public Future<Void> closed() {
+    return socketClosed();
   }
 
   /** Everything the server sent after its PEM key (everything, if it never sent one). */
-  String afterKey() {
+  public synchronized String afterKey() {
     return received.getString(Math.max(0, keyEnd), received.length(), "ISO-8859-1");
   }
 
   /** The server's answer, decrypted, once it closed. */
-  Future<String> answer() {
-    return closed.future().map(v -> {
+  public Future<String> answer() {
+    return socketClosed().map(v -> {
       try {
         return new String(SeedCrypto.decrypt(fernetKey, afterKey()), StandardCharsets.UTF_8);
       } catch (Exception e) {
@@ -106,8 +101,13 @@ final class LegacyPeer {
     });
   }
 
+  /** Every byte the server sent so far. */
+  public synchronized byte[] receivedBytes() {
+    return received.getBytes();
+  }
+
   /** The PEM text the server sent, if any. */
-  String serverPem() {
+  public synchronized String serverPem() {
     return keyEnd < 0 ? null : received.getString(0, keyEnd, "ISO-8859-1");
   }
 }

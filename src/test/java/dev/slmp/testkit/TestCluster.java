@@ -1,9 +1,12 @@
-package dev.slmp.gateway;
+package dev.slmp.testkit;
 
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.config.Config;
 import dev.slmp.cluster.ClusterSetup;
 import dev.slmp.datadir.DataDirectory;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
@@ -13,25 +16,27 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Several real clustered nodes in one JVM on 127.0.0.1: each its own Vert.x with a Hazelcast member (a
  * unique cluster name per test class) and its own data directory holding the cluster's shared secrets.
  */
-final class ClusterNodes {
-  final String clusterName = "slmp-test-" + UUID.randomUUID();
-  final List<Vertx> vertx = new ArrayList<>();
-  final List<HazelcastClusterManager> managers = new ArrayList<>();
-  final List<TestNode> nodes = new ArrayList<>();
-  final Path secrets;
+public final class TestCluster {
+  public final String clusterName = "slmp-test-" + UUID.randomUUID();
+  public final List<Vertx> vertx = new CopyOnWriteArrayList<>();
+  public final List<HazelcastClusterManager> managers = new CopyOnWriteArrayList<>();
+  public final List<TestNode> nodes = new CopyOnWriteArrayList<>();
+  private final Path secrets;
 
-  ClusterNodes(Path root) throws IOException {
+  public TestCluster(Path root) throws IOException {
     secrets = root.resolve("secrets");
     DataDirectory.openOrCreate(secrets);
   }
 
   /** A node's own data directory, holding the cluster's shared secrets (what scripts/cluster-init.sh does). */
-  Path dataDirFor(int i) throws IOException {
+  public Path dataDirFor(int i) throws IOException {
     Path dir = secrets.resolveSibling("node" + i);
     Files.createDirectories(dir);
     try (var files = Files.list(secrets)) {
@@ -42,7 +47,7 @@ final class ClusterNodes {
     return dir;
   }
 
-  Future<Vertx> member(int expectedSize) {
+  public Future<Vertx> member(int expectedSize) {
     Config cfg = ClusterSetup.loadConfig();
     cfg.setClusterName(clusterName);
     cfg.setProperty("hazelcast.wait.seconds.before.join", "0");
@@ -57,7 +62,7 @@ final class ClusterNodes {
   }
 
   /** Starts member {@code i} and deploys a node on it (inbox off unless {@code overrides} says otherwise). */
-  Future<TestNode> start(int i, int expectedSize, Path dataDir, JsonObject overrides) {
+  public Future<TestNode> start(int i, int expectedSize, Path dataDir, JsonObject overrides) {
     JsonObject cfg = new JsonObject().put("inbox", new JsonObject().put("enabled", false))
         .put("cluster", new JsonObject().put("expectedSize", expectedSize)).mergeIn(overrides, true);
     return member(expectedSize).compose(v -> TestNode.start(v, dataDir, cfg)).map(n -> {
@@ -68,22 +73,37 @@ final class ClusterNodes {
 
   /**
    * Completes once every partition's backups are in sync on every member: Hazelcast's no-loss guarantee for
-   * a member's death holds from then on (not while partitions are still migrating after a join).
+   * a member's death holds from then on (not while partitions are still migrating after a join). Hazelcast itself
+   * waits (on a worker thread), for at most a minute.
    */
-  Future<Void> clusterSafe(Vertx vertx) {
-    return clusterSafe(vertx, 300);
+  public Future<Void> clusterSafe(Vertx vertx) {
+    return vertx.executeBlocking(() -> {
+      for (HazelcastClusterManager m : managers) {
+        var hz = m.getHazelcastInstance();
+        if (hz.getLifecycleService().isRunning() && !hz.getPartitionService().forceLocalMemberToBeSafe(60, TimeUnit.SECONDS)) {
+          throw new IllegalStateException("the cluster did not become safe");
+        }
+      }
+      return null;
+    });
   }
 
-  private Future<Void> clusterSafe(Vertx vertx, int tries) {
-    boolean safe = managers.stream().allMatch(m -> m.getHazelcastInstance().getLifecycleService().isRunning()
-        && m.getHazelcastInstance().getPartitionService().isClusterSafe());
-    if (safe || tries == 0) {
-      return safe ? Future.succeededFuture() : Future.failedFuture("the cluster did not become safe");
-    }
-    return vertx.timer(100).compose(v -> clusterSafe(vertx, tries - 1));
+  /** Completes when member {@code i} sees another member leave (e.g. one that was terminated). */
+  public Future<Void> memberLeft(int i) {
+    Promise<Void> left = Promise.promise();
+    managers.get(i).getHazelcastInstance().getCluster().addMembershipListener(new MembershipListener() {
+      @Override
+      public void memberAdded(MembershipEvent e) {}
+
+      @Override
+      public void memberRemoved(MembershipEvent e) {
+        left.tryComplete();
+      }
+    });
+    return left.future();
   }
 
-  Future<Void> closeAll() {
+  public Future<Void> closeAll() {
     List<Future<Void>> all = new ArrayList<>();
     for (Vertx v : vertx) {
       all.add(v.close());
