@@ -1,0 +1,117 @@
+package dev.slmp.fuzz;
+
+import dev.slmp.crypto.Bytes;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Compares what the side under test did with what its model expects: the frames it wrote (exactly, or only
+ * their shape where the model is a bound, or as sealed frames opened with the vector keys), exactly one
+ * CLOSE and nothing after it, the close reported to the node, the messages handed to the application, and no
+ * exception. Returns the first difference, or null.
+ */
+final class FuzzCompare {
+  private FuzzCompare() {}
+
+  static String problem(FuzzCase c, FuzzWorld w, FuzzExpect e, FuzzTarget.Actual a) {
+    if (a.thrown != null) {
+      return "uncaught exception " + a.thrown;
+    }
+    if (a.writeAfterClose) {
+      return "wrote after the connection closed";
+    }
+    byte[] out = a.written.toByteArray();
+    FuzzWire.Split s = FuzzWire.split(out, 0xFFFFFF);
+    if (s.leftover() != 0) {
+      return "wrote a partial frame";
+    }
+    List<FuzzWire.Frame> got = s.frames();
+    for (int i = 0; i < Math.max(got.size(), e.out.size()); i++) {
+      if (i >= got.size()) {
+        return "missing answer " + (i + 1) + ": expected " + show(e.out.get(i)) + ", wrote " + got.size() + " frames";
+      }
+      FuzzWire.Frame f = got.get(i);
+      if (i >= e.out.size()) {
+        return "unexpected answer " + (i + 1) + ": " + show(f) + " after the expected " + show(e);
+      }
+      String p = differs(w, e.out.get(i), f);
+      if (p != null) {
+        return "answer " + (i + 1) + ": " + p;
+      }
+    }
+    if (e.closedBySelf()) {
+      int code = got.get(got.size() - 1).body()[0] & 0xFF;
+      if (a.closes.size() != 1 || a.closedByPeer || a.closeCode == null || a.closeCode.code() != code) {
+        return "closed with CLOSE " + code + " but reported " + a.closes;
+      }
+    } else if (e.peerClosed) {
+      if (a.closes.size() != 1 || !a.closedByPeer) {
+        return "the peer's CLOSE was reported as " + a.closes;
+      }
+    } else if (!a.closes.isEmpty()) {
+      return "closed without a CLOSE the model expects: " + a.closes;
+    }
+    if (e.delivered.size() != a.delivered.size()) {
+      return "delivered " + a.delivered.size() + " messages, expected " + e.delivered.size();
+    }
+    for (int i = 0; i < e.delivered.size(); i++) {
+      FuzzExpect.Message x = e.delivered.get(i);
+      FuzzExpect.Message y = a.delivered.get(i);
+      if (x.seq() != y.seq() || x.early() != y.early() || x.ackRequested() != y.ackRequested()
+          || !x.topic().equals(y.topic()) || !Arrays.equals(x.payload(), y.payload())) {
+        return "message " + (i + 1) + " differs: expected seq " + x.seq() + " early " + x.early() + " topic '" + x.topic()
+            + "', got seq " + y.seq() + " early " + y.early() + " topic '" + y.topic() + "'";
+      }
+    }
+    return null;
+  }
+
+  private static String differs(FuzzWorld w, FuzzExpect.Out x, FuzzWire.Frame f) {
+    if (x instanceof FuzzExpect.Exact ex) {
+      return Arrays.equals(ex.frame(), f.whole()) ? null : "expected " + show(x) + ", wrote " + show(f);
+    }
+    if (x instanceof FuzzExpect.Shape sh) {
+      return sh.type() == f.type() && sh.bodyLength() == f.body().length ? null : "expected " + show(x) + ", wrote " + show(f);
+    }
+    if (x instanceof FuzzExpect.Sealed se) {
+      byte[] b = f.body();
+      if (f.type() != se.type() || b.length < 5 || (b[0] & 0xFF) != se.flags() || FuzzWire.u32(b, 1) != se.seq()) {
+        return "expected " + show(x) + ", wrote " + show(f);
+      }
+      byte[] p = w.open(se.tag(), f.type(), b);
+      return p != null && Arrays.equals(p, se.plaintext()) ? null
+          : "expected " + show(x) + ", wrote a frame that opens to " + (p == null ? "nothing" : Bytes.hex(p));
+    }
+    FuzzExpect.Close cl = (FuzzExpect.Close) x;
+    if (f.type() != 0x1F || f.body().length < 1) {
+      return "expected " + show(x) + ", wrote " + show(f);
+    }
+    int code = f.body()[0] & 0xFF;
+    return cl.codes().stream().anyMatch(k -> k.code() == code) ? null : "expected " + show(x) + ", wrote " + show(f);
+  }
+
+  static String show(FuzzExpect e) {
+    StringBuilder sb = new StringBuilder("[");
+    e.out.forEach(o -> sb.append(show(o)).append(' '));
+    return sb.append(e.peerClosed ? "(peer CLOSE)" : "").append("] delivering ").append(e.delivered.size()).toString();
+  }
+
+  static String show(FuzzExpect.Out o) {
+    if (o instanceof FuzzExpect.Exact ex) {
+      return "exactly " + show(FuzzWire.split(ex.frame(), 0xFFFFFF).frames().get(0));
+    }
+    if (o instanceof FuzzExpect.Shape sh) {
+      return "type " + sh.type() + " with " + sh.bodyLength() + "-byte body";
+    }
+    if (o instanceof FuzzExpect.Sealed se) {
+      return "sealed type " + se.type() + " flags " + se.flags() + " seq " + se.seq() + " plaintext " + Bytes.hex(se.plaintext());
+    }
+    FuzzExpect.Close cl = (FuzzExpect.Close) o;
+    return "CLOSE " + cl.codes() + " (" + cl.why() + ")";
+  }
+
+  static String show(FuzzWire.Frame f) {
+    String body = f.body().length <= 24 ? Bytes.hex(f.body()) : Bytes.hex(Arrays.copyOf(f.body(), 24)) + "...";
+    return dev.slmp.protocol.FrameType.name(f.type()) + "(" + f.body().length + ": " + body + ")";
+  }
+}

@@ -1,0 +1,48 @@
+package dev.slmp.fuzz;
+
+import dev.slmp.protocol.CloseCode;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What a model says the side under test must write and hand to its application for one case: frames in order,
+ * ending with at most one CLOSE whose code is in an allowed set (a single code wherever the spec fixes the
+ * order of checks, which is almost everywhere), or the peer's CLOSE, or nothing more (the flight ended).
+ */
+final class FuzzExpect {
+  /** One frame the side under test must write. */
+  sealed interface Out permits Exact, Shape, Sealed, Close {}
+
+  /** These exact bytes (HELLO_REPLY and RESUMED of a vector, PONG, the device's own HELLO, RESUME, AUTH). */
+  record Exact(byte[] frame) implements Out {}
+
+  /**
+   * Only bounded: a frame of this type and body length. The answer to a valid HELLO that is not a vector's:
+   * the model does no Diffie-Hellman, so it cannot know {@code e_s} and {@code confirm}.
+   */
+  record Shape(int type, int bodyLength) implements Out {}
+
+  /** A sealed frame that opens under key {@code tag} with these flags, seq and plaintext. */
+  record Sealed(int type, int flags, long seq, byte[] plaintext, int tag) implements Out {}
+
+  /** A CLOSE with one of these codes, and the end of the connection. */
+  record Close(Set<CloseCode> codes, String why) implements Out {}
+
+  /** A DATA handed to the application. */
+  record Message(long seq, boolean early, boolean ackRequested, String topic, byte[] payload) {}
+
+  final List<Out> out = new ArrayList<>();
+  final List<Message> delivered = new ArrayList<>();
+  boolean peerClosed;
+
+  boolean closedBySelf() {
+    return !out.isEmpty() && out.get(out.size() - 1) instanceof Close;
+  }
+
+  /** Records a fault: exactly one CLOSE with {@code code}; the model stops reading there. */
+  void close(CloseCode code, String why) {
+    out.add(new Close(EnumSet.of(code), why));
+  }
+}

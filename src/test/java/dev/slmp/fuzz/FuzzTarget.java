@@ -1,0 +1,163 @@
+package dev.slmp.fuzz;
+
+import dev.slmp.auth.InMemoryDeviceDirectory;
+import dev.slmp.auth.ProofVerifier;
+import dev.slmp.connection.DeviceConnection;
+import dev.slmp.connection.DeviceIdentity;
+import dev.slmp.connection.InboundMessage;
+import dev.slmp.connection.ServerConnection;
+import dev.slmp.handshake.ServerHandshake;
+import dev.slmp.handshake.ServerSettings;
+import dev.slmp.protocol.AckStatus;
+import dev.slmp.protocol.CloseCode;
+import dev.slmp.session.DeviceTicket;
+import dev.slmp.session.InMemorySessionStore;
+import dev.slmp.session.SessionRecord;
+import dev.slmp.session.SessionStore;
+import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Runs one case against the real state machines, through their public API only: a fresh
+ * {@link ServerConnection} (with the real {@link ServerHandshake}, an in-memory store and directory) or
+ * {@link DeviceConnection}, fed the case's stream read by read. It records what they wrote, delivered and
+ * reported, and any exception that escaped them.
+ */
+final class FuzzTarget {
+  /** What the side under test did. */
+  static final class Actual {
+    final ByteArrayOutputStream written = new ByteArrayOutputStream();
+    final List<FuzzExpect.Message> delivered = new ArrayList<>();
+    final List<String> closes = new ArrayList<>();
+    CloseCode closeCode;
+    boolean closedByPeer;
+    boolean writeAfterClose;
+    Throwable thrown;
+
+    void write(byte[] b) {
+      if (!closes.isEmpty()) {
+        writeAfterClose = true;
+      }
+      written.writeBytes(b);
+    }
+
+    void closed(CloseCode code, boolean byPeer) {
+      closes.add(code + (byPeer ? " by peer" : ""));
+      closeCode = code;
+      closedByPeer = byPeer;
+    }
+
+    void message(InboundMessage m) {
+      delivered.add(new FuzzExpect.Message(m.seq(), m.early(), m.ackRequested(), m.topic(), m.payload()));
+    }
+  }
+
+  private FuzzTarget() {}
+
+  static Actual run(FuzzCase c, FuzzWorld w) {
+    Actual a = new Actual();
+    try {
+      Feed feed = c.serverSide() ? server(c, w, a) : device(c, w, a);
+      int off = 0;
+      for (int n : c.reads) {
+        feed.receive(c.stream, off, n);
+        off += n;
+      }
+    } catch (Throwable t) {
+      a.thrown = t;
+    }
+    return a;
+  }
+
+  private interface Feed {
+    void receive(byte[] b, int off, int len);
+  }
+
+  private static Feed server(FuzzCase c, FuzzWorld w, Actual a) {
+    FuzzFixture fx = c.fx;
+    long clock = fx.resumeClock;
+    InMemorySessionStore store = new InMemorySessionStore(() -> clock, 1000);
+    // The fixture's session is stored on every server, so a RESUME injected into a full handshake can succeed.
+    store.put(fx.record(c.storeCounter, c.sessionExpired ? clock - c.rnd.nextInt(2) : fx.recordExpires()));
+    ServerSettings settings = FuzzWorld.settings(c.maxBody);
+    ServerHandshake real = new ServerHandshake(settings, w.keyRing, new ProofVerifier(new InMemoryDeviceDirectory(fx.masterSecret)),
+        c.storeDown ? new DownStore() : store, () -> clock);
+    ServerConnection[] conn = new ServerConnection[1];
+    conn[0] = new ServerConnection(w.memoized(real), settings, w.serverRandomness(fx, c.rnd), new ServerConnection.Listener() {
+      @Override
+      public void write(byte[] bytes) {
+        a.write(bytes);
+      }
+
+      @Override
+      public void message(InboundMessage m) {
+        a.message(m);
+        conn[0].acknowledge(m, AckStatus.ACCEPTED);
+      }
+
+      @Override
+      public void closed(CloseCode code, String reason, boolean byPeer) {
+        a.closed(code, byPeer);
+      }
+    });
+    return conn[0]::receive;
+  }
+
+  private static Feed device(FuzzCase c, FuzzWorld w, Actual a) {
+    FuzzFixture fx = c.fx;
+    DeviceIdentity id = new DeviceIdentity(fx.deviceId, fx.deviceKey, fx.suite, fx.serverStaticPublic);
+    DeviceConnection[] conn = new DeviceConnection[1];
+    conn[0] = new DeviceConnection(id, w.deviceRandomness(fx, c.rnd), c.maxBody, () -> 1_700_000_000L,
+        new DeviceConnection.Listener() {
+          @Override
+          public void write(byte[] bytes) {
+            a.write(bytes);
+          }
+
+          @Override
+          public void established(DeviceConnection connection, DeviceTicket ticket) {}
+
+          @Override
+          public void message(InboundMessage m) {
+            a.message(m);
+            conn[0].acknowledge(m, AckStatus.ACCEPTED);
+          }
+
+          @Override
+          public void closed(CloseCode code, String reason, boolean byPeer) {
+            a.closed(code, byPeer);
+          }
+        });
+    if (c.kind == FuzzCase.Kind.DEVICE_FULL) {
+      conn[0].startFull();
+    } else {
+      conn[0].startResume(fx.ticket());
+    }
+    return conn[0]::receive;
+  }
+
+  /** A session store that cannot answer (unreachable, or no majority of the cluster). */
+  static final class DownStore implements SessionStore {
+    private static <T> CompletionStage<T> down() {
+      return CompletableFuture.failedFuture(new IllegalStateException("session store unreachable"));
+    }
+
+    @Override
+    public CompletionStage<Void> put(SessionRecord record) {
+      return down();
+    }
+
+    @Override
+    public CompletionStage<SessionRecord> get(byte[] sessionId) {
+      return down();
+    }
+
+    @Override
+    public CompletionStage<Advance> advanceCounter(byte[] sessionId, long counter) {
+      return down();
+    }
+  }
+}
