@@ -30,6 +30,8 @@ final class FuzzCase {
   boolean storeDown;
   /** Server: the stored session has expired at the server's clock. */
   boolean sessionExpired;
+  /** Server: handshake and record crypto answer later, in the order asked, as the node's services do. */
+  boolean deferred;
   /** The flight as its sender produced it, frame by frame, before any mutation. */
   final List<byte[]> frames = new ArrayList<>();
   /** (key tag, complete frame) → plaintext, for every frame sealed for this case. */
@@ -81,7 +83,7 @@ final class FuzzCase {
 
   String describe() {
     return kind + " suite " + fx.suite.id() + " maxBody " + maxBody + (storeDown ? " storeDown" : "")
-        + (sessionExpired ? " expired" : "") + (kind == Kind.SERVER_RESUME ? " storeCounter " + storeCounter : "")
+        + (sessionExpired ? " expired" : "") + (deferred ? " deferred" : "") + (kind == Kind.SERVER_RESUME ? " storeCounter " + storeCounter : "")
         + " frames " + frames.size() + " mutations " + mutations;
   }
 }

@@ -26,6 +26,7 @@ final class FuzzFlights {
   static void build(FuzzCase c, FuzzWorld w) {
     SplittableRandom r = c.rnd;
     FuzzFixture fx = c.fx;
+    c.deferred = c.serverSide() && r.nextInt(10) < 3;
     switch (c.kind) {
       case SERVER_FULL -> {
         c.maxBody = pick(r, 65_536, 1024, 1024, 2048);

@@ -5,8 +5,10 @@ import dev.slmp.auth.ProofVerifier;
 import dev.slmp.connection.DeviceConnection;
 import dev.slmp.connection.DeviceIdentity;
 import dev.slmp.connection.InboundMessage;
+import dev.slmp.connection.RecordCrypto;
 import dev.slmp.connection.ServerConnection;
 import dev.slmp.handshake.ServerHandshake;
+import dev.slmp.handshake.ServerHandshaker;
 import dev.slmp.handshake.ServerSettings;
 import dev.slmp.protocol.AckStatus;
 import dev.slmp.protocol.CloseCode;
@@ -60,11 +62,18 @@ final class FuzzTarget {
   static Actual run(FuzzCase c, FuzzWorld w) {
     Actual a = new Actual();
     try {
-      Feed feed = c.serverSide() ? server(c, w, a) : device(c, w, a);
+      FuzzDeferred later = c.deferred ? new FuzzDeferred(c.rnd) : null;
+      Feed feed = c.serverSide() ? server(c, w, a, later) : device(c, w, a);
       int off = 0;
       for (int n : c.reads) {
         feed.receive(c.stream, off, n);
         off += n;
+        if (later != null) {
+          later.some();
+        }
+      }
+      if (later != null) {
+        later.all();
       }
     } catch (Throwable t) {
       a.thrown = t;
@@ -76,7 +85,7 @@ final class FuzzTarget {
     void receive(byte[] b, int off, int len);
   }
 
-  private static Feed server(FuzzCase c, FuzzWorld w, Actual a) {
+  private static Feed server(FuzzCase c, FuzzWorld w, Actual a, FuzzDeferred later) {
     FuzzFixture fx = c.fx;
     long clock = fx.resumeClock;
     InMemorySessionStore store = new InMemorySessionStore(() -> clock, 1000);
@@ -86,7 +95,9 @@ final class FuzzTarget {
     ServerHandshake real = new ServerHandshake(settings, w.keyRing, new ProofVerifier(new InMemoryDeviceDirectory(fx.masterSecret)),
         c.storeDown ? new DownStore() : store, () -> clock);
     ServerConnection[] conn = new ServerConnection[1];
-    conn[0] = new ServerConnection(w.memoized(real), settings, w.serverRandomness(fx, c.rnd), new ServerConnection.Listener() {
+    ServerHandshaker hs = later == null ? w.memoized(real) : later.handshaker(w.memoized(real));
+    RecordCrypto crypto = later == null ? RecordCrypto.INLINE : later.crypto();
+    conn[0] = new ServerConnection(hs, crypto, settings, w.serverRandomness(fx, c.rnd), new ServerConnection.Listener() {
       @Override
       public void write(byte[] bytes) {
         a.write(bytes);

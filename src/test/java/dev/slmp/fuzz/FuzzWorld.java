@@ -79,7 +79,16 @@ final class FuzzWorld {
     if (o instanceof JsonObject j) {
       if (j.containsKey("hex") && j.containsKey("direction")) {
         byte[] frame = unhex(j.getString("hex"));
-        ("c2s".equals(j.getString("direction")) ? c2sPool : s2cPool).add(frame);
+        // AUTH and RESUME frames of other vector connections can be correctly bound to our handshake or session
+        // (a new nonce_c, another derived device id): only their own fixture's are injected.
+        int type = frame[0] & 0xFF;
+        boolean own = Arrays.stream(fixtures).anyMatch(f -> f != null && (Arrays.equals(f.auth, frame)
+            || Arrays.equals(f.resume, frame)));
+        if (!"c2s".equals(j.getString("direction"))) {
+          s2cPool.add(frame);
+        } else if (own || type != 0x03 && type != 0x05) {
+          c2sPool.add(frame);
+        }
         JsonObject seal = j.getJsonObject("seal");
         if (seal != null) {
           byte[] key = unhex(seal.getString("key"));
