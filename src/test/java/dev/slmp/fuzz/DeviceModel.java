@@ -36,6 +36,7 @@ final class DeviceModel {
   private int c2sTag;
   private long lastS2c;
   private long lastC2s;
+  private final java.util.Set<Long> awaitingEarly = new java.util.HashSet<>();
 
   private DeviceModel(FuzzCase c) {
     this.c = c;
@@ -50,6 +51,13 @@ final class DeviceModel {
   private void run() {
     boolean full = c.kind == FuzzCase.Kind.DEVICE_FULL;
     e.out.add(new FuzzExpect.Exact(full ? c.fx.hello : c.fx.resume));
+    long seq = 0;
+    for (FuzzCase.Sent s : c.earlyData) {
+      e.out.add(new FuzzExpect.Sealed(DATA, 0x02 | (s.ackRequested() ? 1 : 0), ++seq, s.plaintext(), c.fx.tag(FuzzFixture.EARLY)));
+      if (s.ackRequested()) {
+        awaitingEarly.add(seq);
+      }
+    }
     state = full ? State.HELLO_SENT : State.RESUME_SENT;
     FuzzWire.Split s = FuzzWire.split(c.stream, c.maxBody);
     for (FuzzWire.Frame f : s.frames()) {
@@ -144,7 +152,14 @@ final class DeviceModel {
           return code;
         }
         byte[] p = c.opens(s2cTag, f.whole());
-        return p.length != 5 || (p[4] & 0xFF) > 2 ? PROTOCOL_ERROR : null;
+        if (p.length != 5 || (p[4] & 0xFF) > 2) {
+          return PROTOCOL_ERROR;
+        }
+        long acked = FuzzWire.u32(p, 0);
+        if ((b[0] & 0x02) != 0 && awaitingEarly.remove(acked)) { // it sent no ordinary DATA: those ACKs match nothing
+          e.acknowledged.add(java.util.List.of(acked, 1L, (long) p[4]));
+        }
+        return null;
       }
       case PING -> {
         if (b.length != 0) {

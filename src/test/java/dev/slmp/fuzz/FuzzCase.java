@@ -32,6 +32,12 @@ final class FuzzCase {
   boolean sessionExpired;
   /** Server: handshake and record crypto answer later, in the order asked, as the node's services do. */
   boolean deferred;
+  /** Server: the handshake timer fires once the flight has been read. */
+  boolean timeout;
+  /** Server: DATA its application sends as soon as the connection is established (commands for a sleepy device). */
+  final List<Sent> commands = new ArrayList<>();
+  /** Device: the EARLY DATA it sends right behind its RESUME. */
+  final List<Sent> earlyData = new ArrayList<>();
   /** The flight as its sender produced it, frame by frame, before any mutation. */
   final List<byte[]> frames = new ArrayList<>();
   /** (key tag, complete frame) → plaintext, for every frame sealed for this case. */
@@ -67,6 +73,17 @@ final class FuzzCase {
     return z ^ (z >>> 31);
   }
 
+  /** A DATA the side under test sends itself: {@code topic_len || topic || payload}, and whether it wants an ACK. */
+  record Sent(byte[] plaintext, boolean ackRequested) {
+    byte[] topic() {
+      return java.util.Arrays.copyOfRange(plaintext, 1, 1 + (plaintext[0] & 0xFF));
+    }
+
+    byte[] payload() {
+      return java.util.Arrays.copyOfRange(plaintext, 1 + (plaintext[0] & 0xFF), plaintext.length);
+    }
+  }
+
   /** A sealed frame, by its key tag and complete bytes. */
   record Sealed(int tag, FuzzWorld.ByteKey frame) {
     Sealed(int tag, byte[] frame) {
@@ -83,7 +100,8 @@ final class FuzzCase {
 
   String describe() {
     return kind + " suite " + fx.suite.id() + " maxBody " + maxBody + (storeDown ? " storeDown" : "")
-        + (sessionExpired ? " expired" : "") + (deferred ? " deferred" : "") + (kind == Kind.SERVER_RESUME ? " storeCounter " + storeCounter : "")
+        + (sessionExpired ? " expired" : "") + (deferred ? " deferred" : "") + (timeout ? " timeout" : "")
+        + (commands.isEmpty() ? "" : " commands " + commands.size()) + (earlyData.isEmpty() ? "" : " early " + earlyData.size()) + (kind == Kind.SERVER_RESUME ? " storeCounter " + storeCounter : "")
         + " frames " + frames.size() + " mutations " + mutations;
   }
 }

@@ -64,6 +64,11 @@ final class FuzzCompare {
             + "', got seq " + y.seq() + " early " + y.early() + " topic '" + y.topic() + "'";
       }
     }
+    List<List<Long>> acks = a.acknowledged;
+    if (prefix ? acks.size() > e.acknowledged.size() || !acks.equals(e.acknowledged.subList(0, acks.size()))
+        : !acks.equals(e.acknowledged)) {
+      return "acknowledged reports " + acks + ", expected " + e.acknowledged;
+    }
     return null;
   }
 
@@ -76,6 +81,7 @@ final class FuzzCompare {
     FuzzExpect r = new FuzzExpect();
     e.out.stream().filter(o -> !(o instanceof FuzzExpect.Close)).forEach(r.out::add);
     r.delivered.addAll(e.delivered);
+    r.acknowledged.addAll(e.acknowledged);
     r.close(dev.slmp.protocol.CloseCode.FRAME_TOO_LARGE, "header over max_body read ahead of pending work");
     return r;
   }

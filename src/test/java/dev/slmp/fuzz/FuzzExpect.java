@@ -35,6 +35,8 @@ final class FuzzExpect {
 
   final List<Out> out = new ArrayList<>();
   final List<Message> delivered = new ArrayList<>();
+  /** {@code acknowledged} reports: (seq of the side's own DATA, 1 if EARLY else 0, status). */
+  final List<List<Long>> acknowledged = new ArrayList<>();
   boolean peerClosed;
 
   boolean closedBySelf() {

@@ -27,6 +27,12 @@ final class FuzzFlights {
     SplittableRandom r = c.rnd;
     FuzzFixture fx = c.fx;
     c.deferred = c.serverSide() && r.nextInt(10) < 3;
+    if (c.serverSide()) {
+      c.timeout = r.nextInt(20) == 0;
+      for (int i = r.nextInt(10) < 3 ? 1 + r.nextInt(2) : 0; i > 0; i--) {
+        c.commands.add(new FuzzCase.Sent(dataPlain(r), r.nextBoolean()));
+      }
+    }
     switch (c.kind) {
       case SERVER_FULL -> {
         c.maxBody = pick(r, 65_536, 1024, 1024, 2048);
@@ -63,6 +69,9 @@ final class FuzzFlights {
       case DEVICE_RESUME -> {
         c.maxBody = pick(r, 65_536, 1024);
         c.frames.add(fx.resumed);
+        for (int i = r.nextInt(3); i > 0; i--) {
+          c.earlyData.add(new FuzzCase.Sent(dataPlain(r), r.nextBoolean()));
+        }
         traffic(c, w, false, fx.tag(FuzzFixture.R_S2C), -1);
       }
       default -> throw new IllegalStateException();
@@ -85,7 +94,9 @@ final class FuzzFlights {
         c.frames.add(seal(c, w, tag, FrameType.DATA, r.nextInt(2), ++seq, dataPlain(r)));
       } else if (k < 47) {
         int flags = !c2s && resumed && r.nextBoolean() ? 0x02 : 0;
-        c.frames.add(seal(c, w, tag, FrameType.ACK, flags, ++seq, ackPlain(r.nextInt(12), r.nextInt(3))));
+        int mine = flags != 0 ? c.earlyData.size() : c.commands.size(); // an ACK for one of its own DATA, mostly
+        long acked = mine > 0 && r.nextInt(10) < 7 ? 1 + r.nextInt(mine) : r.nextInt(12);
+        c.frames.add(seal(c, w, tag, FrameType.ACK, flags, ++seq, ackPlain(acked, r.nextInt(3))));
       } else if (k < 55) {
         c.frames.add(FuzzWire.frame(FrameType.PING, new byte[0]));
       } else if (k < 59) {

@@ -57,6 +57,10 @@ public final class FuzzRunner {
         outcomes);
   }
 
+  FuzzWorld world() {
+    return world;
+  }
+
   FuzzCase build(long seed, long index) {
     FuzzCase c = new FuzzCase(seed, index, world);
     FuzzFlights.build(c, world);

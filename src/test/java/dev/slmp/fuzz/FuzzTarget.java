@@ -33,6 +33,7 @@ final class FuzzTarget {
   static final class Actual {
     final ByteArrayOutputStream written = new ByteArrayOutputStream();
     final List<FuzzExpect.Message> delivered = new ArrayList<>();
+    final List<List<Long>> acknowledged = new ArrayList<>();
     final List<String> closes = new ArrayList<>();
     CloseCode closeCode;
     boolean closedByPeer;
@@ -75,6 +76,7 @@ final class FuzzTarget {
       if (later != null) {
         later.all();
       }
+      feed.end();
     } catch (Throwable t) {
       a.thrown = t;
     }
@@ -83,6 +85,9 @@ final class FuzzTarget {
 
   private interface Feed {
     void receive(byte[] b, int off, int len);
+
+    /** After the flight: the server's handshake timer fires, when the case says so. */
+    void end();
   }
 
   private static Feed server(FuzzCase c, FuzzWorld w, Actual a, FuzzDeferred later) {
@@ -104,9 +109,21 @@ final class FuzzTarget {
       }
 
       @Override
+      public void established(ServerConnection connection) {
+        for (FuzzCase.Sent s : c.commands) {
+          connection.sendData(s.topic(), s.payload(), s.ackRequested());
+        }
+      }
+
+      @Override
       public void message(InboundMessage m) {
         a.message(m);
         conn[0].acknowledge(m, AckStatus.ACCEPTED);
+      }
+
+      @Override
+      public void acknowledged(long seq, AckStatus status) {
+        a.acknowledged.add(List.of(seq, 0L, (long) status.code()));
       }
 
       @Override
@@ -114,7 +131,19 @@ final class FuzzTarget {
         a.closed(code, byPeer);
       }
     });
-    return conn[0]::receive;
+    return new Feed() {
+      @Override
+      public void receive(byte[] b, int off, int len) {
+        conn[0].receive(b, off, len);
+      }
+
+      @Override
+      public void end() {
+        if (c.timeout) {
+          conn[0].handshakeTimeout();
+        }
+      }
+    };
   }
 
   private static Feed device(FuzzCase c, FuzzWorld w, Actual a) {
@@ -138,6 +167,11 @@ final class FuzzTarget {
           }
 
           @Override
+          public void acknowledged(long seq, boolean early, AckStatus status) {
+            a.acknowledged.add(List.of(seq, early ? 1L : 0L, (long) status.code()));
+          }
+
+          @Override
           public void closed(CloseCode code, String reason, boolean byPeer) {
             a.closed(code, byPeer);
           }
@@ -146,8 +180,19 @@ final class FuzzTarget {
       conn[0].startFull();
     } else {
       conn[0].startResume(fx.ticket());
+      for (FuzzCase.Sent s : c.earlyData) {
+        conn[0].sendData(new String(s.topic(), java.nio.charset.StandardCharsets.UTF_8), s.payload(), s.ackRequested());
+      }
     }
-    return conn[0]::receive;
+    return new Feed() {
+      @Override
+      public void receive(byte[] b, int off, int len) {
+        conn[0].receive(b, off, len);
+      }
+
+      @Override
+      public void end() {}
+    };
   }
 
   /** A session store that cannot answer (unreachable, or no majority of the cluster). */

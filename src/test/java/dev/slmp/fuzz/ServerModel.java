@@ -46,6 +46,8 @@ final class ServerModel {
   private long lastC2s;
   private long lastEarly;
   private long lastS2c;
+  /** The seqs of the application's DATA that asked for an ACK and have not had one. */
+  private final java.util.Set<Long> awaiting = new java.util.HashSet<>();
 
   private ServerModel(FuzzCase c, FuzzWorld w) {
     this.c = c;
@@ -55,6 +57,9 @@ final class ServerModel {
   static FuzzExpect expect(FuzzCase c, FuzzWorld w) {
     ServerModel m = new ServerModel(c, w);
     m.run();
+    if (c.timeout && !m.e.peerClosed && !m.e.closedBySelf() && m.state != State.ESTABLISHED) {
+      m.e.close(CloseCode.TIMEOUT, "handshake not complete when the timer fired"); // spec 9
+    }
     return m.e;
   }
 
@@ -147,6 +152,7 @@ final class ServerModel {
     s2cTag = hs.tag(FuzzFixture.S2C);
     e.out.add(new FuzzExpect.Sealed(0x04, 0, 0, welcome, s2cTag));
     state = State.ESTABLISHED;
+    commands();
     return null;
   }
 
@@ -191,7 +197,18 @@ final class ServerModel {
     earlyTag = c.fx.tag(FuzzFixture.EARLY);
     earlyWindow = true;
     state = State.ESTABLISHED;
+    commands();
     return null;
+  }
+
+  /** The application's DATA for the device, sent once the connection is established, before anything else. */
+  private void commands() {
+    for (FuzzCase.Sent s : c.commands) {
+      e.out.add(new FuzzExpect.Sealed(DATA, s.ackRequested() ? 1 : 0, ++lastS2c, s.plaintext(), s2cTag));
+      if (s.ackRequested()) {
+        awaiting.add(lastS2c);
+      }
+    }
   }
 
   private CloseCode established(FuzzWire.Frame f) {
@@ -244,7 +261,14 @@ final class ServerModel {
       return DECRYPT_FAILED;
     }
     if (!data) {
-      return p.length != 5 || (p[4] & 0xFF) > 2 ? PROTOCOL_ERROR : null; // an ACK for nothing is ignored
+      if (p.length != 5 || (p[4] & 0xFF) > 2) {
+        return PROTOCOL_ERROR;
+      }
+      long acked = FuzzWire.u32(p, 0);
+      if (awaiting.remove(acked)) { // an ACK that matches no outstanding DATA is ignored
+        e.acknowledged.add(java.util.List.of(acked, 0L, (long) p[4]));
+      }
+      return null;
     }
     if (p.length < 1 || 1 + (p[0] & 0xFF) > p.length || !FuzzWire.utf8(p, 1, p[0] & 0xFF)) {
       return PROTOCOL_ERROR;
