@@ -53,7 +53,8 @@ final class DeviceModel {
     e.out.add(new FuzzExpect.Exact(full ? c.fx.hello : c.fx.resume));
     long seq = 0;
     for (FuzzCase.Sent s : c.earlyData) {
-      e.out.add(new FuzzExpect.Sealed(DATA, 0x02 | (s.ackRequested() ? 1 : 0), ++seq, s.plaintext(), c.fx.tag(FuzzFixture.EARLY)));
+      int flags = 0x02 | (s.ackRequested() ? 1 : 0);
+      e.out.add(new FuzzExpect.Sealed(DATA, flags, ++seq, s.plaintext(), c.fx.tag(FuzzFixture.EARLY)));
       if (s.ackRequested()) {
         awaitingEarly.add(seq);
       }
@@ -108,9 +109,14 @@ final class DeviceModel {
         if (code != null) {
           return code;
         }
-        if (c.opens(s2cTag, f.whole()).length != 9) {
+        byte[] p = c.opens(s2cTag, f.whole());
+        if (p.length != 9) {
           return PROTOCOL_ERROR;
         }
+        long lifetime = FuzzWire.u32(p, 0);
+        int keepalive = (p[4] & 0xFF) << 8 | p[5] & 0xFF;
+        e.ticket = java.util.Optional.of(lifetime == 0 ? "none" : FuzzExpect.ticket(c.fx.sessionId, c.fx.rs(),
+            c.fx.suite.id(), 0, keepalive, FuzzWire.u24(p, 6), FuzzTarget.DEVICE_CLOCK + lifetime));
         state = State.ESTABLISHED;
         return null;
       }
@@ -123,6 +129,9 @@ final class DeviceModel {
         }
         state = State.ESTABLISHED;
         resumed = true;
+        e.ticket = java.util.Optional.of(FuzzExpect.ticket(c.fx.sessionId, c.fx.rs(), c.fx.suite.id(),
+            c.fx.resumeCounter(), c.fx.ticket.getInteger("keepalive"), c.fx.ticket.getInteger("max_body"),
+            Long.MAX_VALUE));
         s2cTag = c.fx.tag(FuzzFixture.R_S2C);
         c2sTag = c.fx.tag(FuzzFixture.R_C2S);
         return null;

@@ -101,7 +101,9 @@ final class FuzzCase {
   String describe() {
     return kind + " suite " + fx.suite.id() + " maxBody " + maxBody + (storeDown ? " storeDown" : "")
         + (sessionExpired ? " expired" : "") + (deferred ? " deferred" : "") + (timeout ? " timeout" : "")
-        + (commands.isEmpty() ? "" : " commands " + commands.size()) + (earlyData.isEmpty() ? "" : " early " + earlyData.size()) + (kind == Kind.SERVER_RESUME ? " storeCounter " + storeCounter : "")
+        + (commands.isEmpty() ? "" : " commands " + commands.size())
+        + (earlyData.isEmpty() ? "" : " early " + earlyData.size())
+        + (kind == Kind.SERVER_RESUME ? " storeCounter " + storeCounter : "")
         + " frames " + frames.size() + " mutations " + mutations;
   }
 }

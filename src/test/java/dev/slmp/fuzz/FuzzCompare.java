@@ -32,8 +32,8 @@ final class FuzzCompare {
         e = raced(e); // the header over max_body was read while earlier frames waited for handshake or crypto work
       }
     }
-    boolean tooLarge = e.closedBySelf()
-        && ((FuzzExpect.Close) e.out.get(e.out.size() - 1)).codes().contains(dev.slmp.protocol.CloseCode.FRAME_TOO_LARGE);
+    boolean tooLarge = e.closedBySelf() && ((FuzzExpect.Close) e.out.get(e.out.size() - 1)).codes()
+        .contains(dev.slmp.protocol.CloseCode.FRAME_TOO_LARGE);
     String order = c.deferred ? deferredOrder(w, e, got, tooLarge) : exactOrder(w, e, got);
     if (order != null) {
       return order;
@@ -60,14 +60,21 @@ final class FuzzCompare {
       FuzzExpect.Message y = a.delivered.get(i);
       if (x.seq() != y.seq() || x.early() != y.early() || x.ackRequested() != y.ackRequested()
           || !x.topic().equals(y.topic()) || !Arrays.equals(x.payload(), y.payload())) {
-        return "message " + (i + 1) + " differs: expected seq " + x.seq() + " early " + x.early() + " topic '" + x.topic()
-            + "', got seq " + y.seq() + " early " + y.early() + " topic '" + y.topic() + "'";
+        return "message " + (i + 1) + " differs: expected seq " + x.seq() + " early " + x.early()
+            + " topic '" + x.topic() + "', got seq " + y.seq() + " early " + y.early() + " topic '" + y.topic() + "'";
       }
     }
     List<List<Long>> acks = a.acknowledged;
     if (prefix ? acks.size() > e.acknowledged.size() || !acks.equals(e.acknowledged.subList(0, acks.size()))
         : !acks.equals(e.acknowledged)) {
       return "acknowledged reports " + acks + ", expected " + e.acknowledged;
+    }
+    if (c.serverSide() && e.session != null && !e.session.equals(a.session)) {
+      return "the stored session is " + a.session + " [resume_counter, expires], expected " + e.session;
+    }
+    if (!c.serverSide() && !e.ticket.equals(a.tickets.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(
+        String.join(" + ", a.tickets)))) {
+      return "the device's ticket is " + a.tickets + ", expected " + e.ticket.orElse("no established()");
     }
     return null;
   }
@@ -82,6 +89,7 @@ final class FuzzCompare {
     e.out.stream().filter(o -> !(o instanceof FuzzExpect.Close)).forEach(r.out::add);
     r.delivered.addAll(e.delivered);
     r.acknowledged.addAll(e.acknowledged);
+    r.session = null; // handshake work may still have finished after the CLOSE
     r.close(dev.slmp.protocol.CloseCode.FRAME_TOO_LARGE, "header over max_body read ahead of pending work");
     return r;
   }
@@ -165,7 +173,8 @@ final class FuzzCompare {
       return Arrays.equals(ex.frame(), f.whole()) ? null : "expected " + show(x) + ", wrote " + show(f);
     }
     if (x instanceof FuzzExpect.Shape sh) {
-      return sh.type() == f.type() && sh.bodyLength() == f.body().length ? null : "expected " + show(x) + ", wrote " + show(f);
+      boolean ok = sh.type() == f.type() && sh.bodyLength() == f.body().length;
+      return ok ? null : "expected " + show(x) + ", wrote " + show(f);
     }
     if (x instanceof FuzzExpect.Sealed se) {
       byte[] b = f.body();
@@ -198,7 +207,8 @@ final class FuzzCompare {
       return "type " + sh.type() + " with " + sh.bodyLength() + "-byte body";
     }
     if (o instanceof FuzzExpect.Sealed se) {
-      return "sealed type " + se.type() + " flags " + se.flags() + " seq " + se.seq() + " plaintext " + Bytes.hex(se.plaintext());
+      return "sealed type " + se.type() + " flags " + se.flags() + " seq " + se.seq() + " plaintext "
+          + Bytes.hex(se.plaintext());
     }
     FuzzExpect.Close cl = (FuzzExpect.Close) o;
     return "CLOSE " + cl.codes() + " (" + cl.why() + ")";

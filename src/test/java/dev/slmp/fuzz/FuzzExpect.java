@@ -38,6 +38,17 @@ final class FuzzExpect {
   /** {@code acknowledged} reports: (seq of the side's own DATA, 1 if EARLY else 0, status). */
   final List<List<Long>> acknowledged = new ArrayList<>();
   boolean peerClosed;
+  /** Server: the case's session in the store afterwards as {@code [resume_counter, expires]}; null: not checked. */
+  List<Long> session;
+  /** Device: the ticket it reported at WELCOME or RESUMED ({@link #ticket}); absent: it never got there. */
+  java.util.Optional<String> ticket = java.util.Optional.empty();
+
+  /** A ticket as the model and the comparison write it down; "none" when the server keeps no session. */
+  static String ticket(byte[] sessionId, byte[] rs, int suite, long counter, int keepalive, int maxBody,
+      long expiresAt) {
+    return dev.slmp.crypto.Bytes.hex(sessionId) + "/" + dev.slmp.crypto.Bytes.hex(rs) + "/" + suite + "/" + counter
+        + "/" + keepalive + "/" + maxBody + "/" + expiresAt;
+  }
 
   boolean closedBySelf() {
     return !out.isEmpty() && out.get(out.size() - 1) instanceof Close;

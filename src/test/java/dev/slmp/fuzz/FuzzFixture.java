@@ -117,6 +117,10 @@ final class FuzzFixture {
         expires, resumeCounter);
   }
 
+  byte[] rs() {
+    return unhex(storeBefore.getString("rs"));
+  }
+
   long recordExpires() {
     return storeBefore.getLong("expires");
   }

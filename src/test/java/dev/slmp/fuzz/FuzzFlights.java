@@ -4,6 +4,7 @@ import static dev.slmp.fuzz.FuzzFixture.EARLY;
 
 import dev.slmp.protocol.FrameType;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
@@ -17,8 +18,8 @@ import java.util.SplittableRandom;
 final class FuzzFlights {
   private static final String[] TOPICS = {"", "t", "sensors/temp", "ü/Ω-sensor", "📡/x", "a".repeat(255)};
   private static final byte[][] BAD_DATA = {{}, {5, 'a', 'b', 'c', 'd'}, {2, (byte) 0xC3, 0x28}, {1, (byte) 0xFF},
-      {3, (byte) 0xED, (byte) 0xA0, (byte) 0x80}, {2, (byte) 0xC0, (byte) 0x80}, {4, (byte) 0xF4, (byte) 0x90, (byte) 0x80,
-      (byte) 0x80}, {2, (byte) 0xE2, (byte) 0x82}, {(byte) 255, 'x'}};
+      {3, (byte) 0xED, (byte) 0xA0, (byte) 0x80}, {2, (byte) 0xC0, (byte) 0x80},
+      {4, (byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80}, {2, (byte) 0xE2, (byte) 0x82}, {(byte) 255, 'x'}};
   private static final int[] BAD_DATA_FLAGS = {0x04, 0x08, 0x80, 0x05, 0xFF};
 
   private FuzzFlights() {}
@@ -60,8 +61,12 @@ final class FuzzFlights {
         c.frames.add(fx.helloReply);
         c.frames.add(fx.welcome);
         c.sealed.put(new FuzzCase.Sealed(fx.tag(FuzzFixture.S2C), fx.welcome), fx.welcomePlain);
-        if (r.nextInt(10) == 0) { // a WELCOME sealed around a wrong plaintext replaces the real one
-          byte[] p = new byte[pick(r, 0, 6, 8, 10)];
+        int k = r.nextInt(10);
+        if (k < 3) { // another WELCOME replaces the real one: other settings (lifetime 0: no session), or malformed
+          byte[] p = k == 0 ? new byte[pick(r, 0, 6, 8, 10)] : bytes(r, 9);
+          if (k == 1) {
+            Arrays.fill(p, 0, 4, (byte) 0);
+          }
           c.frames.set(1, seal(c, w, fx.tag(FuzzFixture.S2C), FrameType.WELCOME, 0, 0, p));
         }
         traffic(c, w, false, fx.tag(FuzzFixture.S2C), -1);
@@ -110,7 +115,8 @@ final class FuzzFlights {
         }
       } else if (k < 77) {
         boolean data = r.nextBoolean();
-        int flags = data ? (c2s ? pick(r, BAD_DATA_FLAGS) : pick(r, 0x02, 0x03, 0x04)) : pick(r, 0x01, 0x02, 0x04, 0x80);
+        int flags = data ? (c2s ? pick(r, BAD_DATA_FLAGS) : pick(r, 0x02, 0x03, 0x04))
+            : pick(r, 0x01, 0x02, 0x04, 0x80);
         c.frames.add(seal(c, w, tag, data ? FrameType.DATA : FrameType.ACK, flags, ++seq,
             data ? dataPlain(r) : ackPlain(1, 0)));
       } else if (k < 83) {

@@ -23,8 +23,8 @@ public final class FuzzRunner {
     @Override
     public String toString() {
       return String.format(Locale.ROOT, "%d cases in %.1f s (%.0f cases/s; %.1f s CPU, %.0f cases per CPU second), "
-          + "%d mismatches; outcomes %s", cases, seconds, casesPerSecond(), cpuSeconds, cases / Math.max(cpuSeconds, 1e-9),
-          mismatches, outcomes);
+          + "%d mismatches; outcomes %s", cases, seconds, casesPerSecond(), cpuSeconds,
+          cases / Math.max(cpuSeconds, 1e-9), mismatches, outcomes);
     }
   }
 
@@ -83,7 +83,8 @@ public final class FuzzRunner {
     sb.append("stream ").append(Bytes.hex(c.stream)).append('\n');
     sb.append("expected ").append(FuzzCompare.show(e)).append('\n');
     sb.append("actual   ").append(Bytes.hex(a.written.toByteArray())).append(" closes ").append(a.closes)
-        .append(" delivered ").append(a.delivered.size()).append(a.thrown != null ? " threw " + a.thrown : "").append('\n');
+        .append(" delivered ").append(a.delivered.size()).append(a.thrown != null ? " threw " + a.thrown : "")
+        .append('\n');
     String problem = FuzzCompare.problem(c, world, e, a);
     sb.append(problem == null ? "OK" : "MISMATCH: " + problem);
     if (a.thrown != null) {

@@ -28,6 +28,9 @@ class FuzzSelfCheckTest {
     check(e -> !e.out.isEmpty() && e.out.get(e.out.size() - 1) instanceof FuzzExpect.Sealed s && s.type() == 0x11,
         a -> lastByte(a, -1, 0), "a sealed answer altered");
     check(e -> !e.acknowledged.isEmpty(), a -> a.acknowledged.clear(), "an acknowledgement not reported");
+    check(e -> e.session != null && e.session.get(0) > 0, a -> a.session = java.util.List.of(0L, a.session.get(1)),
+        "a resume counter that did not move");
+    check(e -> e.ticket.isPresent() && !e.ticket.get().equals("none"), a -> a.tickets.set(0, "none"), "a ticket lost");
     check(e -> true, a -> a.thrown = new IllegalStateException("planted"), "an exception");
     check(e -> !e.closedBySelf() && !e.peerClosed, a -> a.written.writeBytes(ServerModel.PONG_FRAME), "an extra frame");
   }

@@ -30,11 +30,12 @@ class FuzzShortRunTest {
     for (String side : new String[] {"server", "device"}) {
       for (String o : new String[] {"open", "peer CLOSE", "PROTOCOL_ERROR", "AUTH_FAILED", "REPLAY", "DECRYPT_FAILED",
           "FRAME_TOO_LARGE"}) {
-        assertTrue(r.outcomes().getOrDefault(side + " " + o, 0L) > 0, side + " never ended with " + o + ": " + r.outcomes());
+        assertTrue(r.outcomes().getOrDefault(side + " " + o, 0L) > 0, side + " never ended with " + o);
       }
     }
-    for (String o : new String[] {"UNSUPPORTED_VERSION", "UNSUPPORTED_SUITE", "UNKNOWN_SERVER_KEY", "SESSION_UNKNOWN", "BUSY"}) {
-      assertTrue(r.outcomes().getOrDefault("server " + o, 0L) > 0, "server never ended with " + o + ": " + r.outcomes());
+    for (String o : new String[] {"UNSUPPORTED_VERSION", "UNSUPPORTED_SUITE", "UNKNOWN_SERVER_KEY", "SESSION_UNKNOWN",
+        "BUSY", "TIMEOUT"}) {
+      assertTrue(r.outcomes().getOrDefault("server " + o, 0L) > 0, "server never ended with " + o);
     }
   }
 }

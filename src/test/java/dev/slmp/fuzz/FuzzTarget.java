@@ -7,6 +7,7 @@ import dev.slmp.connection.DeviceIdentity;
 import dev.slmp.connection.InboundMessage;
 import dev.slmp.connection.RecordCrypto;
 import dev.slmp.connection.ServerConnection;
+import dev.slmp.crypto.Randomness;
 import dev.slmp.handshake.ServerHandshake;
 import dev.slmp.handshake.ServerHandshaker;
 import dev.slmp.handshake.ServerSettings;
@@ -34,6 +35,10 @@ final class FuzzTarget {
     final ByteArrayOutputStream written = new ByteArrayOutputStream();
     final List<FuzzExpect.Message> delivered = new ArrayList<>();
     final List<List<Long>> acknowledged = new ArrayList<>();
+    /** Server: the case's session in the store afterwards ({@code [resume_counter, expires]}, null if none). */
+    List<Long> session;
+    /** Device: every ticket reported by {@code established}. */
+    final List<String> tickets = new ArrayList<>();
     final List<String> closes = new ArrayList<>();
     CloseCode closeCode;
     boolean closedByPeer;
@@ -57,6 +62,9 @@ final class FuzzTarget {
       delivered.add(new FuzzExpect.Message(m.seq(), m.early(), m.ackRequested(), m.topic(), m.payload()));
     }
   }
+
+  /** The device's clock (Unix seconds): its ticket expires at this plus the WELCOME's lifetime. */
+  static final long DEVICE_CLOCK = 1_700_000_000L;
 
   private FuzzTarget() {}
 
@@ -97,12 +105,14 @@ final class FuzzTarget {
     // The fixture's session is stored on every server, so a RESUME injected into a full handshake can succeed.
     store.put(fx.record(c.storeCounter, c.sessionExpired ? clock - c.rnd.nextInt(2) : fx.recordExpires()));
     ServerSettings settings = FuzzWorld.settings(c.maxBody);
-    ServerHandshake real = new ServerHandshake(settings, w.keyRing, new ProofVerifier(new InMemoryDeviceDirectory(fx.masterSecret)),
-        c.storeDown ? new DownStore() : store, () -> clock);
+    ProofVerifier devices = new ProofVerifier(new InMemoryDeviceDirectory(fx.masterSecret));
+    SessionStore sessions = c.storeDown ? new DownStore() : store;
+    ServerHandshake real = new ServerHandshake(settings, w.keyRing, devices, sessions, () -> clock);
     ServerConnection[] conn = new ServerConnection[1];
     ServerHandshaker hs = later == null ? w.memoized(real) : later.handshaker(w.memoized(real));
     RecordCrypto crypto = later == null ? RecordCrypto.INLINE : later.crypto();
-    conn[0] = new ServerConnection(hs, crypto, settings, w.serverRandomness(fx, c.rnd), new ServerConnection.Listener() {
+    Randomness randomness = w.serverRandomness(fx, c.rnd);
+    conn[0] = new ServerConnection(hs, crypto, settings, randomness, new ServerConnection.Listener() {
       @Override
       public void write(byte[] bytes) {
         a.write(bytes);
@@ -142,6 +152,8 @@ final class FuzzTarget {
         if (c.timeout) {
           conn[0].handshakeTimeout();
         }
+        SessionRecord r = store.get(fx.sessionId).toCompletableFuture().join();
+        a.session = r == null ? null : List.of(r.resumeCounter(), r.expires());
       }
     };
   }
@@ -150,7 +162,7 @@ final class FuzzTarget {
     FuzzFixture fx = c.fx;
     DeviceIdentity id = new DeviceIdentity(fx.deviceId, fx.deviceKey, fx.suite, fx.serverStaticPublic);
     DeviceConnection[] conn = new DeviceConnection[1];
-    conn[0] = new DeviceConnection(id, w.deviceRandomness(fx, c.rnd), c.maxBody, () -> 1_700_000_000L,
+    conn[0] = new DeviceConnection(id, w.deviceRandomness(fx, c.rnd), c.maxBody, () -> DEVICE_CLOCK,
         new DeviceConnection.Listener() {
           @Override
           public void write(byte[] bytes) {
@@ -158,7 +170,10 @@ final class FuzzTarget {
           }
 
           @Override
-          public void established(DeviceConnection connection, DeviceTicket ticket) {}
+          public void established(DeviceConnection connection, DeviceTicket t) {
+            a.tickets.add(t == null ? "none" : FuzzExpect.ticket(t.sessionId(), t.rs(), t.suite().id(), t.lastCounter(),
+                t.keepalive(), t.maxBody(), t.expiresAt()));
+          }
 
           @Override
           public void message(InboundMessage m) {

@@ -63,7 +63,8 @@ final class FuzzWorld {
       for (int k = 0; k < FuzzFixture.KINDS; k++) {
         sealers[fx.tag(k)] = fx.suite.sealer(fx.keys[k], fx.ivs[k], null);
       }
-      ServerHandshake real = new ServerHandshake(settings(ServerSettings.DEFAULT_MAX_BODY), keyRing, null, null, () -> 0);
+      ServerSettings defaults = settings(ServerSettings.DEFAULT_MAX_BODY);
+      ServerHandshake real = new ServerHandshake(defaults, keyRing, null, null, () -> 0);
       try {
         helloMemo.put(new ByteKey(fx.hello), real.helloNow(fx.hello, serverRandomness(fx, new SplittableRandom(0))));
       } catch (SlmpException e) {
@@ -211,7 +212,8 @@ final class FuzzWorld {
     private FernetStamp first;
     private final SplittableRandom rnd;
 
-    Fixed(java.util.function.Function<DhGroup, byte[]> ephemeral, byte[] nonce, FernetStamp first, SplittableRandom rnd) {
+    Fixed(java.util.function.Function<DhGroup, byte[]> ephemeral, byte[] nonce, FernetStamp first,
+        SplittableRandom rnd) {
       this.ephemeral = ephemeral;
       this.nonce = nonce;
       this.first = first;

@@ -56,6 +56,8 @@ final class ServerModel {
 
   static FuzzExpect expect(FuzzCase c, FuzzWorld w) {
     ServerModel m = new ServerModel(c, w);
+    // Spec 8: the counter moves only on a RESUME that passes every check; an expired record may be dropped.
+    m.e.session = c.storeDown || c.sessionExpired ? null : java.util.List.of(c.storeCounter, c.fx.recordExpires());
     m.run();
     if (c.timeout && !m.e.peerClosed && !m.e.closedBySelf() && m.state != State.ESTABLISHED) {
       m.e.close(CloseCode.TIMEOUT, "handshake not complete when the timer fired"); // spec 9
@@ -150,6 +152,9 @@ final class ServerModel {
     welcome[8] = (byte) c.maxBody;
     c2sTag = hs.tag(FuzzFixture.C2S);
     s2cTag = hs.tag(FuzzFixture.S2C);
+    if (hs == c.fx && !c.storeDown) { // the new session (the vector's session_id) replaces the stored one
+      e.session = java.util.List.of(0L, c.fx.resumeClock + FuzzWorld.LIFETIME);
+    }
     e.out.add(new FuzzExpect.Sealed(0x04, 0, 0, welcome, s2cTag));
     state = State.ESTABLISHED;
     commands();
@@ -192,6 +197,7 @@ final class ServerModel {
       return REPLAY;
     }
     e.out.add(new FuzzExpect.Exact(c.fx.resumed));
+    e.session = java.util.List.of(c.fx.resumeCounter(), c.fx.recordExpires()); // a resumption does not extend it
     c2sTag = c.fx.tag(FuzzFixture.R_C2S);
     s2cTag = c.fx.tag(FuzzFixture.R_S2C);
     earlyTag = c.fx.tag(FuzzFixture.EARLY);
