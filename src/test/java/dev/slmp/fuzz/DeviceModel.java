@@ -45,6 +45,8 @@ final class DeviceModel {
   static FuzzExpect expect(FuzzCase c) {
     DeviceModel m = new DeviceModel(c);
     m.run();
+    m.e.established = m.state == State.ESTABLISHED;
+    m.e.unacknowledged = m.awaitingEarly.size();
     return m.e;
   }
 

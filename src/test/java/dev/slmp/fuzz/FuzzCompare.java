@@ -69,6 +69,17 @@ final class FuzzCompare {
         : !acks.equals(e.acknowledged)) {
       return "acknowledged reports " + acks + ", expected " + e.acknowledged;
     }
+    boolean closed = e.closedBySelf() || e.peerClosed;
+    if (a.closed != closed || !e.raced && a.established != (e.established && !closed)) {
+      return "the connection says closed " + a.closed + ", established " + a.established + "; the model: closed "
+          + closed + ", established " + (e.established && !closed);
+    }
+    if (a.pendingWork) {
+      return "work or frames still pending after every handshake and crypto request completed";
+    }
+    if (a.unacknowledged != e.unacknowledged) {
+      return "unacknowledged() is " + a.unacknowledged + ", expected " + e.unacknowledged;
+    }
     if (c.serverSide() && e.session != null && !e.session.equals(a.session)) {
       return "the stored session is " + a.session + " [resume_counter, expires], expected " + e.session;
     }
@@ -90,6 +101,7 @@ final class FuzzCompare {
     r.delivered.addAll(e.delivered);
     r.acknowledged.addAll(e.acknowledged);
     r.session = null; // handshake work may still have finished after the CLOSE
+    r.raced = true;
     r.close(dev.slmp.protocol.CloseCode.FRAME_TOO_LARGE, "header over max_body read ahead of pending work");
     return r;
   }

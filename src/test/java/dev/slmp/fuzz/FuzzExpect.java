@@ -38,6 +38,12 @@ final class FuzzExpect {
   /** {@code acknowledged} reports: (seq of the side's own DATA, 1 if EARLY else 0, status). */
   final List<List<Long>> acknowledged = new ArrayList<>();
   boolean peerClosed;
+  /** The side reached the established state (WELCOME or RESUMED) before the flight ended or failed. */
+  boolean established;
+  /** Device: its DATA that asked for an ACK and got none ({@code unacknowledged()}); -1: not checked. */
+  int unacknowledged = -1;
+  /** The FRAME_TOO_LARGE read-ahead bound replaced the model's outcome: the end state is not checked. */
+  boolean raced;
   /** Server: the case's session in the store afterwards as {@code [resume_counter, expires]}; null: not checked. */
   List<Long> session;
   /** Device: the ticket it reported at WELCOME or RESUMED ({@link #ticket}); absent: it never got there. */

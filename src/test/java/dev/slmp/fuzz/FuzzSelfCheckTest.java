@@ -31,6 +31,8 @@ class FuzzSelfCheckTest {
     check(e -> e.session != null && e.session.get(0) > 0, a -> a.session = java.util.List.of(0L, a.session.get(1)),
         "a resume counter that did not move");
     check(e -> e.ticket.isPresent() && !e.ticket.get().equals("none"), a -> a.tickets.set(0, "none"), "a ticket lost");
+    check(e -> e.established && !e.closedBySelf() && !e.peerClosed, a -> a.established = false, "not established");
+    check(e -> e.unacknowledged > 0, a -> a.unacknowledged = 0, "an unacknowledged DATA forgotten");
     check(e -> true, a -> a.thrown = new IllegalStateException("planted"), "an exception");
     check(e -> !e.closedBySelf() && !e.peerClosed, a -> a.written.writeBytes(ServerModel.PONG_FRAME), "an extra frame");
   }

@@ -37,6 +37,13 @@ final class FuzzTarget {
     final List<List<Long>> acknowledged = new ArrayList<>();
     /** Server: the case's session in the store afterwards ({@code [resume_counter, expires]}, null if none). */
     List<Long> session;
+    /** What the connection says of itself once everything completed. */
+    boolean established;
+    boolean closed;
+    /** Server: frames still queued, or handshake work still awaited, once everything completed. */
+    boolean pendingWork;
+    /** Device: {@code unacknowledged()}. */
+    int unacknowledged = -1;
     /** Device: every ticket reported by {@code established}. */
     final List<String> tickets = new ArrayList<>();
     final List<String> closes = new ArrayList<>();
@@ -152,6 +159,9 @@ final class FuzzTarget {
         if (c.timeout) {
           conn[0].handshakeTimeout();
         }
+        a.established = conn[0].isEstablished();
+        a.closed = conn[0].isClosed();
+        a.pendingWork = conn[0].queuedBytes() != 0 || conn[0].isAwaitingHandshake();
         SessionRecord r = store.get(fx.sessionId).toCompletableFuture().join();
         a.session = r == null ? null : List.of(r.resumeCounter(), r.expires());
       }
@@ -206,7 +216,11 @@ final class FuzzTarget {
       }
 
       @Override
-      public void end() {}
+      public void end() {
+        a.established = conn[0].isEstablished();
+        a.closed = conn[0].isClosed();
+        a.unacknowledged = conn[0].unacknowledged();
+      }
     };
   }
 

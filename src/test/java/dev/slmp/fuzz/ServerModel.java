@@ -62,6 +62,7 @@ final class ServerModel {
     if (c.timeout && !m.e.peerClosed && !m.e.closedBySelf() && m.state != State.ESTABLISHED) {
       m.e.close(CloseCode.TIMEOUT, "handshake not complete when the timer fired"); // spec 9
     }
+    m.e.established = m.state == State.ESTABLISHED;
     return m.e;
   }
 
