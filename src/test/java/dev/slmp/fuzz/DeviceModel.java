@@ -37,6 +37,9 @@ final class DeviceModel {
   private long lastS2c;
   private long lastC2s;
   private final java.util.Set<Long> awaitingEarly = new java.util.HashSet<>();
+  private final java.util.Set<Long> awaiting = new java.util.HashSet<>();
+  /** The stream offset at which the read that delivered the accepted HELLO_REPLY ends (-1: not yet). */
+  private long pipelineAt = -1;
 
   private DeviceModel(FuzzCase c) {
     this.c = c;
@@ -46,7 +49,7 @@ final class DeviceModel {
     DeviceModel m = new DeviceModel(c);
     m.run();
     m.e.established = m.state == State.ESTABLISHED;
-    m.e.unacknowledged = m.awaitingEarly.size();
+    m.e.unacknowledged = m.awaitingEarly.size() + m.awaiting.size();
     return m.e;
   }
 
@@ -63,7 +66,12 @@ final class DeviceModel {
     }
     state = full ? State.HELLO_SENT : State.RESUME_SENT;
     FuzzWire.Split s = FuzzWire.split(c.stream, c.maxBody);
+    long end = 0;
     for (FuzzWire.Frame f : s.frames()) {
+      end += f.whole().length;
+      if (pipelineAt >= 0 && end > pipelineAt) {
+        pipeline(); // that read is over and the device still open: its application sends behind AUTH
+      }
       if (f.type() == CLOSE) {
         e.peerClosed = true;
         return;
@@ -73,9 +81,38 @@ final class DeviceModel {
         e.close(code, "frame " + f.type());
         return;
       }
+      if (f.type() == HELLO_REPLY) {
+        pipelineAt = readEnd(end);
+      }
+    }
+    if (pipelineAt >= 0 && (!s.tooLarge() || c.stream.length - s.leftover() + 4 > pipelineAt)) {
+      pipeline();
     }
     if (s.tooLarge()) {
       e.close(FRAME_TOO_LARGE, "length above max_body");
+    }
+  }
+
+  /** The end of the read in which stream offset {@code end} arrives. */
+  private long readEnd(long end) {
+    long pos = 0;
+    for (int n : c.reads) {
+      pos += n;
+      if (pos >= end) {
+        return pos;
+      }
+    }
+    return pos;
+  }
+
+  /** The DATA the device's application sends once its AUTH is out (pipelined, spec 5), on the ordinary counter. */
+  private void pipeline() {
+    pipelineAt = -1;
+    for (FuzzCase.Sent s : c.pipelined) {
+      e.out.add(new FuzzExpect.Sealed(DATA, s.ackRequested() ? 1 : 0, ++lastC2s, s.plaintext(), c2sTag));
+      if (s.ackRequested()) {
+        awaiting.add(lastC2s);
+      }
     }
   }
 
@@ -167,8 +204,9 @@ final class DeviceModel {
           return PROTOCOL_ERROR;
         }
         long acked = FuzzWire.u32(p, 0);
-        if ((b[0] & 0x02) != 0 && awaitingEarly.remove(acked)) { // it sent no ordinary DATA: those ACKs match nothing
-          e.acknowledged.add(java.util.List.of(acked, 1L, (long) p[4]));
+        boolean early = (b[0] & 0x02) != 0;
+        if ((early ? awaitingEarly : awaiting).remove(acked)) { // an ACK for nothing outstanding is ignored
+          e.acknowledged.add(java.util.List.of(acked, early ? 1L : 0L, (long) p[4]));
         }
         return null;
       }

@@ -36,6 +36,8 @@ final class FuzzCase {
   boolean timeout;
   /** Server: DATA its application sends as soon as the connection is established (commands for a sleepy device). */
   final List<Sent> commands = new ArrayList<>();
+  /** Device: the DATA its application sends as soon as its AUTH is written (pipelined behind AUTH). */
+  final List<Sent> pipelined = new ArrayList<>();
   /** Device: the EARLY DATA it sends right behind its RESUME. */
   final List<Sent> earlyData = new ArrayList<>();
   /** The flight as its sender produced it, frame by frame, before any mutation. */
@@ -103,6 +105,7 @@ final class FuzzCase {
         + (sessionExpired ? " expired" : "") + (deferred ? " deferred" : "") + (timeout ? " timeout" : "")
         + (commands.isEmpty() ? "" : " commands " + commands.size())
         + (earlyData.isEmpty() ? "" : " early " + earlyData.size())
+        + (pipelined.isEmpty() ? "" : " pipelined " + pipelined.size())
         + (kind == Kind.SERVER_RESUME ? " storeCounter " + storeCounter : "")
         + " frames " + frames.size() + " mutations " + mutations;
   }

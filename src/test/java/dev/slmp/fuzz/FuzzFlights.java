@@ -60,6 +60,9 @@ final class FuzzFlights {
         c.maxBody = pick(r, 65_536, 1024);
         c.frames.add(fx.helloReply);
         c.frames.add(fx.welcome);
+        for (int i = r.nextInt(3); i > 0; i--) {
+          c.pipelined.add(new FuzzCase.Sent(dataPlain(r), r.nextBoolean()));
+        }
         c.sealed.put(new FuzzCase.Sealed(fx.tag(FuzzFixture.S2C), fx.welcome), fx.welcomePlain);
         int k = r.nextInt(10);
         if (k < 3) { // another WELCOME replaces the real one: other settings (lifetime 0: no session), or malformed
@@ -99,7 +102,8 @@ final class FuzzFlights {
         c.frames.add(seal(c, w, tag, FrameType.DATA, r.nextInt(2), ++seq, dataPlain(r)));
       } else if (k < 47) {
         int flags = !c2s && resumed && r.nextBoolean() ? 0x02 : 0;
-        int mine = flags != 0 ? c.earlyData.size() : c.commands.size(); // an ACK for one of its own DATA, mostly
+        // an ACK for one of the receiver's own DATA, mostly
+        int mine = flags != 0 ? c.earlyData.size() : c2s ? c.commands.size() : c.pipelined.size();
         long acked = mine > 0 && r.nextInt(10) < 7 ? 1 + r.nextInt(mine) : r.nextInt(12);
         c.frames.add(seal(c, w, tag, FrameType.ACK, flags, ++seq, ackPlain(acked, r.nextInt(3))));
       } else if (k < 55) {

@@ -46,6 +46,8 @@ final class FuzzTarget {
     int unacknowledged = -1;
     /** Device: every ticket reported by {@code established}. */
     final List<String> tickets = new ArrayList<>();
+    /** Device: it has written its AUTH. */
+    boolean authWritten;
     final List<String> closes = new ArrayList<>();
     CloseCode closeCode;
     boolean closedByPeer;
@@ -176,6 +178,7 @@ final class FuzzTarget {
         new DeviceConnection.Listener() {
           @Override
           public void write(byte[] bytes) {
+            a.authWritten |= bytes.length > 0 && bytes[0] == 0x03;
             a.write(bytes);
           }
 
@@ -210,9 +213,17 @@ final class FuzzTarget {
       }
     }
     return new Feed() {
+      private boolean pipelined;
+
       @Override
       public void receive(byte[] b, int off, int len) {
         conn[0].receive(b, off, len);
+        if (!pipelined && a.authWritten && !conn[0].isClosed()) {
+          pipelined = true;
+          for (FuzzCase.Sent s : c.pipelined) {
+            conn[0].sendData(new String(s.topic(), java.nio.charset.StandardCharsets.UTF_8), s.payload(), s.ackRequested());
+          }
+        }
       }
 
       @Override
