@@ -221,7 +221,8 @@ final class FuzzTarget {
         if (!pipelined && a.authWritten && !conn[0].isClosed()) {
           pipelined = true;
           for (FuzzCase.Sent s : c.pipelined) {
-            conn[0].sendData(new String(s.topic(), java.nio.charset.StandardCharsets.UTF_8), s.payload(), s.ackRequested());
+            String topic = new String(s.topic(), java.nio.charset.StandardCharsets.UTF_8);
+            conn[0].sendData(topic, s.payload(), s.ackRequested());
           }
         }
       }
