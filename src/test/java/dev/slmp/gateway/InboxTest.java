@@ -129,7 +129,8 @@ class InboxTest {
     };
     logger.addHandler(h);
     TestNode.start(vertx, dataDir, new JsonObject())
-        .compose(node -> DeviceOnRaw.connect(vertx, node.port(), node.derivedDevice("after-crash", Suite.X25519_CHACHA20POLY1305))
+        .compose(node -> DeviceOnRaw.connect(vertx, node.port(),
+                node.derivedDevice("after-crash", Suite.X25519_CHACHA20POLY1305))
             .compose(d -> d.handshake().compose(t -> d.sendWithAck("t", "whole"))))
         .onComplete(ctx.succeeding(status -> ctx.verify(() -> {
           logger.removeHandler(h);
