@@ -222,10 +222,10 @@ final class InboxFile implements Closeable {
       } while (Files.exists(target));
       // Atomic, so the lines are under one name or the other, never both or neither.
       Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
+      size = 0; // the lines are safe under the new name: a recovery starts from an empty file
       Fsync.parentOf(file);
       createPrivate(file);
       channel = opener.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
-      size = 0;
       LOG.log(System.Logger.Level.INFO, "inbox rolled to " + target);
     } catch (IOException e) {
       LOG.log(System.Logger.Level.ERROR, "inbox could not roll " + file + ": " + e.getMessage());
