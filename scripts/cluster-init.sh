@@ -13,7 +13,7 @@ JAR=target/slmp-fat.jar
 
 umask 077
 mkdir -p "$DIR"
-java -jar "$JAR" keys --data "$DIR/secrets" >/dev/null
+java -jar "$JAR" keys --init --data "$DIR/secrets" >/dev/null
 for i in $(seq 1 "$NODES"); do
   mkdir -p "$DIR/node$i"
   for f in server-p256.key server-p256.pub server-x25519.key server-x25519.pub master.secret cluster.key devices.json; do

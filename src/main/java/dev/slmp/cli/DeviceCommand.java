@@ -11,7 +11,9 @@ import java.util.List;
 
 /**
  * {@code device key ID | add ID | revoke ID | reinstate ID | list [--data DIR]}: device credentials (spec 4).
- * {@code key} and {@code add} print a secret on stdout, alone on its line, so scripts can capture it.
+ * {@code key} and {@code add} print a secret on stdout, alone on its line, so scripts can capture it. The data
+ * directory must exist and hold a node's data (exit 1 naming it otherwise); only {@code keys --init} or a node's
+ * first start create one.
  */
 public final class DeviceCommand implements Command {
   @Override
@@ -45,7 +47,8 @@ public final class DeviceCommand implements Command {
       if (id != null) {
         DeviceRegistry.validateId(id);
       }
-      DeviceRegistry registry = DataDirectory.openOrCreate(data).registry();
+      // Never creates: a mistyped --data must not become a new directory with a new master secret.
+      DeviceRegistry registry = DataDirectory.open(data).registry();
       switch (sub) {
         case "key" -> {
           // The key the server accepts: the registered one if any, else the master-secret derivation.

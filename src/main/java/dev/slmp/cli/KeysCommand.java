@@ -10,8 +10,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@code keys [--data DIR]}: creates the data directory if needed and prints the server's static public keys,
- * one line per group: {@code group=P-256 key_id=7c13e240 public=04...} (what devices are provisioned with).
+ * {@code keys [--init] [--data DIR]}: prints the server's static public keys, one line per group:
+ * {@code group=P-256 key_id=7c13e240 public=04...} (what devices are provisioned with). Only with {@code --init}
+ * does it create the data directory (or its missing files); without, a directory that does not hold a node's data
+ * is an error naming it, so a mistyped path never yields a second set of keys.
  */
 public final class KeysCommand implements Command {
   static final String DATA_ENV = "SLMP_DATA_DIR";
@@ -24,20 +26,23 @@ public final class KeysCommand implements Command {
 
   @Override
   public String usage() {
-    return "keys [--data DIR]";
+    return "keys [--init] [--data DIR]";
   }
 
   @Override
   public int run(List<String> args, PrintStream out, PrintStream err) {
     List<String> rest = new ArrayList<>();
-    Path data = dataDir(args, rest);
+    List<String> options = new ArrayList<>(args);
+    int end = options.indexOf("--");
+    boolean init = options.subList(0, end < 0 ? options.size() : end).remove("--init");
+    Path data = dataDir(options, rest);
     if (data == null || !rest.isEmpty()) {
       err.println("usage: " + usage());
       return 2;
     }
     DataDirectory dd;
     try {
-      dd = DataDirectory.openOrCreate(data);
+      dd = init ? DataDirectory.openOrCreate(data) : DataDirectory.open(data);
     } catch (IOException | RuntimeException e) {
       err.println("error: " + e.getMessage());
       return 1;

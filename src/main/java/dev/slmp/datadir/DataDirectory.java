@@ -39,7 +39,7 @@ public final class DataDirectory {
 
   private static final String SECRET_MODE = "rw-------";
   private static final String PUBLIC_MODE = "rw-r--r--";
-  private static final String HINT = "start a node or run `keys` once to create it";
+  private static final String HINT = "start a node once or run `keys --init` to create it";
   private static final int MASTER_BYTES = 32;
 
   private final Path dir;
@@ -63,20 +63,24 @@ public final class DataDirectory {
     return load(dir, true);
   }
 
-  /** Opens an existing data directory; a missing file is an error naming it. */
+  /**
+   * Opens an existing data directory and creates nothing: the tools use it, so a mistyped {@code --data} is an
+   * error naming the directory instead of a new directory with new keys. A missing file is an error naming it.
+   */
   public static DataDirectory open(Path dir) throws IOException {
     return load(dir, false);
   }
 
   private static DataDirectory load(Path dir, boolean create) throws IOException {
+    if (!create) {
+      checkHoldsNodeData(dir);
+    }
     if (!Files.isDirectory(dir)) {
-      if (!create) {
-        throw new IOException("data directory " + dir + " does not exist: " + HINT);
-      }
       Files.createDirectories(dir);
       if (posix()) {
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
       }
+      Fsync.parentOf(dir);
     }
     StaticKey p256 = loadKey(dir, DhGroup.p256(), P256_KEY, P256_PUB, create);
     StaticKey x25519 = loadKey(dir, DhGroup.x25519(), X25519_KEY, X25519_PUB, create);
@@ -126,6 +130,20 @@ public final class DataDirectory {
 
   public DeviceRegistry registry() {
     return registry;
+  }
+
+  /** Fails, naming {@code dir}, unless it is a directory holding at least a node's keys and master secret. */
+  private static void checkHoldsNodeData(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      throw new IOException("data directory " + dir + " does not exist: " + HINT);
+    }
+    if (!Files.isDirectory(dir)) {
+      throw new IOException("data directory " + dir + " is not a directory");
+    }
+    if (!Files.exists(dir.resolve(P256_KEY)) && !Files.exists(dir.resolve(MASTER_SECRET))) {
+      throw new IOException("directory " + dir + " does not hold a node's data (no " + P256_KEY + ", no "
+          + MASTER_SECRET + "): " + HINT);
+    }
   }
 
   private static StaticKey loadKey(Path dir, DhGroup group, String keyName, String pubName, boolean create)
@@ -252,6 +270,7 @@ public final class DataDirectory {
     } finally {
       Files.deleteIfExists(tmp);
     }
+    Fsync.parentOf(file);
   }
 
   @Override

@@ -269,7 +269,10 @@ public final class DeviceRegistry implements DeviceDirectory {
     }
   }
 
-  /** Temp file in the same directory, mode 600 before any content, fsync, then an atomic rename over the target. */
+  /**
+   * Temp file in the same directory, mode 600 before any content, fsync, then an atomic rename over the target
+   * and an fsync of the directory.
+   */
   private static void writeAtomically(Path file, byte[] content) throws IOException {
     Path dir = file.toAbsolutePath().getParent();
     boolean posix = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
@@ -292,6 +295,8 @@ public final class DeviceRegistry implements DeviceDirectory {
     } finally {
       Files.deleteIfExists(tmp);
     }
+    // The rename is durable only once the directory is: a crash before would bring the old registry back.
+    Fsync.parentOf(file);
   }
 
   @Override

@@ -8,49 +8,64 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.nio.ByteBuffer;
+import java.io.PrintStream;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The built-in durable inbox: takes {@code slmp.deliver} messages of this node and appends them as JSON
  * lines to {@code <dataDir>/inbox.jsonl}, answering each only after its line is on disk (fsync). One writer on a
  * worker thread appends what is queued; messages that arrive during a write go to disk together in the next
- * one, so one fsync serves a whole batch under load. It also prints {@code Authenticated message from <device>: <payload>} for every message
- * this node accepted ({@code slmp.in}).
+ * one, so one fsync serves a whole batch under load. At most {@code inbox.maxQueue} messages wait: past that a
+ * delivery is answered NOT_DELIVERED (the device resends later) instead of a stalled disk filling the heap. What
+ * happens under disk faults is {@link InboxFile}'s. It also prints
+ * {@code Authenticated message from <device>: <payload>} for every message this node accepted ({@code slmp.in}),
+ * escaped ({@link Printable}): a device's bytes never reach the terminal as control sequences.
  */
 public final class InboxVerticle extends VerticleBase {
   private static final System.Logger LOG = System.getLogger(InboxVerticle.class.getName());
+  /** The failure code that the gateway answers with ACK NOT_DELIVERED: not stored, the device may resend. */
+  static final int FAIL_NOT_DELIVERED = 1;
   private final InboxSettings settings;
+  private final PrintStream out;
+  private final InboxFile.Opener opener;
   /** How long one worker task keeps writing before it hands over to a fresh one. */
   static final long WRITER_SLICE_NANOS = 1_000_000_000L;
   /** Filled on the event loop, drained by the one writer on a worker thread. */
   private final Queue<Message<JsonObject>> queue = new ConcurrentLinkedQueue<>();
+  /** Messages in {@link #queue}: counted apart, since a ConcurrentLinkedQueue's size() walks the whole queue. */
+  private final AtomicInteger queued = new AtomicInteger();
   private final AtomicBoolean writerRunning = new AtomicBoolean();
-  private FileChannel file;
+  private boolean overflowing;
+  private InboxFile file;
   private int maxBatch;
 
   public InboxVerticle(InboxSettings settings) {
+    this(settings, System.out, FileChannel::open);
+  }
+
+  /** With where it prints and how it opens files: tests capture the one and make the other fail. */
+  InboxVerticle(InboxSettings settings, PrintStream out, InboxFile.Opener opener) {
     this.settings = settings;
+    this.out = out;
+    this.opener = opener;
   }
 
   @Override
   public Future<?> start() {
-    Path path = settings.file();
     maxBatch = settings.maxBatch();
     boolean print = settings.print();
-    return vertx.executeBlocking(() -> FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-            StandardOpenOption.APPEND))
-        .compose(ch -> {
-          file = ch;
+    return vertx.executeBlocking(() -> InboxFile.open(settings.file(), settings.minFreeBytes(), settings.maxFileBytes(),
+            opener))
+        .compose(f -> {
+          file = f;
           Future<Void> printing = print
               ? vertx.eventBus().<JsonObject>localConsumer(Addresses.IN, m -> printMessage(m.body())).completion()
               : Future.succeededFuture();
@@ -58,18 +73,30 @@ public final class InboxVerticle extends VerticleBase {
         });
   }
 
-  private static void printMessage(JsonObject body) {
+  private void printMessage(JsonObject body) {
     DeviceMessage m;
     try {
       m = DeviceMessage.fromJson(body);
     } catch (IllegalArgumentException e) {
-      System.out.println("Message on " + Addresses.IN + " that is not a device message: " + e.getMessage());
+      out.println("Message on " + Addresses.IN + " that is not a device message: " + Printable.escape(e.getMessage()));
       return;
     }
-    System.out.println("Authenticated message from " + m.device() + ": " + new String(m.payload(), StandardCharsets.UTF_8));
+    out.println("Authenticated message from " + Printable.escape(m.device()) + ": "
+        + Printable.escape(new String(m.payload(), StandardCharsets.UTF_8)));
   }
 
   private void take(Message<JsonObject> msg) {
+    if (queued.incrementAndGet() > settings.maxQueue()) {
+      queued.decrementAndGet();
+      if (!overflowing) {
+        overflowing = true;
+        LOG.log(System.Logger.Level.WARNING, "inbox queue full (inbox.maxQueue " + settings.maxQueue()
+            + " messages waiting for the disk): deliveries are answered NOT_DELIVERED");
+      }
+      msg.fail(FAIL_NOT_DELIVERED, "inbox queue full");
+      return;
+    }
+    overflowing = false;
     queue.add(msg);
     if (writerRunning.compareAndSet(false, true)) {
       context.executeBlocking(this::writeBatches, false);
@@ -88,6 +115,7 @@ public final class InboxVerticle extends VerticleBase {
       List<Message<JsonObject>> batch = new ArrayList<>();
       for (Message<JsonObject> m; batch.size() < maxBatch && (m = queue.poll()) != null; ) {
         batch.add(m);
+        queued.decrementAndGet();
       }
       if (batch.isEmpty()) {
         writerRunning.set(false);
@@ -129,14 +157,9 @@ public final class InboxVerticle extends VerticleBase {
   }
 
   private void append(Buffer lines) throws IOException {
-    if (lines.length() == 0) {
-      return;
+    if (lines.length() > 0) {
+      file.append(lines.getBytes());
     }
-    ByteBuffer bytes = ByteBuffer.wrap(lines.getBytes());
-    while (bytes.hasRemaining()) {
-      file.write(bytes);
-    }
-    file.force(false);
   }
 
   private void answer(List<Message<JsonObject>> batch, List<Message<JsonObject>> unencodable, IOException failure) {
@@ -146,9 +169,9 @@ public final class InboxVerticle extends VerticleBase {
         // Any reply means ACCEPTED (docs/event-bus.md); an empty one costs no body copy.
         batch.forEach(m -> m.reply(null));
       } else {
-        // Not on disk: the device is told NOT_DELIVERED and will resend.
-        LOG.log(System.Logger.Level.ERROR, "inbox write failed: " + failure.getMessage());
-        batch.forEach(m -> m.fail(1, "inbox write failed"));
+        // Not on disk: the device is told NOT_DELIVERED and will resend. InboxFile logged the cause, once.
+        String why = failure instanceof InboxFile.Refused ? failure.getMessage() : "inbox write failed";
+        batch.forEach(m -> m.fail(FAIL_NOT_DELIVERED, why));
       }
     });
   }

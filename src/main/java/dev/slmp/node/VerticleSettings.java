@@ -40,7 +40,8 @@ final class VerticleSettings {
 
   /** {@code dataDir} is the opened data directory, which holds the inbox file. */
   static InboxSettings inbox(NodeConfig c, Path dataDir) {
-    return new InboxSettings(dataDir.resolve(c.get(Keys.INBOX_FILE)), c.get(Keys.INBOX_MAX_BATCH), c.get(Keys.INBOX_PRINT));
+    return new InboxSettings(dataDir.resolve(c.get(Keys.INBOX_FILE)), c.get(Keys.INBOX_MAX_BATCH), c.get(Keys.INBOX_PRINT),
+        c.get(Keys.INBOX_MAX_QUEUE), c.get(Keys.INBOX_MIN_FREE_BYTES), c.get(Keys.INBOX_MAX_FILE_BYTES));
   }
 
   static BridgeSettings bridge(NodeConfig c) {

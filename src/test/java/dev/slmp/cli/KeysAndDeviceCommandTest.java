@@ -2,6 +2,7 @@ package dev.slmp.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.slmp.crypto.Bytes;
@@ -37,8 +38,13 @@ class KeysAndDeviceCommandTest {
     return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
+  /** A data directory created the one way a tool may: {@code keys --init}. */
   private String data() {
-    return tmp.resolve("data").toString();
+    Path d = tmp.resolve("data");
+    if (!Files.isDirectory(d)) {
+      assertEquals(0, run("keys", "--init", "--data", d.toString()).code());
+    }
+    return d.toString();
   }
 
   @Test
@@ -131,9 +137,48 @@ class KeysAndDeviceCommandTest {
   }
 
   @Test
-  void freshMachineGetsADataDirectory() {
+  void onlyKeysInitCreatesADataDirectory() throws Exception {
     Path nested = tmp.resolve("a/b/data");
-    assertEquals(0, run("device", "list", "--data", nested.toString()).code());
+    Result init = run("keys", "--init", "--data", nested.toString());
+    assertEquals(0, init.code(), init.err());
     assertTrue(Files.isRegularFile(nested.resolve(DataDirectory.MASTER_SECRET)));
+    assertEquals(init.out(), run("keys", "--data", nested.toString()).out(), "--init again creates nothing new");
+    assertEquals(init.out(), run("keys", "--data", nested.toString(), "--init").out());
+    assertEquals(0, run("device", "list", "--data", nested.toString()).code());
+  }
+
+  @Test
+  void aMissingDataDirectoryIsAnErrorNamingItAndNothingIsCreated() {
+    Path missing = tmp.resolve("typo/data");
+    for (String[] args : commandsOn(missing)) {
+      Result r = run(args);
+      assertEquals(1, r.code(), String.join(" ", args));
+      assertEquals("error: data directory " + missing + " does not exist: start a node once or run `keys --init`"
+          + " to create it\n", r.err(), String.join(" ", args));
+      assertEquals("", r.out());
+      assertFalse(Files.exists(tmp.resolve("typo")), "nothing created by " + String.join(" ", args));
+    }
+  }
+
+  @Test
+  void aDirectoryWithoutNodeDataIsAnErrorNamingItAndNothingIsCreated() throws Exception {
+    Path other = Files.createDirectory(tmp.resolve("home"));
+    Files.writeString(other.resolve("notes.txt"), "not a node");
+    for (String[] args : commandsOn(other)) {
+      Result r = run(args);
+      assertEquals(1, r.code(), String.join(" ", args));
+      assertTrue(r.err().startsWith("error: directory " + other + " does not hold a node's data"), r.err());
+      assertEquals("", r.out());
+      try (var files = Files.list(other)) {
+        assertEquals(List.of(other.resolve("notes.txt")), files.toList(), "nothing created by " + args[1]);
+      }
+    }
+  }
+
+  private static List<String[]> commandsOn(Path dir) {
+    String d = dir.toString();
+    return List.of(new String[] {"keys", "--data", d}, new String[] {"device", "list", "--data", d},
+        new String[] {"device", "key", "x", "--data", d}, new String[] {"device", "add", "x", "--data", d},
+        new String[] {"device", "revoke", "x", "--data", d}, new String[] {"device", "reinstate", "x", "--data", d});
   }
 }

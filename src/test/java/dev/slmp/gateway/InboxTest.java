@@ -114,4 +114,66 @@ class InboxTest {
           ctx.completeNow();
         })));
   }
+
+  /**
+   * A crash left a torn last line: the node moves it aside at start (and logs the file it went to), so the next
+   * message is a whole JSON line of its own instead of being glued onto the fragment.
+   */
+  @Test
+  void aTornLineLeftByACrashIsRepairedAtStart(Vertx vertx, VertxTestContext ctx) throws Exception {
+    String before = new JsonObject().put("device", "old").encode() + "\n";
+    Files.writeString(dataDir.resolve("inbox.jsonl"), before + "{\"device\":\"torn\",\"pay");
+    List<String> logged = new ArrayList<>();
+    java.util.logging.Logger logger = java.util.logging.Logger.getLogger("dev.slmp.inbox.InboxFile");
+    java.util.logging.Handler h = new java.util.logging.Handler() {
+      @Override
+      public synchronized void publish(java.util.logging.LogRecord r) {
+        logged.add(r.getMessage());
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    logger.addHandler(h);
+    TestNode.start(vertx, dataDir, new JsonObject())
+        .compose(node -> DeviceOnRaw.connect(vertx, node.port(),
+                node.derivedDevice("after-crash", Suite.X25519_CHACHA20POLY1305))
+            .compose(d -> d.handshake().compose(t -> d.sendWithAck("t", "whole"))))
+        .onComplete(ctx.succeeding(status -> ctx.verify(() -> {
+          logger.removeHandler(h);
+          assertEquals(AckStatus.ACCEPTED, status);
+          List<String> lines = Files.readAllLines(dataDir.resolve("inbox.jsonl"));
+          assertEquals(2, lines.size(), lines.toString());
+          assertEquals("old", new JsonObject(lines.get(0)).getString("device"));
+          assertEquals("after-crash", new JsonObject(lines.get(1)).getString("device"), "a line of its own");
+          List<Path> torn;
+          try (var files = Files.list(dataDir)) {
+            torn = files.filter(f -> f.getFileName().toString().startsWith("inbox.jsonl.torn-")).toList();
+          }
+          assertEquals(1, torn.size());
+          assertEquals("{\"device\":\"torn\",\"pay", Files.readString(torn.get(0)));
+          String name = torn.get(0).getFileName().toString();
+          synchronized (h) {
+            assertTrue(logged.stream().anyMatch(m -> m.contains(name)), "the log names " + name + ": " + logged);
+          }
+          ctx.completeNow();
+        })));
+  }
+
+  /** Below {@code inbox.minFreeBytes} a device is told NOT_DELIVERED instead of the node filling the disk. */
+  @Test
+  void belowMinFreeBytesADeviceGetsNotDelivered(Vertx vertx, VertxTestContext ctx) {
+    JsonObject huge = new JsonObject().put("inbox", new JsonObject().put("minFreeBytes", Long.MAX_VALUE / 2));
+    TestNode.start(vertx, dataDir, huge)
+        .compose(node -> DeviceOnRaw.connect(vertx, node.port(), node.derivedDevice("disk-full", Suite.P256_AES128GCM))
+            .compose(d -> d.handshake().compose(t -> d.sendWithAck("t", "no room"))))
+        .onComplete(ctx.succeeding(status -> ctx.verify(() -> {
+          assertEquals(AckStatus.NOT_DELIVERED, status);
+          assertEquals(0, Files.size(dataDir.resolve("inbox.jsonl")), "nothing written");
+          ctx.completeNow();
+        })));
+  }
 }

@@ -32,7 +32,8 @@ class VerticleSettingsTest {
       .put("verticles", new JsonObject().put("crypto", 3).put("p256HandshakeOnWorker", false))
       .put("delivery", new JsonObject().put("timeoutMs", 444).put("publishIn", false))
       .put("legacy", new JsonObject().put("enabled", true).put("secret", "pssst").put("maxTokenBytes", 300))
-      .put("inbox", new JsonObject().put("file", "in.jsonl").put("maxBatch", 5).put("print", false))
+      .put("inbox", new JsonObject().put("file", "in.jsonl").put("maxBatch", 5).put("print", false)
+          .put("maxQueue", 6).put("minFreeBytes", 7).put("maxFileBytes", 8192))
       .put("bridge", new JsonObject().put("host", "10.0.0.2").put("port", 7100).put("inbound", new JsonArray().add("a"))
           .put("outbound", new JsonArray().add(new JsonObject().put("addressRegex", "b.*")))));
 
@@ -56,7 +57,8 @@ class VerticleSettingsTest {
 
   @Test
   void inboxAndBridge() {
-    assertEquals(new InboxSettings(Path.of("d", "in.jsonl"), 5, false), VerticleSettings.inbox(CONFIG, Path.of("d")));
+    assertEquals(new InboxSettings(Path.of("d", "in.jsonl"), 5, false, 6, 7, 8192),
+        VerticleSettings.inbox(CONFIG, Path.of("d")));
     assertEquals(new BridgeSettings("10.0.0.2", 7100, List.of(new BridgeRules.Permitted("a", false)),
         List.of(new BridgeRules.Permitted("b.*", true))), VerticleSettings.bridge(CONFIG));
   }
