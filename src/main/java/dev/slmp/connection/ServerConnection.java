@@ -411,7 +411,7 @@ public final class ServerConnection {
    */
   private void sealAndWrite(int type, int flags, long seq, byte[] plaintext, CompletableFuture<Void> written) {
     sealsInFlight++;
-    crypto.seal(s2cSeal, seq, SealedFrames.aad(type, flags, seq), plaintext).whenComplete((sealed, err) -> {
+    crypto.seal(s2cSeal, seq, SealedFrames.aad(type, flags, seq), plaintext).whenComplete((sealedBody, err) -> {
       sealsInFlight--;
       if (state == State.CLOSED) {
         if (written != null) {
@@ -426,7 +426,7 @@ public final class ServerConnection {
         close(CloseCode.INTERNAL_ERROR, "internal error");
         return;
       }
-      byte[] frame = SealedFrames.frame(type, flags, seq, sealed);
+      byte[] frame = SealedFrames.frame(type, flags, seq, sealedBody);
       if (written == null) {
         listener.write(frame);
       } else {
