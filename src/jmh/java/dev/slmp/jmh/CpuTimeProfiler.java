@@ -18,13 +18,14 @@ import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.ScalarResult;
 
 /**
- * CPU time and heap allocation of the benchmark's own thread(s) per operation, the figures that survive a
- * shared, noisy machine (wall-clock time per op grows with every other process that wants the cores; the CPU a
- * thread used does not). Work the {@link Pool}s do to prepare inputs before an iteration is subtracted, so the
- * figures cover the measured calls only (plus JMH's loop). GC threads are not counted: see {@code -prof gc}.
+ * CPU time and heap allocation of the benchmark's own thread(s) per operation, the figures that
+ * survive a shared, noisy machine (wall-clock time per op grows with every other process that wants
+ * the cores; the CPU a thread used does not). Work the {@link Pool}s do to prepare inputs before an
+ * iteration is subtracted, so the figures cover the measured calls only (plus JMH's loop). GC
+ * threads are not counted: see {@code -prof gc}.
  *
- * <p>Use: {@code java -jar target/slmp-jmh.jar -prof dev.slmp.jmh.CpuTimeProfiler}. Adds {@code cpu.thread} in
- * the benchmark's time unit per op and {@code alloc.thread} in B/op.
+ * <p>Use: {@code java -jar target/slmp-jmh.jar -prof dev.slmp.jmh.CpuTimeProfiler}. Adds {@code
+ * cpu.thread} in the benchmark's time unit per op and {@code alloc.thread} in B/op.
  */
 public final class CpuTimeProfiler implements InternalProfiler {
   private static final AtomicLong EXCLUDED_CPU = new AtomicLong();
@@ -34,7 +35,10 @@ public final class CpuTimeProfiler implements InternalProfiler {
 
   private Map<Long, long[]> before = new HashMap<>();
 
-  /** The set-up CPU and allocation of the calling (worker) thread to leave out of the current iteration. */
+  /**
+   * The set-up CPU and allocation of the calling (worker) thread to leave out of the current
+   * iteration.
+   */
   static void exclude(long cpuNanos, long allocatedBytes) {
     EXCLUDED_CPU.addAndGet(cpuNanos);
     EXCLUDED_ALLOC.addAndGet(allocatedBytes);
@@ -77,8 +81,8 @@ public final class CpuTimeProfiler implements InternalProfiler {
   }
 
   @Override
-  public Collection<? extends Result> afterIteration(BenchmarkParams benchmarkParams, IterationParams iterationParams,
-      IterationResult result) {
+  public Collection<? extends Result> afterIteration(
+      BenchmarkParams benchmarkParams, IterationParams iterationParams, IterationResult result) {
     long cpu = 0;
     long alloc = 0;
     for (Map.Entry<Long, long[]> e : workers().entrySet()) {

@@ -26,9 +26,10 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * {@link FrameDecoder} on a stream of 1,000 real DATA frames (64-byte reading, X25519_CHACHA20POLY1305 sealing,
- * 96 bytes each on the wire), fed as one buffer ({@code chunk = 0}: coalesced), in TCP-segment-sized pieces
- * ({@code 1460}), or in 7-byte pieces (every header and body split). Score: time per frame.
+ * {@link FrameDecoder} on a stream of 1,000 real DATA frames (64-byte reading,
+ * X25519_CHACHA20POLY1305 sealing, 96 bytes each on the wire), fed as one buffer ({@code chunk =
+ * 0}: coalesced), in TCP-segment-sized pieces ({@code 1460}), or in 7-byte pieces (every header and
+ * body split). Score: time per frame.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -56,7 +57,8 @@ public class FrameDecodeBench {
     byte[] plain = Data.encode(Fixture.TOPIC.getBytes(StandardCharsets.UTF_8), Fixture.PAYLOAD);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     for (int seq = 1; seq <= FRAMES; seq++) {
-      out.writeBytes(SealedFrames.seal(sealer, FrameType.DATA, SealedFrames.FLAG_ACK_REQUESTED, seq, plain));
+      out.writeBytes(
+          SealedFrames.seal(sealer, FrameType.DATA, SealedFrames.FLAG_ACK_REQUESTED, seq, plain));
     }
     stream = out.toByteArray();
     decoder = new FrameDecoder(65_536);
@@ -65,10 +67,11 @@ public class FrameDecodeBench {
   @Benchmark
   @OperationsPerInvocation(FRAMES)
   public void decode(Blackhole bh) throws SlmpException {
-    FrameDecoder.Sink sink = f -> {
-      bh.consume(f);
-      return true;
-    };
+    FrameDecoder.Sink sink =
+        f -> {
+          bh.consume(f);
+          return true;
+        };
     byte[] s = stream;
     if (chunk == 0) {
       decoder.feed(s, 0, s.length, sink);

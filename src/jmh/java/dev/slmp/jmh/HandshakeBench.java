@@ -24,13 +24,14 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.IterationParams;
 
 /**
- * The server's handshake computation per suite, straight on {@link ServerHandshake} (no connection, no event
- * bus): {@code hello} is HELLO → HELLO_REPLY (validate e_c, one DH with the static key, a fresh ephemeral key
- * pair, a second DH, th1, hs, confirm); {@code helloAndAuth} adds AUTH → keys (th2, open AUTH, proof check
- * against a master-secret directory, th3, ms, traffic keys, session record into an in-memory store): all the
- * server-side handshake CPU of one full session. Every measured HELLO carries a fresh device ephemeral key;
- * AUTHs are real ones, made by {@code DeviceConnection} in the set-up for the server ephemeral key the measured
- * call will draw (see {@link Fixture.PreparedRandomness}).
+ * The server's handshake computation per suite, straight on {@link ServerHandshake} (no connection,
+ * no event bus): {@code hello} is HELLO → HELLO_REPLY (validate e_c, one DH with the static key, a
+ * fresh ephemeral key pair, a second DH, th1, hs, confirm); {@code helloAndAuth} adds AUTH → keys
+ * (th2, open AUTH, proof check against a master-secret directory, th3, ms, traffic keys, session
+ * record into an in-memory store): all the server-side handshake CPU of one full session. Every
+ * measured HELLO carries a fresh device ephemeral key; AUTHs are real ones, made by {@code
+ * DeviceConnection} in the set-up for the server ephemeral key the measured call will draw (see
+ * {@link Fixture.PreparedRandomness}).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)

@@ -22,9 +22,10 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * HKDF-SHA256 and HMAC-SHA256 as the key schedule uses them (32-byte keys, spec labels), with floors:
- * a keyed BouncyCastle {@link HMac} reused between calls, and the JCA's HmacSHA256 (whose SHA-256 HotSpot
- * compiles to the CPU's SHA instructions where it has them, while BouncyCastle's digest is plain Java).
+ * HKDF-SHA256 and HMAC-SHA256 as the key schedule uses them (32-byte keys, spec labels), with
+ * floors: a keyed BouncyCastle {@link HMac} reused between calls, and the JCA's HmacSHA256 (whose
+ * SHA-256 HotSpot compiles to the CPU's SHA instructions where it has them, while BouncyCastle's
+ * digest is plain Java).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -79,7 +80,10 @@ public class HkdfBench {
     return jcaMac.doFinal(data64);
   }
 
-  /** JCA HmacSHA256, one cached Mac re-keyed per call (what a per-thread Mac in Hashes.hmac would cost). */
+  /**
+   * JCA HmacSHA256, one cached Mac re-keyed per call (what a per-thread Mac in Hashes.hmac would
+   * cost).
+   */
   @Benchmark
   public byte[] hmac64JcaKeyPerCall() throws GeneralSecurityException {
     jcaMac.init(jcaKey);

@@ -25,9 +25,10 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The Diffie-Hellman work alone: {@link DhGroup#agree} (peer-key validation included, as the spec requires) and
- * a fresh ephemeral key pair, for P-256 and X25519; plus BouncyCastle's own ECDH on P-256 as the floor under
- * our {@code P256Group.agree}. Peer keys cycle through 16 real public keys (each decoded afresh per call).
+ * The Diffie-Hellman work alone: {@link DhGroup#agree} (peer-key validation included, as the spec
+ * requires) and a fresh ephemeral key pair, for P-256 and X25519; plus BouncyCastle's own ECDH on
+ * P-256 as the floor under our {@code P256Group.agree}. Peer keys cycle through 16 real public keys
+ * (each decoded afresh per call).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -97,7 +98,8 @@ public class KeyAgreementBench {
   /** BouncyCastle's ECDHBasicAgreement with the point decoded (and validated) by the library. */
   @Benchmark
   public byte[] p256AgreeBcFloor() {
-    ECPublicKeyParameters pub = new ECPublicKeyParameters(P256.getCurve().decodePoint(p256Peers[peer()]), P256_DOMAIN);
+    ECPublicKeyParameters pub =
+        new ECPublicKeyParameters(P256.getCurve().decodePoint(p256Peers[peer()]), P256_DOMAIN);
     return BigIntegers.asUnsignedByteArray(32, bcAgreement.calculateAgreement(pub));
   }
 }

@@ -27,9 +27,10 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The floor under {@link SealBench}: the same primitives on the same 74-byte DATA plaintext and 6-byte aad,
- * called directly with everything reusable kept (one {@link Cipher} and one {@link HMac} per direction, output
- * into a reused buffer where the API allows). Whatever {@code SealBench} costs above these is our code.
+ * The floor under {@link SealBench}: the same primitives on the same 74-byte DATA plaintext and
+ * 6-byte aad, called directly with everything reusable kept (one {@link Cipher} and one {@link
+ * HMac} per direction, output into a reused buffer where the API allows). Whatever {@code
+ * SealBench} costs above these is our code.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -166,8 +167,9 @@ public class PrimitiveBench {
   }
 
   /**
-   * Binary Fernet token of aad || plaintext with a cached CBC Cipher and a keyed HMac kept between calls; the
-   * 16-byte iv drawn from the thread's DRBG and the clock read, as {@code FernetSealer} does.
+   * Binary Fernet token of aad || plaintext with a cached CBC Cipher and a keyed HMac kept between
+   * calls; the 16-byte iv drawn from the thread's DRBG and the clock read, as {@code FernetSealer}
+   * does.
    */
   @Benchmark
   public byte[] fernetSeal() throws GeneralSecurityException {
@@ -195,7 +197,8 @@ public class PrimitiveBench {
     int macOff = t.length - 32;
     macOpen.update(t, 0, macOff);
     macOpen.doFinal(out, 0);
-    if (!java.security.MessageDigest.isEqual(java.util.Arrays.copyOfRange(out, 0, 32),
+    if (!java.security.MessageDigest.isEqual(
+        java.util.Arrays.copyOfRange(out, 0, 32),
         java.util.Arrays.copyOfRange(t, macOff, t.length))) {
       throw new IllegalStateException("bad token");
     }
@@ -203,7 +206,9 @@ public class PrimitiveBench {
     return cbcOpen.doFinal(t, 25, macOff - 25, out, 64);
   }
 
-  /** What {@code FernetSealer} pays twice per token, and {@code AeadSealer} after any failed open. */
+  /**
+   * What {@code FernetSealer} pays twice per token, and {@code AeadSealer} after any failed open.
+   */
   @Benchmark
   public Cipher cipherGetInstanceCbc() throws GeneralSecurityException {
     return Cipher.getInstance("AES/CBC/PKCS5Padding");

@@ -23,12 +23,13 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Sealing and opening one DATA carrying a 64-byte reading (plaintext {@code topic_len || "sensors/t" || 64 B} =
- * 74 B; aad 6 B) with the project's {@link Sealer} of each suite, as a connection does it: a new seq for every
- * seal (the JCA refuses a repeated GCM nonce), and opens over a ring of 4,096 frames sealed with consecutive
- * seqs. {@code open} includes building the aad, as {@code ServerConnection} does; {@code sealFrame} is the
- * complete wire frame through {@link SealedFrames#seal}; {@code newSealer} is the set-up a connection pays per
- * key. Compare with {@link PrimitiveBench}.
+ * Sealing and opening one DATA carrying a 64-byte reading (plaintext {@code topic_len ||
+ * "sensors/t" || 64 B} = 74 B; aad 6 B) with the project's {@link Sealer} of each suite, as a
+ * connection does it: a new seq for every seal (the JCA refuses a repeated GCM nonce), and opens
+ * over a ring of 4,096 frames sealed with consecutive seqs. {@code open} includes building the aad,
+ * as {@code ServerConnection} does; {@code sealFrame} is the complete wire frame through {@link
+ * SealedFrames#seal}; {@code newSealer} is the set-up a connection pays per key. Compare with
+ * {@link PrimitiveBench}.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -65,7 +66,9 @@ public class SealBench {
     aad = SealedFrames.aad(FrameType.DATA, SealedFrames.FLAG_ACK_REQUESTED, 1);
     sealedFrames = new byte[RING][];
     for (int i = 0; i < RING; i++) {
-      sealedFrames[i] = SealedFrames.seal(deviceSide, FrameType.DATA, SealedFrames.FLAG_ACK_REQUESTED, i + 1, plaintext);
+      sealedFrames[i] =
+          SealedFrames.seal(
+              deviceSide, FrameType.DATA, SealedFrames.FLAG_ACK_REQUESTED, i + 1, plaintext);
     }
   }
 
@@ -78,7 +81,8 @@ public class SealBench {
   /** The whole DATA frame: aad, seal, frame assembly. */
   @Benchmark
   public byte[] sealFrame() {
-    return SealedFrames.seal(sealer, FrameType.DATA, SealedFrames.FLAG_ACK_REQUESTED, ++seq, plaintext);
+    return SealedFrames.seal(
+        sealer, FrameType.DATA, SealedFrames.FLAG_ACK_REQUESTED, ++seq, plaintext);
   }
 
   /** A new Sealer, as a session makes three (AUTH, c2s, s2c; resumed: c2s, early, s2c). */
@@ -95,6 +99,11 @@ public class SealBench {
     byte[] f = sealedFrames[i];
     long s = i + 1;
     int off = Frame.HEADER + SealedFrames.PREFIX;
-    return opener.open(s, SealedFrames.aad(FrameType.DATA, SealedFrames.FLAG_ACK_REQUESTED, s), f, off, f.length - off);
+    return opener.open(
+        s,
+        SealedFrames.aad(FrameType.DATA, SealedFrames.FLAG_ACK_REQUESTED, s),
+        f,
+        off,
+        f.length - off);
   }
 }

@@ -1,5 +1,6 @@
 package dev.slmp.jmh;
 
+import dev.slmp.connection.ServerConnection;
 import dev.slmp.crypto.Randomness;
 import dev.slmp.crypto.Suite;
 import dev.slmp.handshake.ServerHandshake;
@@ -7,7 +8,6 @@ import dev.slmp.jmh.Fixture.FullSession;
 import dev.slmp.jmh.Fixture.ServerSide;
 import dev.slmp.session.DeviceTicket;
 import dev.slmp.session.InMemorySessionStore;
-import dev.slmp.connection.ServerConnection;
 import java.util.ArrayList;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -26,11 +26,12 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.IterationParams;
 
 /**
- * One sleepy session's server CPU without I/O: a new {@link ServerConnection} (inline record crypto, handshake
- * in place) is fed the device's bytes as they arrive on the wire, and answers every DATA with ACK ACCEPTED.
- * {@code full}: HELLO; AUTH + one 64-byte DATA (ACK_REQUESTED) in one segment; CLOSE. {@code resumed}: RESUME +
- * one 64-byte EARLY DATA (ACK_REQUESTED) in one segment; CLOSE. Compare with TLS 1.3's 1,041 µs (full) and
- * 478 µs (resumed) of server CPU per sleepy session in performance-facts.md, which also include the I/O.
+ * One sleepy session's server CPU without I/O: a new {@link ServerConnection} (inline record
+ * crypto, handshake in place) is fed the device's bytes as they arrive on the wire, and answers
+ * every DATA with ACK ACCEPTED. {@code full}: HELLO; AUTH + one 64-byte DATA (ACK_REQUESTED) in one
+ * segment; CLOSE. {@code resumed}: RESUME + one 64-byte EARLY DATA (ACK_REQUESTED) in one segment;
+ * CLOSE. Compare with TLS 1.3's 1,041 µs (full) and 478 µs (resumed) of server CPU per sleepy
+ * session in performance-facts.md, which also include the I/O.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -86,9 +87,11 @@ public class SessionBench {
     public void trial() {
       fx = new Fixture(suite);
       server = fx.newServer(new InMemorySessionStore());
-      // One real full handshake leaves the session in the server's store and the ticket with the device.
+      // One real full handshake leaves the session in the server's store and the ticket with the
+      // device.
       Fixture.DeviceOut[] device = new Fixture.DeviceOut[1];
-      FullSession e = fx.fullSession(server, Randomness.secure().ephemeralPrivate(suite.group()), device);
+      FullSession e =
+          fx.fullSession(server, Randomness.secure().ephemeralPrivate(suite.group()), device);
       ServerSide first = new ServerSide();
       first.captured = new ArrayList<>();
       ServerConnection c = new ServerConnection(server, fx.settings, e.serverRandomness(), first);
@@ -96,7 +99,8 @@ public class SessionBench {
       c.receive(e.hello());
       c.receive(e.authAndData());
       first.check("first full handshake", 1, 1);
-      for (byte[] b : first.captured.subList(1, first.captured.size())) { // after HELLO_REPLY: WELCOME, ACK
+      for (byte[] b :
+          first.captured.subList(1, first.captured.size())) { // after HELLO_REPLY: WELCOME, ACK
         device[0].connection.receive(b);
       }
       if (!device[0].connection.isEstablished() || device[0].ticket == null) {

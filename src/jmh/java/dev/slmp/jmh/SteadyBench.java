@@ -1,12 +1,12 @@
 package dev.slmp.jmh;
 
+import dev.slmp.connection.ServerConnection;
 import dev.slmp.crypto.Randomness;
 import dev.slmp.crypto.Suite;
 import dev.slmp.handshake.ServerHandshake;
 import dev.slmp.jmh.Fixture.FullSession;
 import dev.slmp.jmh.Fixture.ServerSide;
 import dev.slmp.session.InMemorySessionStore;
-import dev.slmp.connection.ServerConnection;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -23,11 +23,12 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The steady-state hot path of an established connection, without I/O: one 64-byte DATA (ACK_REQUESTED) fed to
- * {@link ServerConnection#receive} is decoded, checked, opened, delivered, and answered with a sealed ACK
- * ACCEPTED. The DATA frames (seq 2..2^18+1) are sealed once by the device; each connection replays the same
- * handshake (same HELLO, AUTH and server ephemeral key, hence the same keys), so when the frames run out a new
- * connection takes them again (one handshake per 262,144 messages, counted in the figure: ~0.001 µs/msg).
+ * The steady-state hot path of an established connection, without I/O: one 64-byte DATA
+ * (ACK_REQUESTED) fed to {@link ServerConnection#receive} is decoded, checked, opened, delivered,
+ * and answered with a sealed ACK ACCEPTED. The DATA frames (seq 2..2^18+1) are sealed once by the
+ * device; each connection replays the same handshake (same HELLO, AUTH and server ephemeral key,
+ * hence the same keys), so when the frames run out a new connection takes them again (one handshake
+ * per 262,144 messages, counted in the figure: ~0.001 µs/msg).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -57,7 +58,8 @@ public class SteadyBench {
       fx = new Fixture(suite);
       server = fx.newServer(new InMemorySessionStore());
       Fixture.DeviceOut[] device = new Fixture.DeviceOut[1];
-      handshake = fx.fullSession(server, Randomness.secure().ephemeralPrivate(suite.group()), device);
+      handshake =
+          fx.fullSession(server, Randomness.secure().ephemeralPrivate(suite.group()), device);
       Fixture.DeviceOut dev = device[0];
       dev.frames.clear();
       for (int i = 0; i < FRAMES; i++) {
@@ -68,7 +70,8 @@ public class SteadyBench {
     }
 
     void connect() {
-      ServerConnection c = new ServerConnection(server, fx.settings, handshake.serverRandomness(), out);
+      ServerConnection c =
+          new ServerConnection(server, fx.settings, handshake.serverRandomness(), out);
       out.connection = c;
       c.receive(handshake.hello());
       c.receive(handshake.authAndData());

@@ -3,8 +3,9 @@ package dev.slmp.auth;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Checks a device's AUTH claim. Implementations answer every failure (malformed id, unknown, revoked, wrong
- * proof) the same way and in the same time: a failed stage with {@code SlmpException(AUTH_FAILED)}.
+ * Checks a device's AUTH claim. Implementations answer every failure (malformed id, unknown,
+ * revoked, wrong proof) the same way and in the same time: a failed stage with {@code
+ * SlmpException(AUTH_FAILED)}.
  */
 public interface DeviceAuthenticator {
   /**

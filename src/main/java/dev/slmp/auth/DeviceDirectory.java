@@ -1,6 +1,9 @@
 package dev.slmp.auth;
 
-/** Where device credentials come from (spec 4): a registry of per-device keys, a master secret, or both. */
+/**
+ * Where device credentials come from (spec 4): a registry of per-device keys, a master secret, or
+ * both.
+ */
 public interface DeviceDirectory {
   /** The 32-byte device key of {@code deviceId}, or null when the device is unknown. */
   byte[] deviceKey(String deviceId);

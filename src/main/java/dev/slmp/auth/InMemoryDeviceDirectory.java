@@ -7,15 +7,17 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Registry keys first, then (if configured) the master-secret derivation of spec 4; plus a revocation list.
- * Thread-safe; changes take effect for the next AUTH or RESUME.
+ * Registry keys first, then (if configured) the master-secret derivation of spec 4; plus a
+ * revocation list. Thread-safe; changes take effect for the next AUTH or RESUME.
  */
 public final class InMemoryDeviceDirectory implements DeviceDirectory {
   private final byte[] masterSecret;
   private final Map<String, byte[]> registry = new ConcurrentHashMap<>();
   private final Set<String> revoked = ConcurrentHashMap.newKeySet();
 
-  /** @param masterSecret at least 32 random bytes, or null for a registry-only directory */
+  /**
+   * @param masterSecret at least 32 random bytes, or null for a registry-only directory
+   */
   public InMemoryDeviceDirectory(byte[] masterSecret) {
     if (masterSecret != null && masterSecret.length < 32) {
       throw new IllegalArgumentException("a master secret must be at least 32 random bytes");
@@ -47,7 +49,9 @@ public final class InMemoryDeviceDirectory implements DeviceDirectory {
     if (k != null) {
       return k;
     }
-    return masterSecret == null ? null : KeySchedule.deviceKey(masterSecret, deviceId.getBytes(StandardCharsets.UTF_8));
+    return masterSecret == null
+        ? null
+        : KeySchedule.deviceKey(masterSecret, deviceId.getBytes(StandardCharsets.UTF_8));
   }
 
   @Override
@@ -57,7 +61,12 @@ public final class InMemoryDeviceDirectory implements DeviceDirectory {
 
   @Override
   public String toString() {
-    return "InMemoryDeviceDirectory[" + registry.size() + " registered, " + revoked.size() + " revoked, master secret "
-        + (masterSecret != null ? "set" : "unset") + "]";
+    return "InMemoryDeviceDirectory["
+        + registry.size()
+        + " registered, "
+        + revoked.size()
+        + " revoked, master secret "
+        + (masterSecret != null ? "set" : "unset")
+        + "]";
   }
 }

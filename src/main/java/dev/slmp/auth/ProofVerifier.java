@@ -10,9 +10,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * The AUTH check of spec section 5 over a {@link DeviceDirectory}, in constant time: whatever is wrong, the
- * proof HMAC is computed (with a dummy key for an unknown or malformed id) and compared in constant time, and
- * every failure gives the same error.
+ * The AUTH check of spec section 5 over a {@link DeviceDirectory}, in constant time: whatever is
+ * wrong, the proof HMAC is computed (with a dummy key for an unknown or malformed id) and compared
+ * in constant time, and every failure gives the same error.
  */
 public final class ProofVerifier implements DeviceAuthenticator {
   public static final int MAX_ID_BYTES = Auth.MAX_ID_LENGTH;
@@ -27,7 +27,10 @@ public final class ProofVerifier implements DeviceAuthenticator {
 
   /** Synchronous form: the device id, or an {@code AUTH_FAILED} exception. */
   public String verify(byte[] deviceId, byte[] th2, byte[] proof) throws SlmpException {
-    String id = deviceId.length >= 1 && deviceId.length <= MAX_ID_BYTES ? Frames.utf8OrNull(deviceId, 0, deviceId.length) : null;
+    String id =
+        deviceId.length >= 1 && deviceId.length <= MAX_ID_BYTES
+            ? Frames.utf8OrNull(deviceId, 0, deviceId.length)
+            : null;
     byte[] key = id == null ? null : directory.deviceKey(id);
     boolean revoked = id != null && directory.isRevoked(id);
     byte[] expected = KeySchedule.proof(key != null ? key : dummyKey, th2);

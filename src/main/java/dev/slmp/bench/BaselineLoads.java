@@ -13,8 +13,8 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The baseline workloads, TLS 1.3 or plain TCP, over Vert.x NetClient: a 64-byte message answered by a 1-byte
- * acknowledgement ({@link BaselineServer}).
+ * The baseline workloads, TLS 1.3 or plain TCP, over Vert.x NetClient: a 64-byte message answered
+ * by a 1-byte acknowledgement ({@link BaselineServer}).
  */
 final class BaselineLoads {
   static final long TIMEOUT_MS = 15_000;
@@ -22,8 +22,8 @@ final class BaselineLoads {
   private BaselineLoads() {}
 
   /**
-   * Where the baseline runs: its client (TLS: full handshakes or resuming, per {@link TlsSetup#clientOptions}) and
-   * the trust manager counting certificate checks (null for TCP).
+   * Where the baseline runs: its client (TLS: full handshakes or resuming, per {@link
+   * TlsSetup#clientOptions}) and the trust manager counting certificate checks (null for TCP).
    */
   record Target(Vertx vertx, NetClient client, int port, TlsSetup.CountingTrustManager trust) {
     long checks() {
@@ -36,26 +36,39 @@ final class BaselineLoads {
   }
 
   /**
-   * One sleepy session: connect (TCP, or TCP + TLS handshake), 64 bytes, wait for the 1-byte acknowledgement,
-   * close. The future gives the latency from connect to acknowledgement in ns, once the socket is closed.
+   * One sleepy session: connect (TCP, or TCP + TLS handshake), 64 bytes, wait for the 1-byte
+   * acknowledgement, close. The future gives the latency from connect to acknowledgement in ns,
+   * once the socket is closed.
    */
   static Future<Long> session(Target t, int port) {
     long t0 = System.nanoTime();
-    return t.client().connect(port, "127.0.0.1").compose(sock -> {
-      Promise<Long> ack = Promise.promise();
-      sock.handler(b -> ack.tryComplete(System.nanoTime() - t0));
-      sock.exceptionHandler(ack::tryFail);
-      sock.closeHandler(v -> ack.tryFail(new IllegalStateException("closed before the acknowledgement")));
-      sock.write(message());
-      return ClosedLoop.within(t.vertx(), ack, TIMEOUT_MS, "acknowledgement")
-          .transform(ar -> sock.close().transform(x -> ar.succeeded() ? Future.succeededFuture(ar.result()) : Future.failedFuture(ar.cause())));
-    });
+    return t.client()
+        .connect(port, "127.0.0.1")
+        .compose(
+            sock -> {
+              Promise<Long> ack = Promise.promise();
+              sock.handler(b -> ack.tryComplete(System.nanoTime() - t0));
+              sock.exceptionHandler(ack::tryFail);
+              sock.closeHandler(
+                  v -> ack.tryFail(new IllegalStateException("closed before the acknowledgement")));
+              sock.write(message());
+              return ClosedLoop.within(t.vertx(), ack, TIMEOUT_MS, "acknowledgement")
+                  .transform(
+                      ar ->
+                          sock.close()
+                              .transform(
+                                  x ->
+                                      ar.succeeded()
+                                          ? Future.succeededFuture(ar.result())
+                                          : Future.failedFuture(ar.cause())));
+            });
   }
 
   /**
-   * Sleepy devices: N concurrent, each one session after another. Resuming TLS devices each have their own
-   * client (their own JDK session cache), as real devices do: a JDK client caches one session per host and port
-   * and uses a TLS 1.3 ticket only once, so devices sharing one client would mostly do full handshakes.
+   * Sleepy devices: N concurrent, each one session after another. Resuming TLS devices each have
+   * their own client (their own JDK session cache), as real devices do: a JDK client caches one
+   * session per host and port and uses a TLS 1.3 ticket only once, so devices sharing one client
+   * would mostly do full handshakes.
    */
   static final class Sleepy implements Workload {
     private final List<Target> targets;
@@ -77,8 +90,12 @@ final class BaselineLoads {
     }
 
     private long checks() {
-      return targets.stream().map(Target::trust).filter(java.util.Objects::nonNull).distinct()
-          .mapToLong(t -> t.checks.get()).sum();
+      return targets.stream()
+          .map(Target::trust)
+          .filter(java.util.Objects::nonNull)
+          .distinct()
+          .mapToLong(t -> t.checks.get())
+          .sum();
     }
 
     @Override
@@ -91,7 +108,10 @@ final class BaselineLoads {
       contexts = ClosedLoop.contexts(targets.get(0).vertx(), devices);
       if (resumed) {
         for (Target t : targets) {
-          session(t, t.port()).toCompletionStage().toCompletableFuture().get(); // each device's first ticket
+          session(t, t.port())
+              .toCompletionStage()
+              .toCompletableFuture()
+              .get(); // each device's first ticket
         }
       }
     }
@@ -99,7 +119,8 @@ final class BaselineLoads {
     @Override
     public Outcome run(long durationNanos) throws Exception {
       long checks = checks();
-      Outcome o = ClosedLoop.run(contexts, durationNanos, w -> session(target(w), target(w).port()));
+      Outcome o =
+          ClosedLoop.run(contexts, durationNanos, w -> session(target(w), target(w).port()));
       sessions.addAndGet(o.ops());
       fullHandshakes.addAndGet(checks() - checks);
       return o;
@@ -147,21 +168,23 @@ final class BaselineLoads {
 
       Conn(NetSocket socket) {
         this.socket = socket;
-        socket.handler(b -> {
-          for (int i = 0; i < b.length(); i++) {
-            Promise<Long> p = pending;
-            pending = null;
-            if (p != null) {
-              p.complete(System.nanoTime() - sentAt);
-            }
-          }
-        });
-        socket.closeHandler(v -> {
-          Promise<Long> p = pending;
-          if (p != null) {
-            p.tryFail(new IllegalStateException("connection closed"));
-          }
-        });
+        socket.handler(
+            b -> {
+              for (int i = 0; i < b.length(); i++) {
+                Promise<Long> p = pending;
+                pending = null;
+                if (p != null) {
+                  p.complete(System.nanoTime() - sentAt);
+                }
+              }
+            });
+        socket.closeHandler(
+            v -> {
+              Promise<Long> p = pending;
+              if (p != null) {
+                p.tryFail(new IllegalStateException("connection closed"));
+              }
+            });
       }
 
       Future<Long> exchange() {
@@ -181,8 +204,15 @@ final class BaselineLoads {
     @Override
     public void prepare() throws Exception {
       contexts = ClosedLoop.contexts(target.vertx(), connections);
-      conns = ClosedLoop.bounded(connections, 32, 0, i -> SlmpLoads.onContext(contexts.get(i),
-          () -> target.client().connect(target.port(), "127.0.0.1").map(Conn::new)));
+      conns =
+          ClosedLoop.bounded(
+              connections,
+              32,
+              0,
+              i ->
+                  SlmpLoads.onContext(
+                      contexts.get(i),
+                      () -> target.client().connect(target.port(), "127.0.0.1").map(Conn::new)));
     }
 
     @Override
@@ -193,7 +223,11 @@ final class BaselineLoads {
     @Override
     public void close() throws Exception {
       if (conns != null) {
-        ClosedLoop.bounded(conns.size(), 64, conns.size(), i -> conns.get(i) == null ? Future.succeededFuture() : conns.get(i).socket.close());
+        ClosedLoop.bounded(
+            conns.size(),
+            64,
+            conns.size(),
+            i -> conns.get(i) == null ? Future.succeededFuture() : conns.get(i).socket.close());
       }
     }
   }

@@ -5,9 +5,10 @@ import java.io.PrintStream;
 import java.util.List;
 
 /**
- * {@code bench}: SLMP against TLS 1.3 and plain TCP on this machine, in one run (issue 7). The servers run as
- * child processes of this command: {@code bench server} (an SLMP node plus an in-memory consumer, or the durable
- * inbox) and {@code bench baseline-server --tls|--tcp} (a Vert.x NetServer).
+ * {@code bench}: SLMP against TLS 1.3 and plain TCP on this machine, in one run (issue 7). The
+ * servers run as child processes of this command: {@code bench server} (an SLMP node plus an
+ * in-memory consumer, or the durable inbox) and {@code bench baseline-server --tls|--tcp} (a Vert.x
+ * NetServer).
  */
 public final class BenchCommand implements Command {
   @Override
@@ -17,7 +18,8 @@ public final class BenchCommand implements Command {
 
   @Override
   public String usage() {
-    return BenchOptions.USAGE + "   (writes target/bench/results.md and results.json)"
+    return BenchOptions.USAGE
+        + "   (writes target/bench/results.md and results.json)"
         + "\n       java -jar slmp-fat.jar bench hot FILE.jfr [--top N]   (hot methods of a --jfr recording)";
   }
 

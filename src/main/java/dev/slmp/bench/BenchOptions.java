@@ -9,18 +9,49 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
-/** The options of {@code bench}; {@code --quick} changes the defaults, explicit options still win. */
-record BenchOptions(boolean quick, int rounds, long durationNanos, long warmupNanos, long warmupEachNanos, int devices,
-    int connections, int memoryConnections, Set<String> only, List<Suite> suites, Set<String> baselines, int serverThreads,
-    Path out, boolean jfr, List<String> serverJvm, int bytesSessions, int bytesMessages) {
+/**
+ * The options of {@code bench}; {@code --quick} changes the defaults, explicit options still win.
+ */
+record BenchOptions(
+    boolean quick,
+    int rounds,
+    long durationNanos,
+    long warmupNanos,
+    long warmupEachNanos,
+    int devices,
+    int connections,
+    int memoryConnections,
+    Set<String> only,
+    List<Suite> suites,
+    Set<String> baselines,
+    int serverThreads,
+    Path out,
+    boolean jfr,
+    List<String> serverJvm,
+    int bytesSessions,
+    int bytesMessages) {
 
-  static final String USAGE = "bench [--quick] [--rounds N] [--duration 1500ms] [--warmup 20s]"
-      + " [--warmup-each 3s] [--devices 16] [--connections 100] [--memory-connections 10000]"
-      + " [--only sleepy-full,sleepy-resumed,steady-ack,steady-noack,durable,memory,bytes] [--suites 1,2,3]"
-      + " [--baselines tls,tcp|none] [--server-threads N] [--server-jvm '-Xms1g -Xmx1g'] [--jfr] [--out target/bench]";
+  static final String USAGE =
+      "bench [--quick] [--rounds N] [--duration 1500ms] [--warmup 20s]"
+          + " [--warmup-each 3s] [--devices 16] [--connections 100] [--memory-connections 10000]"
+          + " [--only sleepy-full,sleepy-resumed,steady-ack,steady-noack,durable,memory,bytes] [--suites 1,2,3]"
+          + " [--baselines tls,tcp|none] [--server-threads N] [--server-jvm '-Xms1g -Xmx1g'] [--jfr] [--out target/bench]";
 
-  private static final Set<String> VALUED = Set.of("--rounds", "--duration", "--warmup", "--warmup-each", "--devices",
-      "--connections", "--memory-connections", "--only", "--suites", "--baselines", "--server-threads", "--server-jvm", "--out");
+  private static final Set<String> VALUED =
+      Set.of(
+          "--rounds",
+          "--duration",
+          "--warmup",
+          "--warmup-each",
+          "--devices",
+          "--connections",
+          "--memory-connections",
+          "--only",
+          "--suites",
+          "--baselines",
+          "--server-threads",
+          "--server-jvm",
+          "--out");
 
   static final class UsageException extends Exception {
     UsageException(String message) {
@@ -35,9 +66,25 @@ record BenchOptions(boolean quick, int rounds, long durationNanos, long warmupNa
   static BenchOptions parse(List<String> args) throws UsageException {
     boolean quick = args.contains("--quick");
     int cores = Runtime.getRuntime().availableProcessors();
-    BenchOptions d = new BenchOptions(quick, 5, millis(quick ? 300 : 1500), seconds(quick ? 2 : 20), millis(quick ? 400 : 3000),
-        16, 100, quick ? 500 : 10_000, new LinkedHashSet<>(Results.WORKLOADS), List.of(Suite.values()), Set.of(Results.TLS, Results.TCP),
-        Math.max(1, cores / 2), Path.of("target", "bench"), false, List.of("-Xms1g", "-Xmx1g"), 20, 200);
+    BenchOptions d =
+        new BenchOptions(
+            quick,
+            5,
+            millis(quick ? 300 : 1500),
+            seconds(quick ? 2 : 20),
+            millis(quick ? 400 : 3000),
+            16,
+            100,
+            quick ? 500 : 10_000,
+            new LinkedHashSet<>(Results.WORKLOADS),
+            List.of(Suite.values()),
+            Set.of(Results.TLS, Results.TCP),
+            Math.max(1, cores / 2),
+            Path.of("target", "bench"),
+            false,
+            List.of("-Xms1g", "-Xmx1g"),
+            20,
+            200);
     int rounds = d.rounds();
     long duration = d.durationNanos();
     long warmup = d.warmupNanos();
@@ -94,8 +141,24 @@ record BenchOptions(boolean quick, int rounds, long durationNanos, long warmupNa
       throw new UsageException("--duration must be more than 0");
     }
     long each = Math.min(warmupEach != null ? warmupEach : d.warmupEachNanos(), warmup);
-    return new BenchOptions(quick, rounds, duration, warmup, each, devices, connections, memory, only, suites, baselines, threads,
-        out, jfr, jvm, d.bytesSessions(), d.bytesMessages());
+    return new BenchOptions(
+        quick,
+        rounds,
+        duration,
+        warmup,
+        each,
+        devices,
+        connections,
+        memory,
+        only,
+        suites,
+        baselines,
+        threads,
+        out,
+        jfr,
+        jvm,
+        d.bytesSessions(),
+        d.bytesMessages());
   }
 
   /** {@code 1500ms}, {@code 1.5s}, {@code 2m}, {@code 0}; a bare number is seconds. */
@@ -144,7 +207,12 @@ record BenchOptions(boolean quick, int rounds, long durationNanos, long warmupNa
         case "all" -> out.addAll(Results.WORKLOADS);
         default -> {
           if (!Results.WORKLOADS.contains(t)) {
-            throw new UsageException("--only: unknown workload " + t + " (known: " + String.join(", ", Results.WORKLOADS) + ", steady, sleepy)");
+            throw new UsageException(
+                "--only: unknown workload "
+                    + t
+                    + " (known: "
+                    + String.join(", ", Results.WORKLOADS)
+                    + ", steady, sleepy)");
           }
           out.add(t);
         }

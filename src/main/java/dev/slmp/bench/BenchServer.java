@@ -9,9 +9,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code bench server}: the SLMP server under test, in its own process. A node on 127.0.0.1 with the bench
- * configuration (the defaults, but {@code --threads} gateway and handshake verticles on as many event loops,
- * room for the memory workload, no printing and no {@code slmp.in} publish), plus, unless {@code --durable}, the in-memory {@link AcceptingConsumer} with the inbox off. With
+ * {@code bench server}: the SLMP server under test, in its own process. A node on 127.0.0.1 with
+ * the bench configuration (the defaults, but {@code --threads} gateway and handshake verticles on
+ * as many event loops, room for the memory workload, no printing and no {@code slmp.in} publish),
+ * plus, unless {@code --durable}, the in-memory {@link AcceptingConsumer} with the inbox off. With
  * {@code --durable} the built-in durable inbox answers {@code slmp.deliver}.
  */
 final class BenchServer {
@@ -23,21 +24,32 @@ final class BenchServer {
         .put("host", "127.0.0.1")
         .put("port", port)
         .put("dataDir", dataDir)
-        // The load generator is one source (127.0.0.1) opening thousands of sessions a second: per-source limits off.
-        .put("limits", new JsonObject().put("maxConnections", 50_000).put("maxHandshakes", 5_000)
-            .put("handshakesPerSource", 5_000).put("helloRatePerSource", 1_000_000).put("helloBurstPerSource", 1_000_000))
+        // The load generator is one source (127.0.0.1) opening thousands of sessions a second:
+        // per-source limits off.
+        .put(
+            "limits",
+            new JsonObject()
+                .put("maxConnections", 50_000)
+                .put("maxHandshakes", 5_000)
+                .put("handshakesPerSource", 5_000)
+                .put("helloRatePerSource", 1_000_000)
+                .put("helloBurstPerSource", 1_000_000))
         .put("verticles", new JsonObject().put("gateway", threads).put("handshake", threads))
         .put("inbox", new JsonObject().put("enabled", durable).put("print", false))
-        // No observer on slmp.in in these workloads (the baselines have none either): the node skips that publish.
+        // No observer on slmp.in in these workloads (the baselines have none either): the node
+        // skips that publish.
         .put("delivery", new JsonObject().put("publishIn", false));
   }
 
   /**
-   * Every server under test (SLMP, TLS, TCP) gets the same: {@code threads} event loops and nothing else, so the
-   * load generator on the same machine keeps the rest of the cores; Linux epoll when available.
+   * Every server under test (SLMP, TLS, TCP) gets the same: {@code threads} event loops and nothing
+   * else, so the load generator on the same machine keeps the rest of the cores; Linux epoll when
+   * available.
    */
   static io.vertx.core.VertxOptions serverOptions(int threads) {
-    return new io.vertx.core.VertxOptions().setEventLoopPoolSize(threads).setPreferNativeTransport(true);
+    return new io.vertx.core.VertxOptions()
+        .setEventLoopPoolSize(threads)
+        .setPreferNativeTransport(true);
   }
 
   static int run(List<String> args, PrintStream out, PrintStream err) {
@@ -55,7 +67,9 @@ final class BenchServer {
       if (!durable) {
         await(vertx.deployVerticle(new AcceptingConsumer()));
       }
-      await(vertx.deployVerticle(node, new DeploymentOptions().setConfig(config(data, port, threads, durable))));
+      await(
+          vertx.deployVerticle(
+              node, new DeploymentOptions().setConfig(config(data, port, threads, durable))));
     } catch (Exception e) {
       err.println("error: the SLMP node did not start: " + e.getMessage());
       vertx.close();

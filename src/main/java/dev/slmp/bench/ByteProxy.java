@@ -9,18 +9,28 @@ import io.vertx.core.net.NetSocket;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A TCP relay on 127.0.0.1 in the load generator that counts the TCP payload bytes it relays, both directions:
- * the bytes on the wire of whatever protocol runs through it, counted on the client side.
+ * A TCP relay on 127.0.0.1 in the load generator that counts the TCP payload bytes it relays, both
+ * directions: the bytes on the wire of whatever protocol runs through it, counted on the client
+ * side.
  */
 final class ByteProxy implements AutoCloseable {
   private final NetServer server;
   private final NetClient client;
   private final AtomicLong up;
   private final AtomicLong down;
-  /** SLMP frames relayed since the last reset, by direction and type: {frames, bytes}; empty for other protocols. */
+
+  /**
+   * SLMP frames relayed since the last reset, by direction and type: {frames, bytes}; empty for
+   * other protocols.
+   */
   final java.util.Map<String, long[]> frames;
 
-  private ByteProxy(NetServer server, NetClient client, AtomicLong up, AtomicLong down, java.util.Map<String, long[]> frames) {
+  private ByteProxy(
+      NetServer server,
+      NetClient client,
+      AtomicLong up,
+      AtomicLong down,
+      java.util.Map<String, long[]> frames) {
     this.server = server;
     this.client = client;
     this.up = up;
@@ -34,36 +44,46 @@ final class ByteProxy implements AutoCloseable {
     AtomicLong down = new AtomicLong();
     java.util.Map<String, long[]> frames = new java.util.HashMap<>();
     NetClient client = vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true));
-    NetServer server = vertx.createNetServer(new NetServerOptions().setHost("127.0.0.1").setPort(0).setTcpNoDelay(true));
-    server.connectHandler(in -> {
-      in.pause();
-      client.connect(targetPort, "127.0.0.1").onComplete(ar -> {
-        if (ar.failed()) {
-          in.close();
-          return;
-        }
-        NetSocket out = ar.result();
-        FrameTally deviceToServer = slmp ? new FrameTally(frames, "device→server") : null;
-        FrameTally serverToDevice = slmp ? new FrameTally(frames, "server→device") : null;
-        in.handler(b -> {
-          up.addAndGet(b.length());
-          if (deviceToServer != null) {
-            deviceToServer.feed(b);
-          }
-          out.write(b);
+    NetServer server =
+        vertx.createNetServer(
+            new NetServerOptions().setHost("127.0.0.1").setPort(0).setTcpNoDelay(true));
+    server.connectHandler(
+        in -> {
+          in.pause();
+          client
+              .connect(targetPort, "127.0.0.1")
+              .onComplete(
+                  ar -> {
+                    if (ar.failed()) {
+                      in.close();
+                      return;
+                    }
+                    NetSocket out = ar.result();
+                    FrameTally deviceToServer =
+                        slmp ? new FrameTally(frames, "device→server") : null;
+                    FrameTally serverToDevice =
+                        slmp ? new FrameTally(frames, "server→device") : null;
+                    in.handler(
+                        b -> {
+                          up.addAndGet(b.length());
+                          if (deviceToServer != null) {
+                            deviceToServer.feed(b);
+                          }
+                          out.write(b);
+                        });
+                    out.handler(
+                        b -> {
+                          down.addAndGet(b.length());
+                          if (serverToDevice != null) {
+                            serverToDevice.feed(b);
+                          }
+                          in.write(b);
+                        });
+                    in.closeHandler(v -> out.close());
+                    out.closeHandler(v -> in.close());
+                    in.resume();
+                  });
         });
-        out.handler(b -> {
-          down.addAndGet(b.length());
-          if (serverToDevice != null) {
-            serverToDevice.feed(b);
-          }
-          in.write(b);
-        });
-        in.closeHandler(v -> out.close());
-        out.closeHandler(v -> in.close());
-        in.resume();
-      });
-    });
     BenchServer.await(server.listen());
     return new ByteProxy(server, client, up, down, frames);
   }

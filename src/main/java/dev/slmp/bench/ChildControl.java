@@ -11,19 +11,24 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * The control channel of a benchmark server process: one command per line on stdin, one {@code BENCH ...} line
- * per answer on stdout. {@code heap} (GC, then the heap in use), {@code accepted} (messages the in-memory
- * consumer took), {@code quit}. End of input (the parent died) also ends the process.
+ * The control channel of a benchmark server process: one command per line on stdin, one {@code
+ * BENCH ...} line per answer on stdout. {@code heap} (GC, then the heap in use), {@code accepted}
+ * (messages the in-memory consumer took), {@code quit}. End of input (the parent died) also ends
+ * the process.
  */
 final class ChildControl {
   static final String PREFIX = "BENCH ";
 
   private ChildControl() {}
 
-  /** Prints the ready line, then serves commands until {@code quit} or end of input; returns the exit code. */
+  /**
+   * Prints the ready line, then serves commands until {@code quit} or end of input; returns the
+   * exit code.
+   */
   static int serve(Vertx vertx, int port, PrintStream out, Supplier<Long> accepted) {
     reply(out, "ready port=" + port + " pid=" + ProcessHandle.current().pid());
-    try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
+    try (BufferedReader in =
+        new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
       String line;
       while ((line = in.readLine()) != null) {
         switch (line.trim()) {

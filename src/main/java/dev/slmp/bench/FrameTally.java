@@ -6,8 +6,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Counts SLMP/1 frames in one direction of a byte stream (type u8, length u24, body: spec 2), so wire bytes can
- * be told per frame type. Confined to one connection's context; totals are merged under a lock.
+ * Counts SLMP/1 frames in one direction of a byte stream (type u8, length u24, body: spec 2), so
+ * wire bytes can be told per frame type. Confined to one connection's context; totals are merged
+ * under a lock.
  */
 final class FrameTally {
   private final Map<String, long[]> totals;
@@ -16,7 +17,10 @@ final class FrameTally {
   private int headerFill;
   private long bodyLeft;
 
-  /** {@code totals}: shared by the tallies of all connections; key "direction TYPE", value {frames, bytes}. */
+  /**
+   * {@code totals}: shared by the tallies of all connections; key "direction TYPE", value {frames,
+   * bytes}.
+   */
   FrameTally(Map<String, long[]> totals, String direction) {
     this.totals = totals;
     this.direction = direction;
@@ -38,7 +42,8 @@ final class FrameTally {
         int type = header[0] & 0xFF;
         bodyLeft = ((header[1] & 0xFFL) << 16) | ((header[2] & 0xFFL) << 8) | (header[3] & 0xFFL);
         synchronized (totals) {
-          long[] t = totals.computeIfAbsent(direction + " " + FrameType.name(type), k -> new long[2]);
+          long[] t =
+              totals.computeIfAbsent(direction + " " + FrameType.name(type), k -> new long[2]);
           t[0]++;
           t[1] += 4 + bodyLeft;
         }
@@ -46,12 +51,17 @@ final class FrameTally {
     }
   }
 
-  /** "device→server HELLO 71, …" in bytes per {@code per} (session or message), in the order frames are named. */
+  /**
+   * "device→server HELLO 71, …" in bytes per {@code per} (session or message), in the order frames
+   * are named.
+   */
   static String describe(Map<String, long[]> totals, int per) {
     StringBuilder b = new StringBuilder();
     synchronized (totals) {
       for (Map.Entry<String, long[]> e : new TreeMap<>(totals).entrySet()) {
-        b.append(b.length() == 0 ? "" : ", ").append(e.getKey()).append(' ')
+        b.append(b.length() == 0 ? "" : ", ")
+            .append(e.getKey())
+            .append(' ')
             .append(Report.number(e.getValue()[1] / (double) per));
         if (e.getValue()[0] != per) {
           b.append(" (").append(Report.number(e.getValue()[0] / (double) per)).append(" frames)");

@@ -13,25 +13,32 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Which classes an idle connection costs: {@code jcmd <pid> GC.class_histogram} of the server before and after
- * opening the connections, and the difference per connection.
+ * Which classes an idle connection costs: {@code jcmd <pid> GC.class_histogram} of the server
+ * before and after opening the connections, and the difference per connection.
  */
 final class HeapHistogram {
-  private static final Pattern LINE = Pattern.compile("^\\s*\\d+:\\s+(\\d+)\\s+(\\d+)\\s+(\\S+).*$");
+  private static final Pattern LINE =
+      Pattern.compile("^\\s*\\d+:\\s+(\\d+)\\s+(\\d+)\\s+(\\S+).*$");
 
   /** Instances and bytes per class name. */
   record Snapshot(Map<String, long[]> classes) {}
 
   private HeapHistogram() {}
 
-  /** The live-object histogram of process {@code pid} (a full GC first), or null when jcmd cannot be run. */
+  /**
+   * The live-object histogram of process {@code pid} (a full GC first), or null when jcmd cannot be
+   * run.
+   */
   static Snapshot take(long pid) {
     Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
     if (!Files.isExecutable(jcmd)) {
       return null;
     }
     try {
-      Process p = new ProcessBuilder(jcmd.toString(), Long.toString(pid), "GC.class_histogram").redirectErrorStream(true).start();
+      Process p =
+          new ProcessBuilder(jcmd.toString(), Long.toString(pid), "GC.class_histogram")
+              .redirectErrorStream(true)
+              .start();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
         return null;
@@ -50,14 +57,18 @@ final class HeapHistogram {
     for (String line : histogram.split("\n")) {
       Matcher x = LINE.matcher(line);
       if (x.matches()) {
-        m.merge(x.group(3), new long[] {Long.parseLong(x.group(1)), Long.parseLong(x.group(2))},
+        m.merge(
+            x.group(3),
+            new long[] {Long.parseLong(x.group(1)), Long.parseLong(x.group(2))},
             (a, b) -> new long[] {a[0] + b[0], a[1] + b[1]});
       }
     }
     return new Snapshot(m);
   }
 
-  /** The classes that grew most, as lines "bytes per connection, instances per connection, class". */
+  /**
+   * The classes that grew most, as lines "bytes per connection, instances per connection, class".
+   */
   static List<String> growth(Snapshot before, Snapshot after, int connections, int top) {
     List<Map.Entry<String, long[]>> d = new ArrayList<>();
     for (Map.Entry<String, long[]> e : after.classes().entrySet()) {
@@ -67,8 +78,13 @@ final class HeapHistogram {
     d.sort((x, y) -> Long.compare(y.getValue()[1], x.getValue()[1]));
     List<String> out = new ArrayList<>();
     for (Map.Entry<String, long[]> e : d.subList(0, Math.min(top, d.size()))) {
-      out.add(String.format(java.util.Locale.ROOT, "%8.0f B  %6.2f objects  %s", e.getValue()[1] / (double) connections,
-          e.getValue()[0] / (double) connections, e.getKey()));
+      out.add(
+          String.format(
+              java.util.Locale.ROOT,
+              "%8.0f B  %6.2f objects  %s",
+              e.getValue()[1] / (double) connections,
+              e.getValue()[0] / (double) connections,
+              e.getKey()));
     }
     return out;
   }

@@ -17,9 +17,9 @@ import jdk.jfr.consumer.RecordedStackTrace;
 import jdk.jfr.consumer.RecordingFile;
 
 /**
- * {@code bench hot FILE.jfr [--top N]}: where a server spent its CPU, from the execution samples of a JFR
- * recording (as {@code bench --jfr} makes): the hottest methods by own time (leaf frame), by inclusive time (on
- * the stack), the SLMP method nearest to each sample, and the threads.
+ * {@code bench hot FILE.jfr [--top N]}: where a server spent its CPU, from the execution samples of
+ * a JFR recording (as {@code bench --jfr} makes): the hottest methods by own time (leaf frame), by
+ * inclusive time (on the stack), the SLMP method nearest to each sample, and the threads.
  */
 final class JfrHotspots {
   private JfrHotspots() {}
@@ -56,7 +56,8 @@ final class JfrHotspots {
           continue;
         }
         total++;
-        String thread = e.getThread("sampledThread") == null ? "?" : e.getThread("sampledThread").getJavaName();
+        String thread =
+            e.getThread("sampledThread") == null ? "?" : e.getThread("sampledThread").getJavaName();
         threads.merge(thread == null ? "?" : thread.replaceAll("-\\d+$", "-N"), 1, Integer::sum);
         List<RecordedFrame> frames = st.getFrames();
         self.merge(name(frames.get(0)), 1, Integer::sum);
@@ -71,7 +72,10 @@ final class JfrHotspots {
             slmp = n;
           }
         }
-        nearestSlmp.merge(slmp == null ? "(no SLMP frame: Vert.x, Netty, JDK, GC-free runtime)" : slmp, 1, Integer::sum);
+        nearestSlmp.merge(
+            slmp == null ? "(no SLMP frame: Vert.x, Netty, JDK, GC-free runtime)" : slmp,
+            1,
+            Integer::sum);
       }
     } catch (IOException e) {
       err.println("error: " + e.getMessage());
@@ -83,7 +87,8 @@ final class JfrHotspots {
     print(out, "inclusive time (on the stack)", inclusive, total, top);
     print(out, "nearest SLMP frame", nearestSlmp, total, top);
     out.println();
-    out.println("native samples (threads inside native code; epoll waits are idle time): " + natives);
+    out.println(
+        "native samples (threads inside native code; epoll waits are idle time): " + natives);
     print(out, "native method", nativeTop, Math.max(1, natives), top);
     return 0;
   }
@@ -93,10 +98,21 @@ final class JfrHotspots {
     return m == null ? "?" : m.getType().getName() + "." + m.getName();
   }
 
-  private static void print(PrintStream out, String title, Map<String, Integer> counts, int total, int top) {
+  private static void print(
+      PrintStream out, String title, Map<String, Integer> counts, int total, int top) {
     out.println();
     out.println("== " + title);
-    counts.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(top)
-        .forEach(e -> out.println(String.format(Locale.ROOT, "%6.1f%%  %6d  %s", 100.0 * e.getValue() / total, e.getValue(), e.getKey())));
+    counts.entrySet().stream()
+        .sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
+        .limit(top)
+        .forEach(
+            e ->
+                out.println(
+                    String.format(
+                        Locale.ROOT,
+                        "%6.1f%%  %6d  %s",
+                        100.0 * e.getValue() / total,
+                        e.getValue(),
+                        e.getKey())));
   }
 }

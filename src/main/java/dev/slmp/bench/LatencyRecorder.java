@@ -2,7 +2,9 @@ package dev.slmp.bench;
 
 import java.util.Arrays;
 
-/** Latency samples (nanoseconds) from any thread; cheap enough for hundreds of thousands per second. */
+/**
+ * Latency samples (nanoseconds) from any thread; cheap enough for hundreds of thousands per second.
+ */
 final class LatencyRecorder {
   private long[] samples = new long[1 << 14];
   private int size;

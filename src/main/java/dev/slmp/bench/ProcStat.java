@@ -7,8 +7,9 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
- * CPU time of a process from {@code /proc/<pid>/stat}: {@code utime + stime} (fields 14 and 15), in clock ticks
- * of {@code getconf CLK_TCK}. All threads of the process count: event loops, GC and JIT alike.
+ * CPU time of a process from {@code /proc/<pid>/stat}: {@code utime + stime} (fields 14 and 15), in
+ * clock ticks of {@code getconf CLK_TCK}. All threads of the process count: event loops, GC and JIT
+ * alike.
  */
 final class ProcStat {
   private static volatile long ticksPerSecond = -1;
@@ -17,7 +18,8 @@ final class ProcStat {
 
   /** {@code utime + stime} in clock ticks, parsed from one line of {@code /proc/<pid>/stat}. */
   static long cpuTicks(String statLine) {
-    // The command name (field 2) is in parentheses and may hold spaces or ')': fields resume after the LAST ')'.
+    // The command name (field 2) is in parentheses and may hold spaces or ')': fields resume after
+    // the LAST ')'.
     int close = statLine.lastIndexOf(')');
     if (close < 0) {
       throw new IllegalArgumentException("not a /proc/<pid>/stat line: " + statLine);
@@ -33,14 +35,19 @@ final class ProcStat {
   /** Process CPU time in nanoseconds (resolution: one clock tick, usually 10 ms). */
   static long cpuNanos(long pid) {
     try {
-      String line = Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.US_ASCII);
+      String line =
+          Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.US_ASCII);
       return cpuTicks(line) * 1_000_000_000L / ticksPerSecond();
     } catch (IOException e) {
-      throw new IllegalStateException("cannot read /proc/" + pid + "/stat (Linux only): " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot read /proc/" + pid + "/stat (Linux only): " + e.getMessage(), e);
     }
   }
 
-  /** Thread groups of a JVM running Vert.x, by thread name (the kernel keeps its first 15 characters). */
+  /**
+   * Thread groups of a JVM running Vert.x, by thread name (the kernel keeps its first 15
+   * characters).
+   */
   static String group(String threadName) {
     if (threadName.startsWith("vert.x-eventloo")) {
       return "event loops";
@@ -54,15 +61,18 @@ final class ProcStat {
     if (threadName.contains("CompilerThre")) {
       return "JIT";
     }
-    if (threadName.startsWith("GC ") || threadName.startsWith("G1 ") || threadName.equals("VM Thread")) {
+    if (threadName.startsWith("GC ")
+        || threadName.startsWith("G1 ")
+        || threadName.equals("VM Thread")) {
       return "GC";
     }
     return "other";
   }
 
   /**
-   * Ticks per thread group of {@code pid} ({@link #group}), each as {user, system}; plus "all" for the sum. Threads
-   * that ended are missing: use differences between two calls only for long-lived threads.
+   * Ticks per thread group of {@code pid} ({@link #group}), each as {user, system}; plus "all" for
+   * the sum. Threads that ended are missing: use differences between two calls only for long-lived
+   * threads.
    */
   static java.util.Map<String, long[]> threadTicks(long pid) {
     java.util.Map<String, long[]> out = new java.util.TreeMap<>();

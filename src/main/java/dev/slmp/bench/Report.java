@@ -6,7 +6,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** The final tables: SLMP beside TLS 1.3 with ratios, the targets of issue 7, and every series in detail. */
+/**
+ * The final tables: SLMP beside TLS 1.3 with ratios, the targets of issue 7, and every series in
+ * detail.
+ */
 final class Report {
   private Report() {}
 
@@ -17,9 +20,12 @@ final class Report {
     for (Map.Entry<String, Object> e : r.meta.entrySet()) {
       b.append("- ").append(e.getKey()).append(": ").append(e.getValue()).append('\n');
     }
-    b.append("\nRates are the median (min–max) of the rounds; µs CPU/op is the server process's CPU time");
-    b.append(" (/proc/<pid>/stat utime+stime) per operation; latencies in ms (sleepy: connect to ACK; steady:");
-    b.append(" DATA to ACK). SLMP ÷ TLS: higher is better for rates, lower for µs, bytes and heap.\n\n");
+    b.append(
+        "\nRates are the median (min–max) of the rounds; µs CPU/op is the server process's CPU time");
+    b.append(
+        " (/proc/<pid>/stat utime+stime) per operation; latencies in ms (sleepy: connect to ACK; steady:");
+    b.append(
+        " DATA to ACK). SLMP ÷ TLS: higher is better for rates, lower for µs, bytes and heap.\n\n");
     b.append("## SLMP beside TLS 1.3\n\n").append(sideBySide(r, suites)).append('\n');
     b.append("## Targets (issue 7)\n\n").append(targets(verdicts)).append('\n');
     b.append("## Every series\n\n").append(series(r)).append('\n');
@@ -27,7 +33,10 @@ final class Report {
       b.append("## Memory: server heap after GC\n\n").append(memory(r)).append('\n');
     }
     if (!r.bytes.isEmpty()) {
-      b.append("## Bytes on the wire (TCP payload, both directions, counted on the client side)\n\n").append(bytes(r)).append('\n');
+      b.append(
+              "## Bytes on the wire (TCP payload, both directions, counted on the client side)\n\n")
+          .append(bytes(r))
+          .append('\n');
     }
     return b.toString();
   }
@@ -35,11 +44,22 @@ final class Report {
   static String sideBySide(Results r, List<Suite> suites) {
     Table t = new Table("measure", "suite", "SLMP", "TLS 1.3", "SLMP ÷ TLS", "plain TCP");
     String[][] loads = {
-        {Results.SLEEPY_FULL, "sleepy full", Results.SLEEPY_FULL, Results.SLEEPY_FULL},
-        {Results.SLEEPY_RESUMED, "sleepy resumed", Results.SLEEPY_RESUMED, Results.SLEEPY_FULL},
-        {Results.STEADY_ACK, "steady with ACK", Results.STEADY_ACK, Results.STEADY_ACK},
-        {Results.STEADY_NOACK, "steady without ACK (TLS/TCP: with 1-byte ack)", Results.STEADY_ACK, Results.STEADY_ACK},
-        {Results.DURABLE, "durable inbox (TLS/TCP: steady in memory)", Results.STEADY_ACK, Results.STEADY_ACK}};
+      {Results.SLEEPY_FULL, "sleepy full", Results.SLEEPY_FULL, Results.SLEEPY_FULL},
+      {Results.SLEEPY_RESUMED, "sleepy resumed", Results.SLEEPY_RESUMED, Results.SLEEPY_FULL},
+      {Results.STEADY_ACK, "steady with ACK", Results.STEADY_ACK, Results.STEADY_ACK},
+      {
+        Results.STEADY_NOACK,
+        "steady without ACK (TLS/TCP: with 1-byte ack)",
+        Results.STEADY_ACK,
+        Results.STEADY_ACK
+      },
+      {
+        Results.DURABLE,
+        "durable inbox (TLS/TCP: steady in memory)",
+        Results.STEADY_ACK,
+        Results.STEADY_ACK
+      }
+    };
     for (String[] l : loads) {
       boolean any = suites.stream().anyMatch(s -> r.series(l[0], Results.slmp(s)) != null);
       if (!any) {
@@ -50,14 +70,22 @@ final class Report {
       for (Suite s : suites) {
         Results.Series x = r.series(l[0], Results.slmp(s));
         if (x != null) {
-          t.row(l[1] + ", " + x.unit(), suiteName(s), summary(x.rate()), tls == null ? "—" : summary(tls.rate()),
-              ratio(x.rate().median(), tls == null ? Double.NaN : tls.rate().median()), tcp == null ? "—" : summary(tcp.rate()));
+          t.row(
+              l[1] + ", " + x.unit(),
+              suiteName(s),
+              summary(x.rate()),
+              tls == null ? "—" : summary(tls.rate()),
+              ratio(x.rate().median(), tls == null ? Double.NaN : tls.rate().median()),
+              tcp == null ? "—" : summary(tcp.rate()));
         }
       }
       for (Suite s : suites) {
         Results.Series x = r.series(l[0], Results.slmp(s));
         if (x != null) {
-          t.row(l[1] + ", server µs CPU/op", suiteName(s), number(x.serverCpu().median()),
+          t.row(
+              l[1] + ", server µs CPU/op",
+              suiteName(s),
+              number(x.serverCpu().median()),
               tls == null ? "—" : number(tls.serverCpu().median()),
               ratio(x.serverCpu().median(), tls == null ? Double.NaN : tls.serverCpu().median()),
               tcp == null ? "—" : number(tcp.serverCpu().median()));
@@ -66,7 +94,13 @@ final class Report {
       for (Suite s : suites) {
         Results.Series x = r.series(l[0], Results.slmp(s));
         if (x != null && x.p50().present()) {
-          t.row(l[1] + ", p50 / p99 ms", suiteName(s), latency(x), tls == null ? "—" : latency(tls), "", tcp == null ? "—" : latency(tcp));
+          t.row(
+              l[1] + ", p50 / p99 ms",
+              suiteName(s),
+              latency(x),
+              tls == null ? "—" : latency(tls),
+              "",
+              tcp == null ? "—" : latency(tcp));
         }
       }
     }
@@ -75,20 +109,35 @@ final class Report {
     for (Suite s : suites) {
       Results.Memory m = r.memory(Results.slmp(s));
       if (m != null) {
-        t.row("heap per idle connection, KB", suiteName(s), kb(m), tlsMem == null ? "—" : kb(tlsMem),
-            ratio(m.bytesPerConnection(), tlsMem == null ? Double.NaN : tlsMem.bytesPerConnection()), tcpMem == null ? "—" : kb(tcpMem));
+        t.row(
+            "heap per idle connection, KB",
+            suiteName(s),
+            kb(m),
+            tlsMem == null ? "—" : kb(tlsMem),
+            ratio(
+                m.bytesPerConnection(), tlsMem == null ? Double.NaN : tlsMem.bytesPerConnection()),
+            tcpMem == null ? "—" : kb(tcpMem));
       }
     }
-    String[][] byteRows = {{Results.BYTES_FULL, Results.BYTES_FULL}, {Results.BYTES_RESUMED, Results.BYTES_RESUMED},
-        {Results.BYTES_STEADY, Results.BYTES_STEADY}, {Results.BYTES_STEADY_NOACK, Results.BYTES_STEADY}};
+    String[][] byteRows = {
+      {Results.BYTES_FULL, Results.BYTES_FULL},
+      {Results.BYTES_RESUMED, Results.BYTES_RESUMED},
+      {Results.BYTES_STEADY, Results.BYTES_STEADY},
+      {Results.BYTES_STEADY_NOACK, Results.BYTES_STEADY}
+    };
     for (String[] w : byteRows) {
       Results.Bytes tls = r.bytes(w[1], Results.TLS);
-      Results.Bytes tcp = r.bytes(w[1].equals(Results.BYTES_RESUMED) ? Results.BYTES_FULL : w[1], Results.TCP);
+      Results.Bytes tcp =
+          r.bytes(w[1].equals(Results.BYTES_RESUMED) ? Results.BYTES_FULL : w[1], Results.TCP);
       for (Suite s : suites) {
         Results.Bytes x = r.bytes(w[0], Results.slmp(s));
         if (x != null) {
-          t.row("bytes per " + w[0] + (w[0].equals(w[1]) ? "" : " (TLS/TCP: with ack)"), suiteName(s), number(x.bytes()),
-              tls == null ? "—" : number(tls.bytes()), ratio(x.bytes(), tls == null ? Double.NaN : tls.bytes()),
+          t.row(
+              "bytes per " + w[0] + (w[0].equals(w[1]) ? "" : " (TLS/TCP: with ack)"),
+              suiteName(s),
+              number(x.bytes()),
+              tls == null ? "—" : number(tls.bytes()),
+              ratio(x.bytes(), tls == null ? Double.NaN : tls.bytes()),
               tcp == null ? "—" : number(tcp.bytes()));
         }
       }
@@ -100,37 +149,72 @@ final class Report {
     Table t = new Table("target", "suite", "measured", "required", "result", "detail");
     for (Targets.Verdict v : verdicts) {
       Suite s = Results.suiteOf(v.system());
-      t.row(v.target(), s == null ? v.system() : suiteName(s), v.measuredText(), v.required(),
-          v.result().equals(Targets.MET) ? "met" : v.result().equals(Targets.MISSED) ? "**MISSED**" : v.result(), v.detail());
+      t.row(
+          v.target(),
+          s == null ? v.system() : suiteName(s),
+          v.measuredText(),
+          v.required(),
+          v.result().equals(Targets.MET)
+              ? "met"
+              : v.result().equals(Targets.MISSED) ? "**MISSED**" : v.result(),
+          v.detail());
     }
     return t.render();
   }
 
   static String series(Results r) {
-    Table t = new Table("workload", "system", "rate median (min–max)", "server µs CPU/op", "client µs CPU/op", "p50 ms",
-        "p99 ms", "rounds", "errors", "notes");
+    Table t =
+        new Table(
+            "workload",
+            "system",
+            "rate median (min–max)",
+            "server µs CPU/op",
+            "client µs CPU/op",
+            "p50 ms",
+            "p99 ms",
+            "rounds",
+            "errors",
+            "notes");
     for (Results.Series x : r.series) {
       StringBuilder notes = new StringBuilder();
-      x.notes().forEach((k, v) -> notes.append(notes.length() == 0 ? "" : "; ").append(k).append(' ').append(v));
-      t.row(x.workload(), Results.display(x.system()), summary(x.rate()) + " " + x.unit(), summary(x.serverCpu()),
-          number(x.clientCpu().median()), x.p50().present() ? number(x.p50().median()) : "—",
-          x.p99().present() ? number(x.p99().median()) : "—", Integer.toString(x.rounds().size()), Long.toString(x.errors()),
+      x.notes()
+          .forEach(
+              (k, v) ->
+                  notes.append(notes.length() == 0 ? "" : "; ").append(k).append(' ').append(v));
+      t.row(
+          x.workload(),
+          Results.display(x.system()),
+          summary(x.rate()) + " " + x.unit(),
+          summary(x.serverCpu()),
+          number(x.clientCpu().median()),
+          x.p50().present() ? number(x.p50().median()) : "—",
+          x.p99().present() ? number(x.p99().median()) : "—",
+          Integer.toString(x.rounds().size()),
+          Long.toString(x.errors()),
           notes.toString());
     }
     return t.render();
   }
 
   static String memory(Results r) {
-    Table t = new Table("system", "idle connections", "heap before, MB", "heap after, MB", "per connection");
+    Table t =
+        new Table(
+            "system", "idle connections", "heap before, MB", "heap after, MB", "per connection");
     for (Results.Memory m : r.memory) {
-      t.row(Results.display(m.system()), Integer.toString(m.connections()), number(m.heapBefore() / 1048576.0),
-          number(m.heapAfter() / 1048576.0), kb(m));
+      t.row(
+          Results.display(m.system()),
+          Integer.toString(m.connections()),
+          number(m.heapBefore() / 1048576.0),
+          number(m.heapAfter() / 1048576.0),
+          kb(m));
     }
     StringBuilder b = new StringBuilder(t.render());
     for (Results.Memory m : r.memory) {
       if (!m.growth().isEmpty()) {
-        b.append("\nWhat one idle connection adds on the ").append(Results.display(m.system()))
-            .append(" server (jcmd GC.class_histogram, after − before, per connection; top ").append(Math.min(12, m.growth().size()))
+        b.append("\nWhat one idle connection adds on the ")
+            .append(Results.display(m.system()))
+            .append(" server (jcmd GC.class_histogram, after − before, per connection; top ")
+            .append(Math.min(12, m.growth().size()))
             .append("):\n\n```\n");
         m.growth().stream().limit(12).forEach(l -> b.append(l).append('\n'));
         b.append("```\n");
@@ -140,9 +224,16 @@ final class Report {
   }
 
   static String bytes(Results r) {
-    Table t = new Table("what", "system", "bytes", "samples", "SLMP frames (bytes each, header included)");
+    Table t =
+        new Table(
+            "what", "system", "bytes", "samples", "SLMP frames (bytes each, header included)");
     for (Results.Bytes x : r.bytes) {
-      t.row(x.what(), Results.display(x.system()), number(x.bytes()), Integer.toString(x.samples()), x.breakdown());
+      t.row(
+          x.what(),
+          Results.display(x.system()),
+          number(x.bytes()),
+          Integer.toString(x.samples()),
+          x.breakdown());
     }
     return t.render();
   }
@@ -227,7 +318,10 @@ final class Report {
       b.append('|');
       for (int i = 0; i < w.length; i++) {
         String c = cell(r, i);
-        b.append(' ').append(c).append(" ".repeat(Math.max(0, w[i] - c.codePointCount(0, c.length())))).append(" |");
+        b.append(' ')
+            .append(c)
+            .append(" ".repeat(Math.max(0, w[i] - c.codePointCount(0, c.length()))))
+            .append(" |");
       }
       b.append('\n');
     }

@@ -17,16 +17,28 @@ final class Results {
   static final String DURABLE = "durable";
   static final String MEMORY = "memory";
   static final String BYTES = "bytes";
-  static final List<String> WORKLOADS = List.of(SLEEPY_FULL, SLEEPY_RESUMED, STEADY_ACK, STEADY_NOACK, DURABLE, MEMORY, BYTES);
+  static final List<String> WORKLOADS =
+      List.of(SLEEPY_FULL, SLEEPY_RESUMED, STEADY_ACK, STEADY_NOACK, DURABLE, MEMORY, BYTES);
 
   static final String TLS = "tls";
   static final String TCP = "tcp";
 
   /** One measured round. Latencies are -1 where the workload has none (DATA without ACK). */
-  record Round(double rate, double serverCpuUs, double clientCpuUs, double p50Ms, double p99Ms, long ops, long errors) {}
+  record Round(
+      double rate,
+      double serverCpuUs,
+      double clientCpuUs,
+      double p50Ms,
+      double p99Ms,
+      long ops,
+      long errors) {}
 
-  /** The rounds of one workload on one system, with what was noticed (e.g. the share of TLS resumptions). */
-  record Series(String workload, String system, String unit, List<Round> rounds, Map<String, Object> notes) {
+  /**
+   * The rounds of one workload on one system, with what was noticed (e.g. the share of TLS
+   * resumptions).
+   */
+  record Series(
+      String workload, String system, String unit, List<Round> rounds, Map<String, Object> notes) {
     Series(String workload, String system, String unit) {
       this(workload, system, unit, new ArrayList<>(), new LinkedHashMap<>());
     }
@@ -56,8 +68,12 @@ final class Results {
     }
   }
 
-  /** Heap (after GC) of the server before and after {@code connections} idle established connections. */
-  record Memory(String system, int connections, long heapBefore, long heapAfter, List<String> growth) {
+  /**
+   * Heap (after GC) of the server before and after {@code connections} idle established
+   * connections.
+   */
+  record Memory(
+      String system, int connections, long heapBefore, long heapAfter, List<String> growth) {
     Memory(String system, int connections, long heapBefore, long heapAfter) {
       this(system, connections, heapBefore, heapAfter, List.of());
     }
@@ -85,7 +101,10 @@ final class Results {
   final List<Bytes> bytes = new ArrayList<>();
 
   Series series(String workload, String system) {
-    return series.stream().filter(s -> s.workload().equals(workload) && s.system().equals(system)).findFirst().orElse(null);
+    return series.stream()
+        .filter(s -> s.workload().equals(workload) && s.system().equals(system))
+        .findFirst()
+        .orElse(null);
   }
 
   Memory memory(String system) {
@@ -93,7 +112,10 @@ final class Results {
   }
 
   Bytes bytes(String what, String system) {
-    return bytes.stream().filter(b -> b.what().equals(what) && b.system().equals(system)).findFirst().orElse(null);
+    return bytes.stream()
+        .filter(b -> b.what().equals(what) && b.system().equals(system))
+        .findFirst()
+        .orElse(null);
   }
 
   /** {@code slmp-<suite id>} */
@@ -120,40 +142,73 @@ final class Results {
     for (Series x : series) {
       JsonArray rounds = new JsonArray();
       for (Round r : x.rounds()) {
-        rounds.add(new JsonObject().put("rate", r.rate()).put("serverCpuUsPerOp", r.serverCpuUs())
-            .put("clientCpuUsPerOp", r.clientCpuUs()).put("p50Ms", r.p50Ms()).put("p99Ms", r.p99Ms())
-            .put("ops", r.ops()).put("errors", r.errors()));
+        rounds.add(
+            new JsonObject()
+                .put("rate", r.rate())
+                .put("serverCpuUsPerOp", r.serverCpuUs())
+                .put("clientCpuUsPerOp", r.clientCpuUs())
+                .put("p50Ms", r.p50Ms())
+                .put("p99Ms", r.p99Ms())
+                .put("ops", r.ops())
+                .put("errors", r.errors()));
       }
-      s.add(new JsonObject().put("workload", x.workload()).put("system", x.system()).put("unit", x.unit())
-          .put("rate", summary(x.rate())).put("serverCpuUsPerOp", summary(x.serverCpu()))
-          .put("clientCpuUsPerOp", summary(x.clientCpu())).put("p50Ms", summary(x.p50())).put("p99Ms", summary(x.p99()))
-          .put("errors", x.errors()).put("notes", new JsonObject(new LinkedHashMap<>(x.notes()))).put("rounds", rounds));
+      s.add(
+          new JsonObject()
+              .put("workload", x.workload())
+              .put("system", x.system())
+              .put("unit", x.unit())
+              .put("rate", summary(x.rate()))
+              .put("serverCpuUsPerOp", summary(x.serverCpu()))
+              .put("clientCpuUsPerOp", summary(x.clientCpu()))
+              .put("p50Ms", summary(x.p50()))
+              .put("p99Ms", summary(x.p99()))
+              .put("errors", x.errors())
+              .put("notes", new JsonObject(new LinkedHashMap<>(x.notes())))
+              .put("rounds", rounds));
     }
     o.put("series", s);
     JsonArray m = new JsonArray();
     for (Memory x : memory) {
-      m.add(new JsonObject().put("system", x.system()).put("connections", x.connections()).put("heapBeforeBytes", x.heapBefore())
-          .put("heapAfterBytes", x.heapAfter()).put("bytesPerConnection", Math.round(x.bytesPerConnection()))
-          .put("classGrowthPerConnection", new JsonArray(new ArrayList<Object>(x.growth()))));
+      m.add(
+          new JsonObject()
+              .put("system", x.system())
+              .put("connections", x.connections())
+              .put("heapBeforeBytes", x.heapBefore())
+              .put("heapAfterBytes", x.heapAfter())
+              .put("bytesPerConnection", Math.round(x.bytesPerConnection()))
+              .put("classGrowthPerConnection", new JsonArray(new ArrayList<Object>(x.growth()))));
     }
     o.put("memory", m);
     JsonArray b = new JsonArray();
     for (Bytes x : bytes) {
-      b.add(new JsonObject().put("what", x.what()).put("system", x.system()).put("bytes", Math.round(x.bytes() * 10) / 10.0)
-          .put("samples", x.samples()).put("breakdown", x.breakdown()));
+      b.add(
+          new JsonObject()
+              .put("what", x.what())
+              .put("system", x.system())
+              .put("bytes", Math.round(x.bytes() * 10) / 10.0)
+              .put("samples", x.samples())
+              .put("breakdown", x.breakdown()));
     }
     o.put("bytes", b);
     JsonArray t = new JsonArray();
     for (Targets.Verdict v : verdicts) {
-      t.add(new JsonObject().put("target", v.target()).put("system", v.system()).put("measured", finite(v.measured()))
-          .put("required", v.required()).put("result", v.result()).put("detail", v.detail()));
+      t.add(
+          new JsonObject()
+              .put("target", v.target())
+              .put("system", v.system())
+              .put("measured", finite(v.measured()))
+              .put("required", v.required())
+              .put("result", v.result())
+              .put("detail", v.detail()));
     }
     o.put("targets", t);
     return o;
   }
 
   private static JsonObject summary(Stats.Summary s) {
-    return s.present() ? new JsonObject().put("median", s.median()).put("min", s.min()).put("max", s.max()) : null;
+    return s.present()
+        ? new JsonObject().put("median", s.median()).put("min", s.min()).put("max", s.max())
+        : null;
   }
 
   private static Double finite(double d) {

@@ -18,9 +18,10 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A server under test in its own JVM ({@code java -jar slmp-fat.jar bench server|baseline-server ...}), so its CPU
- * time can be read from {@code /proc/<pid>/stat} and it shares nothing with the load generator. Talks to it
- * over its stdin/stdout control channel ({@link ChildControl}); its stderr goes to a log file.
+ * A server under test in its own JVM ({@code java -jar slmp-fat.jar bench server|baseline-server
+ * ...}), so its CPU time can be read from {@code /proc/<pid>/stat} and it shares nothing with the
+ * load generator. Talks to it over its stdin/stdout control channel ({@link ChildControl}); its
+ * stderr goes to a log file.
  */
 final class ServerProcess implements AutoCloseable {
   final String name;
@@ -41,10 +42,12 @@ final class ServerProcess implements AutoCloseable {
   }
 
   /**
-   * Starts {@code java [jvmArgs] -jar <this jar> bench <args> --port P} on a free loopback port and waits until
-   * it says it is ready (a port taken meanwhile by someone else: tried again on another).
+   * Starts {@code java [jvmArgs] -jar <this jar> bench <args> --port P} on a free loopback port and
+   * waits until it says it is ready (a port taken meanwhile by someone else: tried again on
+   * another).
    */
-  static ServerProcess start(String name, List<String> jvmArgs, List<String> args, Path logDir) throws IOException {
+  static ServerProcess start(String name, List<String> jvmArgs, List<String> args, Path logDir)
+      throws IOException {
     IOException last = null;
     for (int attempt = 0; attempt < 3; attempt++) {
       int port = freePort();
@@ -55,8 +58,11 @@ final class ServerProcess implements AutoCloseable {
       cmd.add(Integer.toString(port));
       Files.createDirectories(logDir);
       Path log = logDir.resolve(name + ".log");
-      ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
-      pb.environment().keySet().removeIf(k -> k.startsWith("SLMP_")); // the bench config alone decides
+      ProcessBuilder pb =
+          new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
+      pb.environment()
+          .keySet()
+          .removeIf(k -> k.startsWith("SLMP_")); // the bench config alone decides
       ServerProcess p = new ServerProcess(name, pb.start(), port, log);
       p.pumpStdout();
       try {
@@ -70,7 +76,10 @@ final class ServerProcess implements AutoCloseable {
     throw last;
   }
 
-  /** The command that runs this program again: {@code java -jar the.jar}, or {@code java -cp ... SlmpMain} in tests. */
+  /**
+   * The command that runs this program again: {@code java -jar the.jar}, or {@code java -cp ...
+   * SlmpMain} in tests.
+   */
   static List<String> javaCommand(List<String> jvmArgs) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -87,14 +96,18 @@ final class ServerProcess implements AutoCloseable {
     return cmd;
   }
 
-  /** True when {@code cp} is one jar whose Main-Class is the SLMP entry point (the fat jar), not e.g. a test booter. */
+  /**
+   * True when {@code cp} is one jar whose Main-Class is the SLMP entry point (the fat jar), not
+   * e.g. a test booter.
+   */
   static boolean isThisFatJar(String cp) {
     if (!cp.endsWith(".jar") || cp.contains(java.io.File.pathSeparator)) {
       return false;
     }
     try (java.util.jar.JarFile jar = new java.util.jar.JarFile(cp)) {
       java.util.jar.Manifest m = jar.getManifest();
-      return m != null && "dev.slmp.cli.SlmpMain".equals(m.getMainAttributes().getValue("Main-Class"));
+      return m != null
+          && "dev.slmp.cli.SlmpMain".equals(m.getMainAttributes().getValue("Main-Class"));
     } catch (IOException e) {
       return false;
     }
@@ -107,29 +120,41 @@ final class ServerProcess implements AutoCloseable {
   }
 
   private void pumpStdout() {
-    Thread t = new Thread(() -> {
-      try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-           Writer w = Files.newBufferedWriter(log.resolveSibling(name + ".stdout.log"), StandardCharsets.UTF_8,
-               StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
-        String line;
-        while ((line = in.readLine()) != null) {
-          if (line.startsWith(ChildControl.PREFIX)) {
-            replies.add(line.substring(ChildControl.PREFIX.length()));
-          } else {
-            w.write(line);
-            w.write('\n');
-            w.flush();
-          }
-        }
-      } catch (IOException e) {
-        // the process ended
-      }
-    }, "bench-" + name + "-stdout");
+    Thread t =
+        new Thread(
+            () -> {
+              try (BufferedReader in =
+                      new BufferedReader(
+                          new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+                  Writer w =
+                      Files.newBufferedWriter(
+                          log.resolveSibling(name + ".stdout.log"),
+                          StandardCharsets.UTF_8,
+                          StandardOpenOption.CREATE,
+                          StandardOpenOption.APPEND)) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                  if (line.startsWith(ChildControl.PREFIX)) {
+                    replies.add(line.substring(ChildControl.PREFIX.length()));
+                  } else {
+                    w.write(line);
+                    w.write('\n');
+                    w.flush();
+                  }
+                }
+              } catch (IOException e) {
+                // the process ended
+              }
+            },
+            "bench-" + name + "-stdout");
     t.setDaemon(true);
     t.start();
   }
 
-  /** The next reply starting with {@code word}; fails if the process dies or is silent for {@code ms}. */
+  /**
+   * The next reply starting with {@code word}; fails if the process dies or is silent for {@code
+   * ms}.
+   */
   private String await(String word, long ms) throws IOException {
     long end = System.currentTimeMillis() + ms;
     while (System.currentTimeMillis() < end) {
@@ -147,7 +172,8 @@ final class ServerProcess implements AutoCloseable {
         throw new IOException(name + " server ended (exit " + process.exitValue() + "): " + tail());
       }
     }
-    throw new IOException(name + " server did not answer '" + word + "' within " + ms + " ms: " + tail());
+    throw new IOException(
+        name + " server did not answer '" + word + "' within " + ms + " ms: " + tail());
   }
 
   private String request(String command, long ms) throws IOException {
@@ -175,7 +201,10 @@ final class ServerProcess implements AutoCloseable {
   private String tail() {
     try {
       List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-      return String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size())) + " (log: " + log + ")";
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size()))
+          + " (log: "
+          + log
+          + ")";
     } catch (IOException e) {
       return "(no log: " + e.getMessage() + ")";
     }

@@ -17,7 +17,11 @@ final class Stats {
   }
 
   static Summary summarize(List<Double> values) {
-    double[] v = values.stream().filter(d -> d != null && !Double.isNaN(d)).mapToDouble(Double::doubleValue).toArray();
+    double[] v =
+        values.stream()
+            .filter(d -> d != null && !Double.isNaN(d))
+            .mapToDouble(Double::doubleValue)
+            .toArray();
     if (v.length == 0) {
       return Summary.NONE;
     }
@@ -35,8 +39,8 @@ final class Stats {
   }
 
   /**
-   * The nearest-rank percentile of sorted values: the smallest value such that at least {@code p} % of the values
-   * are less than or equal to it. {@code -1} for no values.
+   * The nearest-rank percentile of sorted values: the smallest value such that at least {@code p} %
+   * of the values are less than or equal to it. {@code -1} for no values.
    */
   static long percentile(long[] sorted, double p) {
     if (sorted.length == 0) {

@@ -15,9 +15,9 @@ import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
- * The servers under test, each in its own process, all started before the first round so that rounds of one
- * workload can alternate between them (a change of load on a shared machine then hits every system alike), and
- * the clients that reach them.
+ * The servers under test, each in its own process, all started before the first round so that
+ * rounds of one workload can alternate between them (a change of load on a shared machine then hits
+ * every system alike), and the clients that reach them.
  */
 final class Systems implements AutoCloseable {
   ServerProcess slmp;
@@ -26,8 +26,10 @@ final class Systems implements AutoCloseable {
   SlmpLoads.Fleet durableFleet;
   ServerProcess tls;
   BaselineLoads.Target tlsFull;
+
   /** One client (so one JDK session cache) per sleepy device, as real devices have. */
   final List<BaselineLoads.Target> tlsResuming = new ArrayList<>();
+
   ServerProcess tcp;
   BaselineLoads.Target tcpTarget;
   String tlsDescription = "";
@@ -38,8 +40,16 @@ final class Systems implements AutoCloseable {
   static Systems start(BenchOptions o, Vertx vertx, Consumer<String> log) throws Exception {
     Systems s = new Systems();
     try {
-      boolean slmp = !o.suites().isEmpty() && Stream.of(Results.SLEEPY_FULL, Results.SLEEPY_RESUMED, Results.STEADY_ACK,
-          Results.STEADY_NOACK, Results.MEMORY, Results.BYTES).anyMatch(o::wants);
+      boolean slmp =
+          !o.suites().isEmpty()
+              && Stream.of(
+                      Results.SLEEPY_FULL,
+                      Results.SLEEPY_RESUMED,
+                      Results.STEADY_ACK,
+                      Results.STEADY_NOACK,
+                      Results.MEMORY,
+                      Results.BYTES)
+                  .anyMatch(o::wants);
       if (slmp) {
         DataDirectory data = freshData(o.out().resolve("data-slmp"));
         s.slmp = s.server(o, log, "slmp", List.of("server", "--data", data.dir().toString()));
@@ -47,28 +57,53 @@ final class Systems implements AutoCloseable {
       }
       if (!o.suites().isEmpty() && o.wants(Results.DURABLE)) {
         DataDirectory data = freshData(o.out().resolve("data-durable"));
-        s.durable = s.server(o, log, "slmp-durable", List.of("server", "--data", data.dir().toString(), "--durable"));
+        s.durable =
+            s.server(
+                o,
+                log,
+                "slmp-durable",
+                List.of("server", "--data", data.dir().toString(), "--durable"));
         s.durableFleet = SlmpLoads.Fleet.of(vertx, data, s.durable.port);
       }
       if (o.baselines().contains(Results.TLS)) {
         Path p12 = TlsSetup.makeKeystore(o.out().resolve("tls"));
         X509Certificate cert = TlsSetup.certificate(p12);
-        s.tls = s.server(o, log, "tls", List.of("baseline-server", "--tls", "--keystore", p12.toString()));
+        s.tls =
+            s.server(
+                o, log, "tls", List.of("baseline-server", "--tls", "--keystore", p12.toString()));
         TlsSetup.CountingTrustManager fullTrust = new TlsSetup.CountingTrustManager(cert);
         TlsSetup.CountingTrustManager resumeTrust = new TlsSetup.CountingTrustManager(cert);
-        s.tlsFull = new BaselineLoads.Target(vertx, s.client(vertx, TlsSetup.clientOptions(fullTrust, false)), s.tls.port, fullTrust);
+        s.tlsFull =
+            new BaselineLoads.Target(
+                vertx,
+                s.client(vertx, TlsSetup.clientOptions(fullTrust, false)),
+                s.tls.port,
+                fullTrust);
         for (int i = 0; i < o.devices(); i++) {
-          s.tlsResuming.add(new BaselineLoads.Target(vertx, s.client(vertx, TlsSetup.clientOptions(resumeTrust, true)), s.tls.port, resumeTrust));
+          s.tlsResuming.add(
+              new BaselineLoads.Target(
+                  vertx,
+                  s.client(vertx, TlsSetup.clientOptions(resumeTrust, true)),
+                  s.tls.port,
+                  resumeTrust));
         }
         var sock = BytesProbe.await(s.tlsFull.client().connect(s.tls.port, "127.0.0.1"));
-        s.tlsDescription = sock.sslSession().getProtocol() + " " + sock.sslSession().getCipherSuite()
-            + ", JDK SSLEngine, self-signed P-256 certificate";
+        s.tlsDescription =
+            sock.sslSession().getProtocol()
+                + " "
+                + sock.sslSession().getCipherSuite()
+                + ", JDK SSLEngine, self-signed P-256 certificate";
         BytesProbe.await(sock.close());
       }
       if (o.baselines().contains(Results.TCP)) {
         s.tcp = s.server(o, log, "tcp", List.of("baseline-server", "--tcp"));
-        s.tcpTarget = new BaselineLoads.Target(vertx, s.client(vertx, new NetClientOptions().setTcpNoDelay(true).setConnectTimeout(15_000)),
-            s.tcp.port, null);
+        s.tcpTarget =
+            new BaselineLoads.Target(
+                vertx,
+                s.client(
+                    vertx, new NetClientOptions().setTcpNoDelay(true).setConnectTimeout(15_000)),
+                s.tcp.port,
+                null);
       }
       return s;
     } catch (Exception | Error e) {
@@ -83,11 +118,14 @@ final class Systems implements AutoCloseable {
     return c;
   }
 
-  private ServerProcess server(BenchOptions o, Consumer<String> log, String name, List<String> args) throws IOException {
+  private ServerProcess server(BenchOptions o, Consumer<String> log, String name, List<String> args)
+      throws IOException {
     List<String> jvm = new ArrayList<>(o.serverJvm());
     if (o.jfr()) {
-      jvm.add("-XX:StartFlightRecording=filename=" + o.out().resolve(name + ".jfr").toAbsolutePath()
-          + ",settings=profile,method-profiling=max,dumponexit=true");
+      jvm.add(
+          "-XX:StartFlightRecording=filename="
+              + o.out().resolve(name + ".jfr").toAbsolutePath()
+              + ",settings=profile,method-profiling=max,dumponexit=true");
     }
     List<String> a = new ArrayList<>(args);
     a.addAll(List.of("--threads", Integer.toString(o.serverThreads())));
@@ -97,7 +135,10 @@ final class Systems implements AutoCloseable {
     return p;
   }
 
-  /** A fresh embedded-default data directory (keys and master secret made now, as on a node's first start). */
+  /**
+   * A fresh embedded-default data directory (keys and master secret made now, as on a node's first
+   * start).
+   */
   private static DataDirectory freshData(Path dir) throws IOException {
     Path abs = dir.toAbsolutePath();
     if (Files.exists(abs)) {

@@ -36,9 +36,10 @@ import javax.net.ssl.TrustManagerFactorySpi;
 import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
- * The TLS 1.3 baseline's material: a self-signed P-256 certificate made at start with {@code keytool}, and client
- * options that trust it. The client counts certificate checks: a TLS 1.3 resumption (PSK) sends no certificate,
- * so {@code checks < sessions} proves sessions were resumed, and {@code checks == sessions} that they were not.
+ * The TLS 1.3 baseline's material: a self-signed P-256 certificate made at start with {@code
+ * keytool}, and client options that trust it. The client counts certificate checks: a TLS 1.3
+ * resumption (PSK) sends no certificate, so {@code checks < sessions} proves sessions were resumed,
+ * and {@code checks == sessions} that they were not.
  */
 final class TlsSetup {
   static final String PASSWORD = "slmp-bench";
@@ -46,16 +47,43 @@ final class TlsSetup {
 
   private TlsSetup() {}
 
-  /** A PKCS#12 key store with a fresh self-signed P-256 (secp256r1, SHA256withECDSA) certificate for 127.0.0.1. */
+  /**
+   * A PKCS#12 key store with a fresh self-signed P-256 (secp256r1, SHA256withECDSA) certificate for
+   * 127.0.0.1.
+   */
   static Path makeKeystore(Path dir) throws IOException {
     Files.createDirectories(dir);
     Path p12 = dir.resolve("bench-p256.p12");
     Files.deleteIfExists(p12);
     String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
-    Process p = new ProcessBuilder(keytool, "-genkeypair", "-alias", ALIAS, "-keyalg", "EC", "-groupname", "secp256r1",
-        "-sigalg", "SHA256withECDSA", "-dname", "CN=127.0.0.1", "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-validity", "7",
-        "-keystore", p12.toString(), "-storetype", "PKCS12", "-storepass", PASSWORD, "-keypass", PASSWORD)
-        .redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder(
+                keytool,
+                "-genkeypair",
+                "-alias",
+                ALIAS,
+                "-keyalg",
+                "EC",
+                "-groupname",
+                "secp256r1",
+                "-sigalg",
+                "SHA256withECDSA",
+                "-dname",
+                "CN=127.0.0.1",
+                "-ext",
+                "SAN=ip:127.0.0.1,dns:localhost",
+                "-validity",
+                "7",
+                "-keystore",
+                p12.toString(),
+                "-storetype",
+                "PKCS12",
+                "-storepass",
+                PASSWORD,
+                "-keypass",
+                PASSWORD)
+            .redirectErrorStream(true)
+            .start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     try {
       if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
@@ -77,9 +105,10 @@ final class TlsSetup {
   }
 
   /**
-   * TLS 1.3 client options trusting {@code cert}. With {@code resume} the JDK session cache works as usual
-   * (tickets are used); without, every connection is a full handshake (the engine is made without a peer, so
-   * the cache is never consulted). No hostname check: the trust anchor is the very certificate.
+   * TLS 1.3 client options trusting {@code cert}. With {@code resume} the JDK session cache works
+   * as usual (tickets are used); without, every connection is a full handshake (the engine is made
+   * without a peer, so the cache is never consulted). No hostname check: the trust anchor is the
+   * very certificate.
    */
   static NetClientOptions clientOptions(CountingTrustManager tm, boolean resume) {
     return new NetClientOptions()
@@ -92,7 +121,10 @@ final class TlsSetup {
         .setConnectTimeout(15_000);
   }
 
-  /** Trust options handing Vert.x the counting trust manager ({@code TrustOptions.wrap} needs SLF4J, absent here). */
+  /**
+   * Trust options handing Vert.x the counting trust manager ({@code TrustOptions.wrap} needs SLF4J,
+   * absent here).
+   */
   private record Trust(CountingTrustManager tm) implements TrustOptions {
     @Override
     public TrustOptions copy() {
@@ -102,18 +134,21 @@ final class TlsSetup {
     @Override
     public TrustManagerFactory getTrustManagerFactory(Vertx vertx) {
       TrustManager[] managers = {tm};
-      return new TrustManagerFactory(new TrustManagerFactorySpi() {
-        @Override
-        protected void engineInit(KeyStore ks) {}
+      return new TrustManagerFactory(
+          new TrustManagerFactorySpi() {
+            @Override
+            protected void engineInit(KeyStore ks) {}
 
-        @Override
-        protected void engineInit(ManagerFactoryParameters spec) {}
+            @Override
+            protected void engineInit(ManagerFactoryParameters spec) {}
 
-        @Override
-        protected TrustManager[] engineGetTrustManagers() {
-          return managers.clone();
-        }
-      }, null, "bench-counting") {};
+            @Override
+            protected TrustManager[] engineGetTrustManagers() {
+              return managers.clone();
+            }
+          },
+          null,
+          "bench-counting") {};
     }
 
     @Override
@@ -146,35 +181,41 @@ final class TlsSetup {
     }
 
     @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
+    public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+        throws CertificateException {
       checks.incrementAndGet();
       delegate.checkServerTrusted(chain, authType, engine);
     }
 
     @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
+        throws CertificateException {
       checks.incrementAndGet();
       delegate.checkServerTrusted(chain, authType, socket);
     }
 
     @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+    public void checkServerTrusted(X509Certificate[] chain, String authType)
+        throws CertificateException {
       checks.incrementAndGet();
       delegate.checkServerTrusted(chain, authType);
     }
 
     @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
+    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+        throws CertificateException {
       delegate.checkClientTrusted(chain, authType, engine);
     }
 
     @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
+        throws CertificateException {
       delegate.checkClientTrusted(chain, authType, socket);
     }
 
     @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+    public void checkClientTrusted(X509Certificate[] chain, String authType)
+        throws CertificateException {
       delegate.checkClientTrusted(chain, authType);
     }
 
@@ -184,7 +225,9 @@ final class TlsSetup {
     }
   }
 
-  /** JDK TLS whose client engines are made without peer host and port: no session is ever looked up. */
+  /**
+   * JDK TLS whose client engines are made without peer host and port: no session is ever looked up.
+   */
   static final class NoResumeEngineOptions extends JdkSSLEngineOptions {
     NoResumeEngineOptions() {}
 
@@ -266,7 +309,12 @@ final class TlsSetup {
     protected void initEngine(SSLEngine engine) {}
 
     @Override
-    protected SslHandler newHandler(ByteBufAllocator alloc, String peerHost, int peerPort, boolean startTls, Executor executor) {
+    protected SslHandler newHandler(
+        ByteBufAllocator alloc,
+        String peerHost,
+        int peerPort,
+        boolean startTls,
+        Executor executor) {
       return newHandler(alloc, startTls, executor);
     }
   }

@@ -4,14 +4,18 @@ import dev.slmp.config.BridgeRules;
 import java.util.List;
 
 /**
- * What a {@link BridgeVerticle} needs of the configuration (built by {@code node.VerticleSettings}).
+ * What a {@link BridgeVerticle} needs of the configuration (built by {@code
+ * node.VerticleSettings}).
  *
  * @param host address it listens on
  * @param port its port
  * @param inbound addresses a client may send or publish to
  * @param outbound addresses a client may register on
  */
-public record BridgeSettings(String host, int port, List<BridgeRules.Permitted> inbound,
+public record BridgeSettings(
+    String host,
+    int port,
+    List<BridgeRules.Permitted> inbound,
     List<BridgeRules.Permitted> outbound) {
   public BridgeSettings {
     inbound = List.copyOf(inbound);

@@ -11,11 +11,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The TCP event-bus bridge (config {@code bridge.*}): programs outside the JVM speak 4-byte length + JSON
- * frames to it (docs/event-bus.md). {@code bridge.inbound} lists the addresses a client may send or publish
- * to, {@code bridge.outbound} those it may register on; replies to a message the client received need no
- * permission (the bridge tracks them). The bridge does not authenticate clients: whoever reaches the port
- * can read every permitted message, so it listens on loopback unless told otherwise.
+ * The TCP event-bus bridge (config {@code bridge.*}): programs outside the JVM speak 4-byte length
+ * + JSON frames to it (docs/event-bus.md). {@code bridge.inbound} lists the addresses a client may
+ * send or publish to, {@code bridge.outbound} those it may register on; replies to a message the
+ * client received need no permission (the bridge tracks them). The bridge does not authenticate
+ * clients: whoever reaches the port can read every permitted message, so it listens on loopback
+ * unless told otherwise.
  */
 public final class BridgeVerticle extends VerticleBase {
   private static final System.Logger LOG = System.getLogger(BridgeVerticle.class.getName());
@@ -34,9 +35,20 @@ public final class BridgeVerticle extends VerticleBase {
     String host = settings.host();
     int port = settings.port();
     bridge = TcpEventBusBridge.create(vertx, options, new NetServerOptions().setTcpNoDelay(true));
-    return bridge.listen(port, host).onSuccess(b -> LOG.log(System.Logger.Level.INFO, "event-bus bridge listening on "
-        + host + ":" + port + ", inbound " + describe(options.getInboundPermitteds()) + ", outbound "
-        + describe(options.getOutboundPermitteds())));
+    return bridge
+        .listen(port, host)
+        .onSuccess(
+            b ->
+                LOG.log(
+                    System.Logger.Level.INFO,
+                    "event-bus bridge listening on "
+                        + host
+                        + ":"
+                        + port
+                        + ", inbound "
+                        + describe(options.getInboundPermitteds())
+                        + ", outbound "
+                        + describe(options.getOutboundPermitteds())));
   }
 
   @Override
@@ -45,7 +57,9 @@ public final class BridgeVerticle extends VerticleBase {
   }
 
   private static PermittedOptions options(BridgeRules.Permitted p) {
-    return p.regex() ? new PermittedOptions().setAddressRegex(p.address()) : new PermittedOptions().setAddress(p.address());
+    return p.regex()
+        ? new PermittedOptions().setAddressRegex(p.address())
+        : new PermittedOptions().setAddress(p.address());
   }
 
   private static String describe(List<PermittedOptions> list) {

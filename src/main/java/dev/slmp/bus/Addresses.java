@@ -1,34 +1,40 @@
 package dev.slmp.bus;
 
 /**
- * Every event-bus address SLMP uses, with its message shapes: the one place they are written down in code
- * ({@code docs/event-bus.md} is the same contract for people).
+ * Every event-bus address SLMP uses, with its message shapes: the one place they are written down
+ * in code ({@code docs/event-bus.md} is the same contract for people).
  *
  * <h2>Public: for applications, in any language</h2>
+ *
  * <ul>
- *   <li>{@link #IN} — publish. Every accepted DATA, as the JSON of a {@link DeviceMessage} {@code {"device": id,
- *       "topic": t, "payload": base64, "seq": n, "session": hex, "node": nodeId, "receivedAt": epochMillis,
- *       "early": bool}}.</li>
- *   <li>{@link #DELIVER} — request/reply, same JSON, only for DATA with ACK_REQUESTED. Any reply: ACK
- *       ACCEPTED. {@code fail(2, …)}: REJECTED. No consumer, another failure code, or no answer within
- *       {@code delivery.timeoutMs}: NOT_DELIVERED.</li>
- *   <li>{@link #out(String)} {@code slmp.out.<deviceId>} — request/reply, consumed by the node that holds the
- *       device's connection. Body {@code {"topic": t, "payload": base64, "ack": bool}}. Reply {@code {"seq":
- *       n, "status": "WRITTEN" | "ACCEPTED" | "NOT_DELIVERED" | "REJECTED"}}: after the device's ACK when
- *       {@code ack} is true, else after the write. Failures: {@code NO_HANDLERS} when the device is not
- *       connected; code {@link #FAIL_BAD_REQUEST} for a bad body; {@link #FAIL_CONNECTION_LOST} when the
- *       connection ended before the ACK.</li>
+ *   <li>{@link #IN} — publish. Every accepted DATA, as the JSON of a {@link DeviceMessage} {@code
+ *       {"device": id, "topic": t, "payload": base64, "seq": n, "session": hex, "node": nodeId,
+ *       "receivedAt": epochMillis, "early": bool}}.
+ *   <li>{@link #DELIVER} — request/reply, same JSON, only for DATA with ACK_REQUESTED. Any reply:
+ *       ACK ACCEPTED. {@code fail(2, …)}: REJECTED. No consumer, another failure code, or no answer
+ *       within {@code delivery.timeoutMs}: NOT_DELIVERED.
+ *   <li>{@link #out(String)} {@code slmp.out.<deviceId>} — request/reply, consumed by the node that
+ *       holds the device's connection. Body {@code {"topic": t, "payload": base64, "ack": bool}}.
+ *       Reply {@code {"seq": n, "status": "WRITTEN" | "ACCEPTED" | "NOT_DELIVERED" | "REJECTED"}}:
+ *       after the device's ACK when {@code ack} is true, else after the write. Failures: {@code
+ *       NO_HANDLERS} when the device is not connected; code {@link #FAIL_BAD_REQUEST} for a bad
+ *       body; {@link #FAIL_CONNECTION_LOST} when the connection ended before the ACK.
  * </ul>
  *
  * <h2>Internal: between SLMP's own verticles</h2>
+ *
  * <ul>
- *   <li>{@link #HANDSHAKE} — local request/reply, {@code HandshakeRequest} objects (zero-copy codec); the
- *       reply is the {@code ServerHandshaker} result, a failure carries the CLOSE code as failure code.</li>
- *   <li>{@link #AUTH_VERIFY} — request/reply JSON {@code {"id": base64, "th2": base64, "proof": base64}} →
- *       {@code {"device": id}}, or failure code 5 (AUTH_FAILED). JSON so an auth-only node can serve others.</li>
- *   <li>{@link #AUTH_REVOKED} — request/reply JSON {@code {"device": id}} → {@code {"revoked": bool}}.</li>
- *   <li>{@link #crypto(int)} {@code slmp.internal.crypto.<n>} — local request/reply, {@code CryptoJob}
- *       objects (zero-copy), one address per crypto verticle instance so a connection's frames stay in order.</li>
+ *   <li>{@link #HANDSHAKE} — local request/reply, {@code HandshakeRequest} objects (zero-copy
+ *       codec); the reply is the {@code ServerHandshaker} result, a failure carries the CLOSE code
+ *       as failure code.
+ *   <li>{@link #AUTH_VERIFY} — request/reply JSON {@code {"id": base64, "th2": base64, "proof":
+ *       base64}} → {@code {"device": id}}, or failure code 5 (AUTH_FAILED). JSON so an auth-only
+ *       node can serve others.
+ *   <li>{@link #AUTH_REVOKED} — request/reply JSON {@code {"device": id}} → {@code {"revoked":
+ *       bool}}.
+ *   <li>{@link #crypto(int)} {@code slmp.internal.crypto.<n>} — local request/reply, {@code
+ *       CryptoJob} objects (zero-copy), one address per crypto verticle instance so a connection's
+ *       frames stay in order.
  * </ul>
  */
 public final class Addresses {
@@ -40,16 +46,20 @@ public final class Addresses {
   public static final String AUTH_VERIFY = "slmp.internal.auth.verify";
   public static final String AUTH_REVOKED = "slmp.internal.auth.revoked";
   public static final String CRYPTO_PREFIX = "slmp.internal.crypto.";
+
   /**
-   * Publish, JSON {@code {"device": id, "connection": "<node id>/<serial>", "at": epochMillis}}: a device's connection was
-   * established; every node closes an older connection of that device ({@code CLOSE(NORMAL, "taken over")}).
+   * Publish, JSON {@code {"device": id, "connection": "<node id>/<serial>", "at": epochMillis}}: a
+   * device's connection was established; every node closes an older connection of that device
+   * ({@code CLOSE(NORMAL, "taken over")}).
    */
   public static final String CONNECTED = "slmp.internal.connected";
 
   /** A {@code slmp.deliver} consumer fails with this code to have the device told REJECTED. */
   public static final int FAIL_REJECTED = 2;
+
   /** {@code slmp.out.*}: the request body is not valid. */
   public static final int FAIL_BAD_REQUEST = 400;
+
   /** {@code slmp.out.*}: the connection ended before the device acknowledged. */
   public static final int FAIL_CONNECTION_LOST = 410;
 

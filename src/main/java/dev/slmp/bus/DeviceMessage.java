@@ -4,14 +4,16 @@ import io.vertx.core.json.JsonObject;
 import java.util.Base64;
 
 /**
- * A device's accepted DATA as applications receive it on {@link Addresses#IN} and {@link Addresses#DELIVER}: the
- * one definition of that message's fields and of its JSON (docs/event-bus.md).
+ * A device's accepted DATA as applications receive it on {@link Addresses#IN} and {@link
+ * Addresses#DELIVER}: the one definition of that message's fields and of its JSON
+ * (docs/event-bus.md).
  *
- * <p>On the bus the body is the JSON of {@link #toJson()}, not this record: the TCP bridge and JSON consumers in any
- * language read it, Vert.x can encode nothing else for the bridge, and Vert.x would write a raw {@code byte[]} as
- * base64url where the contract says standard base64. Inside a node the JSON is handed to {@code slmp.deliver}'s
- * consumer without a copy (a local hand-over codec), and the built-in inbox writes it as it is, without decoding
- * the payload. JVM consumers read it back with {@link #fromJson}.
+ * <p>On the bus the body is the JSON of {@link #toJson()}, not this record: the TCP bridge and JSON
+ * consumers in any language read it, Vert.x can encode nothing else for the bridge, and Vert.x
+ * would write a raw {@code byte[]} as base64url where the contract says standard base64. Inside a
+ * node the JSON is handed to {@code slmp.deliver}'s consumer without a copy (a local hand-over
+ * codec), and the built-in inbox writes it as it is, without decoding the payload. JVM consumers
+ * read it back with {@link #fromJson}.
  *
  * @param device the authenticated device id
  * @param topic the DATA's topic, may be empty
@@ -20,10 +22,18 @@ import java.util.Base64;
  * @param session the session id in hex, null for the prototype's format
  * @param node the id of the node that accepted it
  * @param receivedAt when the node accepted it, Unix epoch milliseconds
- * @param early 0-RTT data sent behind RESUME (spec 8): a captured first flight can arrive late, once
+ * @param early 0-RTT data sent behind RESUME (spec 8): a captured first flight can arrive late,
+ *     once
  */
-public record DeviceMessage(String device, String topic, byte[] payload, long seq, String session, String node,
-    long receivedAt, boolean early) {
+public record DeviceMessage(
+    String device,
+    String topic,
+    byte[] payload,
+    long seq,
+    String session,
+    String node,
+    long receivedAt,
+    boolean early) {
 
   /** The documented JSON: payload in standard, padded base64. */
   public JsonObject toJson() {
@@ -62,22 +72,37 @@ public record DeviceMessage(String device, String topic, byte[] payload, long se
     Number seq = field(json, "seq", Number.class);
     Number at = field(json, "receivedAt", Number.class);
     Boolean early = field(json, "early", Boolean.class);
-    return new DeviceMessage(device, topic == null ? "" : topic, bytes, seq == null ? 0 : seq.longValue(),
-        field(json, "session", String.class), field(json, "node", String.class), at == null ? 0 : at.longValue(),
+    return new DeviceMessage(
+        device,
+        topic == null ? "" : topic,
+        bytes,
+        seq == null ? 0 : seq.longValue(),
+        field(json, "session", String.class),
+        field(json, "node", String.class),
+        at == null ? 0 : at.longValue(),
         early != null && early);
   }
 
   private static <T> T field(JsonObject json, String name, Class<T> type) {
     Object v = json.getValue(name);
     if (v != null && !type.isInstance(v)) {
-      throw new IllegalArgumentException("not a device message: '" + name + "' must be a " + type.getSimpleName().toLowerCase());
+      throw new IllegalArgumentException(
+          "not a device message: '" + name + "' must be a " + type.getSimpleName().toLowerCase());
     }
     return type.cast(v);
   }
 
   @Override
   public String toString() {
-    return "DeviceMessage[" + device + ", topic=" + topic + ", seq=" + seq + (early ? ", early" : "") + ", "
-        + payload.length + " bytes]";
+    return "DeviceMessage["
+        + device
+        + ", topic="
+        + topic
+        + ", seq="
+        + seq
+        + (early ? ", early" : "")
+        + ", "
+        + payload.length
+        + " bytes]";
   }
 }

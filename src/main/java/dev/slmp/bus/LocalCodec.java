@@ -5,9 +5,9 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageCodec;
 
 /**
- * Zero-copy codec for objects that never leave this JVM: local delivery passes the same instance. Sending
- * one toward another node is a programming error, so the wire methods refuse (senders use local-only
- * delivery, so that fails fast instead of timing out).
+ * Zero-copy codec for objects that never leave this JVM: local delivery passes the same instance.
+ * Sending one toward another node is a programming error, so the wire methods refuse (senders use
+ * local-only delivery, so that fails fast instead of timing out).
  */
 public final class LocalCodec<T> implements MessageCodec<T, T> {
   private final String name;
@@ -16,13 +16,17 @@ public final class LocalCodec<T> implements MessageCodec<T, T> {
     this.name = name;
   }
 
-  /** The name of the hand-over codec for {@link io.vertx.core.json.JsonObject} ({@link #registerHandover}). */
+  /**
+   * The name of the hand-over codec for {@link io.vertx.core.json.JsonObject} ({@link
+   * #registerHandover}).
+   */
   public static final String JSON_HANDOVER = "slmp.local.json-handover";
 
   /**
-   * Registers {@link #JSON_HANDOVER}, once per Vert.x instance: a JsonObject sent with it reaches its one consumer as
-   * the same instance, without the deep copy Vert.x makes by default. For bodies the sender built for this send and
-   * never touches again, on a node whose event bus is not clustered.
+   * Registers {@link #JSON_HANDOVER}, once per Vert.x instance: a JsonObject sent with it reaches
+   * its one consumer as the same instance, without the deep copy Vert.x makes by default. For
+   * bodies the sender built for this send and never touches again, on a node whose event bus is not
+   * clustered.
    */
   public static synchronized void registerHandover(Vertx vertx) {
     try {

@@ -8,8 +8,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A tool command's arguments: {@code --name value} or {@code --name=value} options, boolean flags, and the
- * remaining words ({@code --} ends the options). Option values are never echoed in errors (some are secrets).
+ * A tool command's arguments: {@code --name value} or {@code --name=value} options, boolean flags,
+ * and the remaining words ({@code --} ends the options). Option values are never echoed in errors
+ * (some are secrets).
  */
 record CliArgs(Map<String, String> options, Set<String> flags, List<String> words) {
 
@@ -20,7 +21,8 @@ record CliArgs(Map<String, String> options, Set<String> flags, List<String> word
     }
   }
 
-  static CliArgs parse(List<String> args, Set<String> flagNames, Set<String> valuedNames) throws UsageException {
+  static CliArgs parse(List<String> args, Set<String> flagNames, Set<String> valuedNames)
+      throws UsageException {
     Map<String, String> options = new HashMap<>();
     Set<String> flags = new HashSet<>();
     List<String> words = new ArrayList<>();

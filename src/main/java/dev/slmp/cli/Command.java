@@ -12,9 +12,9 @@ public interface Command {
   String usage();
 
   /**
-   * Runs the command; returns the process exit code (0 ok, 2 usage error, others as documented). Errors are
-   * printed to {@code err} as one clear line; secrets are printed only where the command's purpose is to
-   * print them.
+   * Runs the command; returns the process exit code (0 ok, 2 usage error, others as documented).
+   * Errors are printed to {@code err} as one clear line; secrets are printed only where the
+   * command's purpose is to print them.
    */
   int run(List<String> args, PrintStream out, PrintStream err);
 }

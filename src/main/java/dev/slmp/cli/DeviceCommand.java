@@ -1,8 +1,8 @@
 package dev.slmp.cli;
 
-import dev.slmp.datadir.DeviceRegistry;
 import dev.slmp.crypto.Bytes;
 import dev.slmp.datadir.DataDirectory;
+import dev.slmp.datadir.DeviceRegistry;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -10,10 +10,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@code device key ID | add ID | revoke ID | reinstate ID | list [--data DIR]}: device credentials (spec 4).
- * {@code key} and {@code add} print a secret on stdout, alone on its line, so scripts can capture it. The data
- * directory must exist and hold a node's data (exit 1 naming it otherwise); only {@code keys --init} or a node's
- * first start create one.
+ * {@code device key ID | add ID | revoke ID | reinstate ID | list [--data DIR]}: device credentials
+ * (spec 4). {@code key} and {@code add} print a secret on stdout, alone on its line, so scripts can
+ * capture it. The data directory must exist and hold a node's data (exit 1 naming it otherwise);
+ * only {@code keys --init} or a node's first start create one.
  */
 public final class DeviceCommand implements Command {
   @Override
@@ -34,11 +34,12 @@ public final class DeviceCommand implements Command {
       return usage(err);
     }
     String sub = rest.remove(0);
-    int arity = switch (sub) {
-      case "key", "add", "revoke", "reinstate" -> 1;
-      case "list" -> 0;
-      default -> -1;
-    };
+    int arity =
+        switch (sub) {
+          case "key", "add", "revoke", "reinstate" -> 1;
+          case "list" -> 0;
+          default -> -1;
+        };
     if (rest.size() != arity) {
       return usage(err);
     }
@@ -51,7 +52,8 @@ public final class DeviceCommand implements Command {
       DeviceRegistry registry = DataDirectory.open(data).registry();
       switch (sub) {
         case "key" -> {
-          // The key the server accepts: the registered one if any, else the master-secret derivation.
+          // The key the server accepts: the registered one if any, else the master-secret
+          // derivation.
           out.println(Bytes.hex(registry.deviceKey(id)));
           if (registry.isRevoked(id)) {
             err.println("warning: device " + id + " is revoked");
@@ -68,7 +70,8 @@ public final class DeviceCommand implements Command {
         }
         default -> {
           for (DeviceRegistry.Entry e : registry.list()) {
-            out.println(e.id() + (e.registered() ? " registered" : "") + (e.revoked() ? " revoked" : ""));
+            out.println(
+                e.id() + (e.registered() ? " registered" : "") + (e.revoked() ? " revoked" : ""));
           }
         }
       }

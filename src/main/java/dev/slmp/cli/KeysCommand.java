@@ -1,8 +1,8 @@
 package dev.slmp.cli;
 
 import dev.slmp.crypto.Bytes;
-import dev.slmp.handshake.StaticKey;
 import dev.slmp.datadir.DataDirectory;
+import dev.slmp.handshake.StaticKey;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -11,9 +11,10 @@ import java.util.List;
 
 /**
  * {@code keys [--init] [--data DIR]}: prints the server's static public keys, one line per group:
- * {@code group=P-256 key_id=7c13e240 public=04...} (what devices are provisioned with). Only with {@code --init}
- * does it create the data directory (or its missing files); without, a directory that does not hold a node's data
- * is an error naming it, so a mistyped path never yields a second set of keys.
+ * {@code group=P-256 key_id=7c13e240 public=04...} (what devices are provisioned with). Only with
+ * {@code --init} does it create the data directory (or its missing files); without, a directory
+ * that does not hold a node's data is an error naming it, so a mistyped path never yields a second
+ * set of keys.
  */
 public final class KeysCommand implements Command {
   static final String DATA_ENV = "SLMP_DATA_DIR";
@@ -48,15 +49,22 @@ public final class KeysCommand implements Command {
       return 1;
     }
     for (StaticKey k : dd.keyRing().keys()) {
-      out.println("group=" + k.group().name() + " key_id=" + k.keyIdHex() + " public=" + Bytes.hex(k.publicKey()));
+      out.println(
+          "group="
+              + k.group().name()
+              + " key_id="
+              + k.keyIdHex()
+              + " public="
+              + Bytes.hex(k.publicKey()));
     }
     return 0;
   }
 
   /**
-   * Takes {@code --data DIR} (or {@code --data=DIR}) out of {@code args} wherever it is, putting the other
-   * arguments in {@code rest} ({@code --} ends options). Returns the directory (flag, else {@code $SLMP_DATA_DIR},
-   * else {@code data}), or null for a flag without a value or an unknown option.
+   * Takes {@code --data DIR} (or {@code --data=DIR}) out of {@code args} wherever it is, putting
+   * the other arguments in {@code rest} ({@code --} ends options). Returns the directory (flag,
+   * else {@code $SLMP_DATA_DIR}, else {@code data}), or null for a flag without a value or an
+   * unknown option.
    */
   static Path dataDir(List<String> args, List<String> rest) {
     String dir = null;

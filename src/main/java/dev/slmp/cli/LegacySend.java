@@ -9,14 +9,16 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * {@code send --legacy}: one message in the seed prototype's format (spec 10), to test a legacy endpoint. Prints
- * {@code Response from server: <answer>} as the prototype's client does. The secret can come from
- * {@code SLMP_LEGACY_SECRET} instead of {@code --secret} (kept out of the process list).
+ * {@code send --legacy}: one message in the seed prototype's format (spec 10), to test a legacy
+ * endpoint. Prints {@code Response from server: <answer>} as the prototype's client does. The
+ * secret can come from {@code SLMP_LEGACY_SECRET} instead of {@code --secret} (kept out of the
+ * process list).
  *
  * <p>Exit codes: 0 answered; 1 closed without an answer, or another error; 2 usage errors.
  */
 final class LegacySend {
-  static final String USAGE = "send --legacy [--host H] [--port P] --user U [--secret S] MESSAGE...";
+  static final String USAGE =
+      "send --legacy [--host H] [--port P] --user U [--secret S] MESSAGE...";
   static final String SECRET_ENV = "SLMP_LEGACY_SECRET";
   private static final int TIMEOUT_MS = 15_000;
 
@@ -39,8 +41,15 @@ final class LegacySend {
     CliArgs a;
     int port;
     try {
-      a = CliArgs.parse(args, java.util.Set.of("--legacy"), java.util.Set.of("--host", "--port", "--user", "--secret"));
-      port = a.options().containsKey("--port") ? CliArgs.intIn("--port", a.get("--port", ""), 1, 65535) : 9999;
+      a =
+          CliArgs.parse(
+              args,
+              java.util.Set.of("--legacy"),
+              java.util.Set.of("--host", "--port", "--user", "--secret"));
+      port =
+          a.options().containsKey("--port")
+              ? CliArgs.intIn("--port", a.get("--port", ""), 1, 65535)
+              : 9999;
     } catch (CliArgs.UsageException e) {
       return usage(err, e.getMessage() + " (with --legacy)");
     }
@@ -59,13 +68,16 @@ final class LegacySend {
     }
     byte[] message = String.join(" ", words).getBytes(StandardCharsets.UTF_8);
     try {
-      String answer = LegacyClient.send(host, port, user, secret.getBytes(StandardCharsets.UTF_8), message, TIMEOUT_MS);
+      String answer =
+          LegacyClient.send(
+              host, port, user, secret.getBytes(StandardCharsets.UTF_8), message, TIMEOUT_MS);
       out.println("Response from server: " + answer);
       return 0;
     } catch (ConnectException e) {
       err.println("error: cannot connect to " + host + ":" + port + ": " + e.getMessage());
     } catch (SocketTimeoutException e) {
-      err.println("error: no answer from " + host + ":" + port + " within " + TIMEOUT_MS / 1000 + " s");
+      err.println(
+          "error: no answer from " + host + ":" + port + " within " + TIMEOUT_MS / 1000 + " s");
     } catch (IOException e) {
       err.println("error: " + e.getMessage());
     }

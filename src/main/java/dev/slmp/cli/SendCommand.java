@@ -4,6 +4,7 @@ import dev.slmp.cli.CliArgs.UsageException;
 import dev.slmp.client.SlmpClient;
 import dev.slmp.client.SlmpClosedException;
 import dev.slmp.client.TicketFile;
+import dev.slmp.connection.DeviceIdentity;
 import dev.slmp.crypto.Bytes;
 import dev.slmp.crypto.DhGroup;
 import dev.slmp.crypto.InvalidKeyException;
@@ -13,7 +14,6 @@ import dev.slmp.protocol.AckStatus;
 import dev.slmp.protocol.Auth;
 import dev.slmp.protocol.CloseCode;
 import dev.slmp.protocol.Data;
-import dev.slmp.connection.DeviceIdentity;
 import dev.slmp.session.DeviceTicket;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -32,18 +32,29 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * {@code send}: one message as a device, over a full handshake or, with {@code --state}, a resumed session with
- * the message as 0-RTT data. The MESSAGE words are joined with single spaces into one UTF-8 payload.
+ * {@code send}: one message as a device, over a full handshake or, with {@code --state}, a resumed
+ * session with the message as 0-RTT data. The MESSAGE words are joined with single spaces into one
+ * UTF-8 payload.
  *
- * <p>Exit codes: 0 sent (with {@code --ack}: ACCEPTED); 3 ACK NOT_DELIVERED; 4 ACK REJECTED; 100 + code when the
- * server closed the connection with a CLOSE code (105 AUTH_FAILED, 104 UNKNOWN_SERVER_KEY, 110 BUSY, ...);
- * 1 other errors (connection refused, timeout, unreadable key or state file); 2 usage errors.
+ * <p>Exit codes: 0 sent (with {@code --ack}: ACCEPTED); 3 ACK NOT_DELIVERED; 4 ACK REJECTED; 100 +
+ * code when the server closed the connection with a CLOSE code (105 AUTH_FAILED, 104
+ * UNKNOWN_SERVER_KEY, 110 BUSY, ...); 1 other errors (connection refused, timeout, unreadable key
+ * or state file); 2 usage errors.
  */
 public final class SendCommand implements Command {
-  static final String USAGE = "send [--host H] [--port P] --server-key FILE_OR_HEX --device ID --device-key HEX"
-      + " [--suite 1|2|3] [--topic T] [--ack] [--state FILE] MESSAGE...";
+  static final String USAGE =
+      "send [--host H] [--port P] --server-key FILE_OR_HEX --device ID --device-key HEX"
+          + " [--suite 1|2|3] [--topic T] [--ack] [--state FILE] MESSAGE...";
   private static final java.util.Set<String> VALUED =
-      java.util.Set.of("--host", "--port", "--server-key", "--device", "--device-key", "--suite", "--topic", "--state");
+      java.util.Set.of(
+          "--host",
+          "--port",
+          "--server-key",
+          "--device",
+          "--device-key",
+          "--suite",
+          "--topic",
+          "--state");
 
   /** The session was refused (SESSION_UNKNOWN or REPLAY): drop it and do a full handshake. */
   private static final class ResumeRefused extends Exception {
@@ -57,8 +68,17 @@ public final class SendCommand implements Command {
 
   private record Started(SlmpClient client, Future<Long> written, Future<AckStatus> ack) {}
 
-  private record Params(String host, int port, String serverKey, String deviceId, byte[] deviceKey, Integer suite,
-      String topic, boolean ack, Path state, byte[] payload) {}
+  private record Params(
+      String host,
+      int port,
+      String serverKey,
+      String deviceId,
+      byte[] deviceKey,
+      Integer suite,
+      String topic,
+      boolean ack,
+      Path state,
+      byte[] payload) {}
 
   @Override
   public String name() {
@@ -67,8 +87,11 @@ public final class SendCommand implements Command {
 
   @Override
   public String usage() {
-    return USAGE + "   (exit 0 ok, 3 NOT_DELIVERED, 4 REJECTED, 100+CLOSE code, 1 error, 2 usage)"
-        + "\n       java -jar slmp-fat.jar " + LegacySend.USAGE + "   (the prototype's format; exit 0 answered, 1 no answer)";
+    return USAGE
+        + "   (exit 0 ok, 3 NOT_DELIVERED, 4 REJECTED, 100+CLOSE code, 1 error, 2 usage)"
+        + "\n       java -jar slmp-fat.jar "
+        + LegacySend.USAGE
+        + "   (the prototype's format; exit 0 answered, 1 no answer)";
   }
 
   @Override
@@ -87,7 +110,9 @@ public final class SendCommand implements Command {
         err.println("error: " + e.getMessage());
         return 1;
       }
-      identity = new DeviceIdentity(p.deviceId(), p.deviceKey(), suite(p.suite(), serverKey.group()), serverKey.key());
+      identity =
+          new DeviceIdentity(
+              p.deviceId(), p.deviceKey(), suite(p.suite(), serverKey.group()), serverKey.key());
     } catch (UsageException e) {
       err.println("error: " + e.getMessage());
       err.println("usage: " + USAGE);
@@ -111,16 +136,23 @@ public final class SendCommand implements Command {
     }
   }
 
-  private int send(Vertx vertx, Params p, DeviceIdentity id, PrintStream out, PrintStream err) throws Exception {
+  private int send(Vertx vertx, Params p, DeviceIdentity id, PrintStream out, PrintStream err)
+      throws Exception {
     TicketFile state = p.state() == null ? null : new TicketFile(p.state());
     DeviceTicket ticket = state == null ? null : usableTicket(state, id, err);
     if (ticket != null) {
       ticket = ticket.nextCounter();
-      state.save(ticket, id.keyId(), id.deviceId()); // spec 8: the counter is stored before RESUME goes out
+      state.save(
+          ticket,
+          id.keyId(),
+          id.deviceId()); // spec 8: the counter is stored before RESUME goes out
       try {
         return attempt(vertx, p, id, ticket, state, out);
       } catch (ResumeRefused e) {
-        err.println("resume refused (" + e.closed.code().name() + "): ticket dropped; full handshake, resending the message");
+        err.println(
+            "resume refused ("
+                + e.closed.code().name()
+                + "): ticket dropped; full handshake, resending the message");
         state.delete();
       }
     }
@@ -128,21 +160,39 @@ public final class SendCommand implements Command {
   }
 
   /** One connection: connect, send at once (pipelined or 0-RTT), report, close. */
-  private int attempt(Vertx vertx, Params p, DeviceIdentity id, DeviceTicket ticket, TicketFile state, PrintStream out)
+  private int attempt(
+      Vertx vertx,
+      Params p,
+      DeviceIdentity id,
+      DeviceTicket ticket,
+      TicketFile state,
+      PrintStream out)
       throws Exception {
     SlmpClient.Options options = SlmpClient.Options.of(p.host(), p.port(), id);
     long wait = options.timeoutMs() + 5_000;
-    // Send from the connect callback, on the client's context: before RESUMED can arrive, so it goes as 0-RTT data.
+    // Send from the connect callback, on the client's context: before RESUMED can arrive, so it
+    // goes as 0-RTT data.
     Promise<Started> starting = Promise.promise();
-    vertx.getOrCreateContext().runOnContext(v -> SlmpClient.connect(vertx, options, ticket).onComplete(ar -> {
-      if (ar.failed()) {
-        starting.fail(ar.cause());
-        return;
-      }
-      SlmpClient client = ar.result();
-      SlmpClient.Delivery d = p.ack() ? client.sendTracked(p.topic(), p.payload()) : null;
-      starting.complete(new Started(client, d != null ? d.written() : client.send(p.topic(), p.payload()), d != null ? d.ack() : null));
-    }));
+    vertx
+        .getOrCreateContext()
+        .runOnContext(
+            v ->
+                SlmpClient.connect(vertx, options, ticket)
+                    .onComplete(
+                        ar -> {
+                          if (ar.failed()) {
+                            starting.fail(ar.cause());
+                            return;
+                          }
+                          SlmpClient client = ar.result();
+                          SlmpClient.Delivery d =
+                              p.ack() ? client.sendTracked(p.topic(), p.payload()) : null;
+                          starting.complete(
+                              new Started(
+                                  client,
+                                  d != null ? d.written() : client.send(p.topic(), p.payload()),
+                                  d != null ? d.ack() : null));
+                        }));
     Started started = await(starting.future(), wait);
     SlmpClient c = started.client();
     boolean done = false;
@@ -180,7 +230,9 @@ public final class SendCommand implements Command {
     } finally {
       if (!done) {
         try {
-          await(c.close(), 3_000); // a CLOSE instead of a bare reset, where the connection is still open
+          await(
+              c.close(),
+              3_000); // a CLOSE instead of a bare reset, where the connection is still open
         } catch (Exception ignored) {
           // already reporting the first error
         }
@@ -188,7 +240,10 @@ public final class SendCommand implements Command {
     }
   }
 
-  /** The stored ticket if it can be used now with this identity and suite, else null (noted on stderr). */
+  /**
+   * The stored ticket if it can be used now with this identity and suite, else null (noted on
+   * stderr).
+   */
   private static DeviceTicket usableTicket(TicketFile state, DeviceIdentity id, PrintStream err) {
     DeviceTicket t;
     try {
@@ -200,9 +255,12 @@ public final class SendCommand implements Command {
     if (t == null) {
       return null;
     }
-    String why = t.isExpired(System.currentTimeMillis() / 1000) ? "expired"
-        : t.suite() != id.suite() ? "of suite " + t.suite().id() + ", not " + id.suite().id()
-        : t.lastCounter() >= 0xFFFFFFFFL ? "out of resume counters" : null;
+    String why =
+        t.isExpired(System.currentTimeMillis() / 1000)
+            ? "expired"
+            : t.suite() != id.suite()
+                ? "of suite " + t.suite().id() + ", not " + id.suite().id()
+                : t.lastCounter() >= 0xFFFFFFFFL ? "out of resume counters" : null;
     if (why != null) {
       err.println("stored session " + why + ": doing a full handshake");
       return null;
@@ -210,23 +268,31 @@ public final class SendCommand implements Command {
     return t;
   }
 
-  // ---- arguments -------------------------------------------------------------------------------------
+  // ---- arguments
+  // -------------------------------------------------------------------------------------
 
   private static Params parse(List<String> args) throws UsageException {
     CliArgs a = CliArgs.parse(args, java.util.Set.of("--ack"), VALUED);
     String host = a.get("--host", "127.0.0.1");
-    int port = a.options().containsKey("--port") ? CliArgs.intIn("--port", a.get("--port", ""), 1, 65535) : 9999;
+    int port =
+        a.options().containsKey("--port")
+            ? CliArgs.intIn("--port", a.get("--port", ""), 1, 65535)
+            : 9999;
     String serverKey = a.get("--server-key", null);
     String device = a.get("--device", null);
     byte[] deviceKey = null;
     String keyHex = a.get("--device-key", null);
     if (keyHex != null) {
       if (!keyHex.matches("[0-9a-fA-F]{64}")) {
-        throw new UsageException("--device-key must be 64 hex digits (32 bytes)"); // never echo the value
+        throw new UsageException(
+            "--device-key must be 64 hex digits (32 bytes)"); // never echo the value
       }
       deviceKey = Bytes.unhex(keyHex);
     }
-    Integer suite = a.options().containsKey("--suite") ? CliArgs.intIn("--suite", a.get("--suite", ""), 1, 3) : null;
+    Integer suite =
+        a.options().containsKey("--suite")
+            ? CliArgs.intIn("--suite", a.get("--suite", ""), 1, 3)
+            : null;
     String topic = a.get("--topic", "");
     boolean ack = a.flags().contains("--ack");
     Path state = a.options().containsKey("--state") ? Path.of(a.get("--state", "")) : null;
@@ -255,12 +321,22 @@ public final class SendCommand implements Command {
     }
     Suite s = Suite.byId(asked);
     if (s.group() != group) {
-      throw new UsageException("--suite " + asked + " (" + s.group().name() + ") does not match the " + group.name() + " server key");
+      throw new UsageException(
+          "--suite "
+              + asked
+              + " ("
+              + s.group().name()
+              + ") does not match the "
+              + group.name()
+              + " server key");
     }
     return s;
   }
 
-  /** {@code --server-key}: the spec encoding in hex (130 or 64 digits), or a file holding a PEM public key or that hex. */
+  /**
+   * {@code --server-key}: the spec encoding in hex (130 or 64 digits), or a file holding a PEM
+   * public key or that hex.
+   */
   static Pem.GroupKey serverKey(String arg) throws IOException {
     Pem.GroupKey k = fromHex(arg.trim());
     if (k != null) {
@@ -268,7 +344,8 @@ public final class SendCommand implements Command {
     }
     Path file = Path.of(arg);
     if (!Files.isRegularFile(file)) {
-      throw new IOException("--server-key: no such file " + arg + " (and not 130 or 64 hex digits)");
+      throw new IOException(
+          "--server-key: no such file " + arg + " (and not 130 or 64 hex digits)");
     }
     String text = Files.readString(file, StandardCharsets.ISO_8859_1);
     k = fromHex(text.trim());
@@ -278,7 +355,8 @@ public final class SendCommand implements Command {
     try {
       return Pem.publicFromSpki(Pem.decode(text, Pem.PUBLIC_KEY));
     } catch (InvalidKeySpecException e) {
-      throw new IOException("--server-key " + file + ": not a P-256 or X25519 public key: " + e.getMessage());
+      throw new IOException(
+          "--server-key " + file + ": not a P-256 or X25519 public key: " + e.getMessage());
     }
   }
 
@@ -291,16 +369,20 @@ public final class SendCommand implements Command {
     try {
       group.validatePublic(key);
     } catch (InvalidKeyException e) {
-      throw new IOException("--server-key: not a valid " + group.name() + " public key (" + e.getMessage() + ")");
+      throw new IOException(
+          "--server-key: not a valid " + group.name() + " public key (" + e.getMessage() + ")");
     }
     return new Pem.GroupKey(group, key);
   }
 
-  // ---- errors ----------------------------------------------------------------------------------------
+  // ---- errors
+  // ----------------------------------------------------------------------------------------
 
   private static String hint(SlmpClosedException e) {
     if (!e.byPeer()) {
-      return e.code() == CloseCode.AUTH_FAILED ? " (the server could not prove it holds --server-key)" : "";
+      return e.code() == CloseCode.AUTH_FAILED
+          ? " (the server could not prove it holds --server-key)"
+          : "";
     }
     if (e.code() == CloseCode.AUTH_FAILED) {
       return " (check --device and --device-key)";
@@ -315,13 +397,21 @@ public final class SendCommand implements Command {
     if (e instanceof ConnectException) {
       String m = String.valueOf(e.getMessage());
       int cut = m.indexOf(": /");
-      return "cannot connect to " + p.host() + ":" + p.port() + ": " + (cut > 0 ? m.substring(0, cut) : m);
+      return "cannot connect to "
+          + p.host()
+          + ":"
+          + p.port()
+          + ": "
+          + (cut > 0 ? m.substring(0, cut) : m);
     }
     if (e instanceof TimeoutException && e.getMessage() == null) {
       return "timed out";
     }
     if (e instanceof FileSystemException f) { // only the state file is touched while sending
-      return "state file " + f.getFile() + ": " + (f.getReason() != null ? f.getReason() : f.getClass().getSimpleName());
+      return "state file "
+          + f.getFile()
+          + ": "
+          + (f.getReason() != null ? f.getReason() : f.getClass().getSimpleName());
     }
     return e.getMessage() != null ? e.getMessage() : e.toString();
   }

@@ -4,30 +4,41 @@ import dev.slmp.cluster.ClusterSetup;
 import dev.slmp.config.Keys;
 import dev.slmp.config.NodeConfig;
 import dev.slmp.node.SlmpNode;
+import io.vertx.core.Deployable;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.Deployable;
 import io.vertx.launcher.application.VertxApplication;
 import io.vertx.launcher.application.VertxApplicationHooks;
 import java.util.function.Supplier;
 
-/** The Vert.x launcher with {@link SlmpNode} as the main verticle; every {@code VertxApplication} option works. */
+/**
+ * The Vert.x launcher with {@link SlmpNode} as the main verticle; every {@code VertxApplication}
+ * option works.
+ */
 public final class SlmpApplication extends VertxApplication implements VertxApplicationHooks {
   private final boolean clustered;
 
   public SlmpApplication(String[] args) {
     super(args);
-    clustered = java.util.Arrays.stream(args).anyMatch(a -> a.equalsIgnoreCase("-cluster") || a.equalsIgnoreCase("--cluster")
-        || a.equals("-c"));
+    clustered =
+        java.util.Arrays.stream(args)
+            .anyMatch(
+                a ->
+                    a.equalsIgnoreCase("-cluster")
+                        || a.equalsIgnoreCase("--cluster")
+                        || a.equals("-c"));
   }
 
   public static void main(String[] args) {
     if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
-      System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tF %1$tT %4$s %3$s: %5$s%6$s%n");
+      System.setProperty(
+          "java.util.logging.SimpleFormatter.format", "%1$tF %1$tT %4$s %3$s: %5$s%6$s%n");
     }
-    System.setProperty("hazelcast.phone.home.enabled", System.getProperty("hazelcast.phone.home.enabled", "false"));
+    System.setProperty(
+        "hazelcast.phone.home.enabled",
+        System.getProperty("hazelcast.phone.home.enabled", "false"));
     int code = new SlmpApplication(args).launch();
     if (code != 0) {
       System.exit(code);
@@ -42,16 +53,22 @@ public final class SlmpApplication extends VertxApplication implements VertxAppl
     return conf;
   }
 
-  /** Clustered nodes use cluster.xml with split-brain protection sized by {@code cluster.expectedSize}. */
+  /**
+   * Clustered nodes use cluster.xml with split-brain protection sized by {@code
+   * cluster.expectedSize}.
+   */
   @Override
   public VertxBuilder createVertxBuilder(VertxOptions options) {
-    // Linux epoll (netty-transport-native-epoll) where available, else the JDK's NIO; the benchmark runs the same.
+    // Linux epoll (netty-transport-native-epoll) where available, else the JDK's NIO; the benchmark
+    // runs the same.
     options.setPreferNativeTransport(true);
     if (!clustered) {
       return Vertx.builder().with(options);
     }
     int expected = NodeConfig.peek(launcherConf, Keys.CLUSTER_EXPECTED_SIZE);
-    return Vertx.builder().with(options).withClusterManager(ClusterSetup.clusterManager(ClusterSetup.loadConfig(), expected));
+    return Vertx.builder()
+        .with(options)
+        .withClusterManager(ClusterSetup.clusterManager(ClusterSetup.loadConfig(), expected));
   }
 
   @Override

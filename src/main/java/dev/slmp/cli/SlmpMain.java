@@ -8,16 +8,16 @@ import java.util.Map;
 import java.util.ServiceLoader;
 
 /**
- * Entry point of the fat jar: a tool command ({@code keys}, {@code device}, {@code send}, ...) when the first
- * argument names one, otherwise the Vert.x launcher, which starts a node ({@code -conf}, {@code -cluster} and
- * every other {@code VertxApplication} option work).
+ * Entry point of the fat jar: a tool command ({@code keys}, {@code device}, {@code send}, ...) when
+ * the first argument names one, otherwise the Vert.x launcher, which starts a node ({@code -conf},
+ * {@code -cluster} and every other {@code VertxApplication} option work).
  */
 public final class SlmpMain {
   private SlmpMain() {}
 
   /**
-   * The tool commands, by name: the CLI's own, then those other modules register as {@code Command} services
-   * (the benchmark's {@code bench}), so the product never depends on them.
+   * The tool commands, by name: the CLI's own, then those other modules register as {@code Command}
+   * services (the benchmark's {@code bench}), so the product never depends on them.
    */
   static Map<String, Command> commands() {
     Map<String, Command> m = new LinkedHashMap<>();

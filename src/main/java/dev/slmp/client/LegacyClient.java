@@ -17,12 +17,15 @@ import java.security.spec.InvalidKeySpecException;
 import java.util.Arrays;
 
 /**
- * A client in the seed prototype's wire format (spec 10), for testing a legacy endpoint: its PEM key, the
- * server's PEM key, one Fernet token {@code token;username;message}, and the server's one-token answer. It
- * authenticates nobody: use it against servers you run.
+ * A client in the seed prototype's wire format (spec 10), for testing a legacy endpoint: its PEM
+ * key, the server's PEM key, one Fernet token {@code token;username;message}, and the server's
+ * one-token answer. It authenticates nobody: use it against servers you run.
  */
 public final class LegacyClient {
-  /** The answer token may be much longer than the seed's 1 KiB reads; this only bounds a runaway server. */
+  /**
+   * The answer token may be much longer than the seed's 1 KiB reads; this only bounds a runaway
+   * server.
+   */
   private static final int MAX_ANSWER_BYTES = 1 << 20;
 
   /** The server closed the connection without answering (the format's only way to say no). */
@@ -34,11 +37,17 @@ public final class LegacyClient {
 
   private LegacyClient() {}
 
-  /** Sends {@code message} as {@code username}; returns the server's answer text (blocking, each read within {@code timeoutMs}). */
-  public static String send(String host, int port, String username, byte[] secret, byte[] message, int timeoutMs)
+  /**
+   * Sends {@code message} as {@code username}; returns the server's answer text (blocking, each
+   * read within {@code timeoutMs}).
+   */
+  public static String send(
+      String host, int port, String username, byte[] secret, byte[] message, int timeoutMs)
       throws IOException {
     byte[] user = username.getBytes(StandardCharsets.UTF_8);
-    byte[] plaintext = Bytes.concat(LegacyWire.credential(user, secret), new byte[] {';'}, user, new byte[] {';'}, message);
+    byte[] plaintext =
+        Bytes.concat(
+            LegacyWire.credential(user, secret), new byte[] {';'}, user, new byte[] {';'}, message);
     DhGroup p256 = DhGroup.p256();
     byte[] priv = Randomness.secure().ephemeralPrivate(p256);
     try (Socket s = new Socket()) {
@@ -56,13 +65,16 @@ public final class LegacyClient {
       while (serverKey == null) {
         int n = in.read(buf);
         if (n < 0) {
-          throw new NoAnswerException("the server closed the connection without sending its key (legacy mode off?)");
+          throw new NoAnswerException(
+              "the server closed the connection without sending its key (legacy mode off?)");
         }
         try {
           serverKey = pem.append(Arrays.copyOf(buf, n));
         } catch (InvalidKeySpecException e) {
-          throw new IOException("the server did not answer with a P-256 PEM key (" + e.getMessage()
-              + "): not the prototype's format, legacy mode off?");
+          throw new IOException(
+              "the server did not answer with a P-256 PEM key ("
+                  + e.getMessage()
+                  + "): not the prototype's format, legacy mode off?");
         }
       }
       byte[] key;
@@ -83,8 +95,9 @@ public final class LegacyClient {
         }
         int n = in.read(buf);
         if (n < 0) {
-          throw new NoAnswerException("the server closed the connection without answering"
-              + " (wrong user or secret, or the message was not accepted)");
+          throw new NoAnswerException(
+              "the server closed the connection without answering"
+                  + " (wrong user or secret, or the message was not accepted)");
         }
         next = Arrays.copyOf(buf, n);
       }

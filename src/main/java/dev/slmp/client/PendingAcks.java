@@ -11,10 +11,10 @@ import java.util.Map;
 import java.util.concurrent.TimeoutException;
 
 /**
- * DATA frames waiting for the server's ACK, by seq (0-RTT data apart: it has its own seq space), each failed with a
- * {@link TimeoutException} when its ACK has not come within the timeout. One timer serves them all, set for the
- * oldest deadline (frames are added in deadline order), instead of a timer per frame. Confined to the client's
- * context.
+ * DATA frames waiting for the server's ACK, by seq (0-RTT data apart: it has its own seq space),
+ * each failed with a {@link TimeoutException} when its ACK has not come within the timeout. One
+ * timer serves them all, set for the oldest deadline (frames are added in deadline order), instead
+ * of a timer per frame. Confined to the client's context.
  */
 final class PendingAcks {
   private record Waiting(Promise<AckStatus> ack, long deadline) {}
@@ -31,7 +31,8 @@ final class PendingAcks {
   }
 
   void add(long seq, boolean isEarly, Promise<AckStatus> ack) {
-    (isEarly ? early : ordinary).put(seq, new Waiting(ack, System.nanoTime() + timeoutMs * 1_000_000L));
+    (isEarly ? early : ordinary)
+        .put(seq, new Waiting(ack, System.nanoTime() + timeoutMs * 1_000_000L));
     arm();
   }
 
@@ -65,13 +66,16 @@ final class PendingAcks {
       return;
     }
     long ms = Math.max(1, (oldest - System.nanoTime() + 999_999) / 1_000_000);
-    timer = vertx.setTimer(ms, id -> {
-      timer = -1;
-      long now = System.nanoTime();
-      expire(ordinary, now);
-      expire(early, now);
-      arm();
-    });
+    timer =
+        vertx.setTimer(
+            ms,
+            id -> {
+              timer = -1;
+              long now = System.nanoTime();
+              expire(ordinary, now);
+              expire(early, now);
+              arm();
+            });
   }
 
   private static long oldest(LinkedHashMap<Long, Waiting> m) {
@@ -85,7 +89,11 @@ final class PendingAcks {
         return; // the rest are younger
       }
       it.remove();
-      e.getValue().ack().tryFail(new TimeoutException("no ACK for seq " + e.getKey() + " within " + timeoutMs + " ms"));
+      e.getValue()
+          .ack()
+          .tryFail(
+              new TimeoutException(
+                  "no ACK for seq " + e.getKey() + " within " + timeoutMs + " ms"));
     }
   }
 }

@@ -1,16 +1,16 @@
 package dev.slmp.client;
 
+import dev.slmp.connection.DeviceConnection;
+import dev.slmp.connection.DeviceIdentity;
+import dev.slmp.connection.InboundMessage;
+import dev.slmp.connection.SentData;
 import dev.slmp.crypto.Randomness;
 import dev.slmp.protocol.AckStatus;
 import dev.slmp.protocol.CloseCode;
 import dev.slmp.protocol.Data;
 import dev.slmp.protocol.Frame;
 import dev.slmp.protocol.FrameType;
-import dev.slmp.connection.DeviceConnection;
-import dev.slmp.connection.SentData;
-import dev.slmp.connection.DeviceIdentity;
 import dev.slmp.session.DeviceTicket;
-import dev.slmp.connection.InboundMessage;
 import io.netty.channel.Channel;
 import io.netty.channel.socket.DuplexChannel;
 import io.vertx.core.Context;
@@ -29,16 +29,19 @@ import java.util.Objects;
 import java.util.concurrent.CompletionStage;
 
 /**
- * An SLMP/1 device connection over a Vert.x {@link NetClient}: one instance is one connection. Everything runs on
- * the Vert.x context the socket belongs to; methods called from another thread hop onto it, so calls made from
- * one thread keep their order. Nothing blocks.
+ * An SLMP/1 device connection over a Vert.x {@link NetClient}: one instance is one connection.
+ * Everything runs on the Vert.x context the socket belongs to; methods called from another thread
+ * hop onto it, so calls made from one thread keep their order. Nothing blocks.
  *
- * <p>DATA may be sent right after {@link #connect}: before HELLO_REPLY it waits in a queue, then goes out
- * pipelined behind AUTH (full handshake) or at once as EARLY DATA behind RESUME.
+ * <p>DATA may be sent right after {@link #connect}: before HELLO_REPLY it waits in a queue, then
+ * goes out pipelined behind AUTH (full handshake) or at once as EARLY DATA behind RESUME.
  */
 public final class SlmpClient {
-  /** Connection settings; {@code timeoutMs} bounds the TCP connect, the handshake and each ACK wait. */
-  public record Options(String host, int port, DeviceIdentity identity, int maxBody, long timeoutMs) {
+  /**
+   * Connection settings; {@code timeoutMs} bounds the TCP connect, the handshake and each ACK wait.
+   */
+  public record Options(
+      String host, int port, DeviceIdentity identity, int maxBody, long timeoutMs) {
     public static final int DEFAULT_MAX_BODY = 65_536;
     public static final long DEFAULT_TIMEOUT_MS = 10_000;
 
@@ -46,7 +49,8 @@ public final class SlmpClient {
       Objects.requireNonNull(host, "host");
       Objects.requireNonNull(identity, "identity");
       if (port < 0 || port > 0xFFFF || maxBody < 1024 || maxBody > 0xFFFFFF || timeoutMs <= 0) {
-        throw new IllegalArgumentException("need port 0..65535, maxBody 1024..16777215, timeoutMs > 0");
+        throw new IllegalArgumentException(
+            "need port 0..65535, maxBody 1024..16777215, timeoutMs > 0");
       }
     }
 
@@ -62,7 +66,8 @@ public final class SlmpClient {
   /** A DATA sent with ACK_REQUESTED: its seq once written, and the server's ACK. */
   public record Delivery(Future<Long> written, Future<AckStatus> ack) {}
 
-  private record Outgoing(String topic, byte[] payload, Promise<Long> written, Promise<AckStatus> ack) {}
+  private record Outgoing(
+      String topic, byte[] payload, Promise<Long> written, Promise<AckStatus> ack) {}
 
   private static final long DRAIN_MS = 1000;
   private static final long DRAIN_BYTES = 1 << 20;
@@ -88,58 +93,89 @@ public final class SlmpClient {
   private long drainTimer = -1;
   private long drainedBytes;
 
-  private SlmpClient(Vertx vertx, Context context, Options options, NetClient ownedClient, NetSocket socket, DeviceTicket ticket) {
+  private SlmpClient(
+      Vertx vertx,
+      Context context,
+      Options options,
+      NetClient ownedClient,
+      NetSocket socket,
+      DeviceTicket ticket) {
     this.vertx = vertx;
     this.context = context;
     this.options = options;
     this.ownedClient = ownedClient;
     this.socket = socket;
     this.resumeTicket = ticket;
-    this.connection = new DeviceConnection(options.identity(), Randomness.secure(), options.maxBody(), new Events());
+    this.connection =
+        new DeviceConnection(
+            options.identity(), Randomness.secure(), options.maxBody(), new Events());
     this.acks = new PendingAcks(vertx, options.timeoutMs());
   }
 
   /**
-   * Connects and sends HELLO, or with {@code ticketOrNull} RESUME (the ticket whose counter the caller already
-   * advanced with {@link DeviceTicket#nextCounter()} and stored). The future completes once the TCP connection
-   * is up and that first frame was written; {@link #established()} tells how the handshake ends. DATA sent from
-   * this future's callback (it runs on the client's context) is sure to go out as 0-RTT data on a resumption;
-   * sent later, it may find RESUMED already there and go out as ordinary DATA.
+   * Connects and sends HELLO, or with {@code ticketOrNull} RESUME (the ticket whose counter the
+   * caller already advanced with {@link DeviceTicket#nextCounter()} and stored). The future
+   * completes once the TCP connection is up and that first frame was written; {@link
+   * #established()} tells how the handshake ends. DATA sent from this future's callback (it runs on
+   * the client's context) is sure to go out as 0-RTT data on a resumption; sent later, it may find
+   * RESUMED already there and go out as ordinary DATA.
    */
-  public static Future<SlmpClient> connect(Vertx vertx, Options options, DeviceTicket ticketOrNull) {
-    NetClient client = vertx.createNetClient(new NetClientOptions()
-        .setConnectTimeout((int) Math.min(options.timeoutMs(), Integer.MAX_VALUE))
-        .setTcpNoDelay(true));
+  public static Future<SlmpClient> connect(
+      Vertx vertx, Options options, DeviceTicket ticketOrNull) {
+    NetClient client =
+        vertx.createNetClient(
+            new NetClientOptions()
+                .setConnectTimeout((int) Math.min(options.timeoutMs(), Integer.MAX_VALUE))
+                .setTcpNoDelay(true));
     return connect(vertx, client, true, options, ticketOrNull);
   }
 
-  /** As {@link #connect(Vertx, Options, DeviceTicket)} over a shared {@code netClient} (not closed here). */
-  public static Future<SlmpClient> connect(Vertx vertx, NetClient netClient, Options options, DeviceTicket ticketOrNull) {
+  /**
+   * As {@link #connect(Vertx, Options, DeviceTicket)} over a shared {@code netClient} (not closed
+   * here).
+   */
+  public static Future<SlmpClient> connect(
+      Vertx vertx, NetClient netClient, Options options, DeviceTicket ticketOrNull) {
     return connect(vertx, netClient, false, options, ticketOrNull);
   }
 
-  private static Future<SlmpClient> connect(Vertx vertx, NetClient netClient, boolean owned, Options o, DeviceTicket ticket) {
+  private static Future<SlmpClient> connect(
+      Vertx vertx, NetClient netClient, boolean owned, Options o, DeviceTicket ticket) {
     Promise<SlmpClient> result = Promise.promise();
     Context ctx = vertx.getOrCreateContext();
-    run(ctx, () -> netClient.connect(o.port(), o.host()).onComplete(ar -> {
-      if (ar.failed()) {
-        if (owned) {
-          netClient.close();
-        }
-        result.fail(ar.cause());
-        return;
-      }
-      // The socket's handlers run on the current context: confine the client to it.
-      Context socketContext = Vertx.currentContext() != null ? Vertx.currentContext() : ctx;
-      SlmpClient c = new SlmpClient(vertx, socketContext, o, owned ? netClient : null, ar.result(), ticket);
-      try {
-        c.start();
-        result.complete(c);
-      } catch (RuntimeException e) {
-        c.socket.close();
-        result.fail(e);
-      }
-    }));
+    run(
+        ctx,
+        () ->
+            netClient
+                .connect(o.port(), o.host())
+                .onComplete(
+                    ar -> {
+                      if (ar.failed()) {
+                        if (owned) {
+                          netClient.close();
+                        }
+                        result.fail(ar.cause());
+                        return;
+                      }
+                      // The socket's handlers run on the current context: confine the client to it.
+                      Context socketContext =
+                          Vertx.currentContext() != null ? Vertx.currentContext() : ctx;
+                      SlmpClient c =
+                          new SlmpClient(
+                              vertx,
+                              socketContext,
+                              o,
+                              owned ? netClient : null,
+                              ar.result(),
+                              ticket);
+                      try {
+                        c.start();
+                        result.complete(c);
+                      } catch (RuntimeException e) {
+                        c.socket.close();
+                        result.fail(e);
+                      }
+                    }));
     return result.future();
   }
 
@@ -147,19 +183,26 @@ public final class SlmpClient {
     socket.handler(this::onBytes);
     socket.exceptionHandler(t -> socketError = t);
     socket.closeHandler(v -> onSocketClosed());
-    // Our Vert.x is shutting down: say goodbye now rather than hold the shutdown until the server times us out.
-    socket.shutdownHandler(v -> {
-      if (!connection.isClosed()) {
-        connection.close(CloseCode.NORMAL, "client shutting down");
-      }
-      socket.close();
-    });
-    handshakeTimer = vertx.setTimer(options.timeoutMs(), id -> {
-      handshakeTimer = -1;
-      if (!connection.isEstablished()) {
-        connection.close(CloseCode.TIMEOUT, "handshake not complete within " + options.timeoutMs() + " ms");
-      }
-    });
+    // Our Vert.x is shutting down: say goodbye now rather than hold the shutdown until the server
+    // times us out.
+    socket.shutdownHandler(
+        v -> {
+          if (!connection.isClosed()) {
+            connection.close(CloseCode.NORMAL, "client shutting down");
+          }
+          socket.close();
+        });
+    handshakeTimer =
+        vertx.setTimer(
+            options.timeoutMs(),
+            id -> {
+              handshakeTimer = -1;
+              if (!connection.isEstablished()) {
+                connection.close(
+                    CloseCode.TIMEOUT,
+                    "handshake not complete within " + options.timeoutMs() + " ms");
+              }
+            });
     if (resumeTicket == null) {
       connection.startFull();
     } else {
@@ -198,8 +241,8 @@ public final class SlmpClient {
   }
 
   /**
-   * Handles DATA from the server. A DATA that asked for an ACK gets ACCEPTED once the handler returned,
-   * NOT_DELIVERED when it threw or no handler is set.
+   * Handles DATA from the server. A DATA that asked for an ACK gets ACCEPTED once the handler
+   * returned, NOT_DELIVERED when it threw or no handler is set.
    */
   public SlmpClient onMessage(Handler<InboundMessage> handler) {
     exec(() -> messageHandler = handler);
@@ -209,16 +252,18 @@ public final class SlmpClient {
   /** Sends CLOSE(NORMAL), half-closes and closes; completes once the socket is closed. */
   public Future<Void> close() {
     Promise<Void> done = Promise.promise();
-    exec(() -> {
-      if (closeReason == null) {
-        connection.close(CloseCode.NORMAL, "");
-      }
-      closed.future().onComplete(ar -> done.complete());
-    });
+    exec(
+        () -> {
+          if (closeReason == null) {
+            connection.close(CloseCode.NORMAL, "");
+          }
+          closed.future().onComplete(ar -> done.complete());
+        });
     return done.future();
   }
 
-  // ---- sending ---------------------------------------------------------------------------------------
+  // ---- sending
+  // ---------------------------------------------------------------------------------------
 
   private void submit(Outgoing o) {
     if (closeReason != null) {
@@ -243,7 +288,9 @@ public final class SlmpClient {
       return topicLen > Data.MAX_TOPIC_LENGTH ? "topic longer than 255 bytes" : null;
     }
     int body = Data.bodyLength(t.suite(), topicLen, o.payload().length);
-    return body > t.maxBody() ? "DATA body of " + body + " bytes exceeds the server's max_body " + t.maxBody() : null;
+    return body > t.maxBody()
+        ? "DATA body of " + body + " bytes exceeds the server's max_body " + t.maxBody()
+        : null;
   }
 
   private void write(Outgoing o) {
@@ -259,13 +306,15 @@ public final class SlmpClient {
     if (o.ack() != null) {
       acks.add(seq, early, o.ack());
     }
-    sent.written().whenComplete((v, err) -> {
-      if (err == null) {
-        o.written().tryComplete(seq);
-      } else {
-        o.written().tryFail(closeReason != null ? closeReason : err);
-      }
-    });
+    sent.written()
+        .whenComplete(
+            (v, err) -> {
+              if (err == null) {
+                o.written().tryComplete(seq);
+              } else {
+                o.written().tryFail(closeReason != null ? closeReason : err);
+              }
+            });
   }
 
   private static void fail(Outgoing o, Throwable t) {
@@ -275,7 +324,8 @@ public final class SlmpClient {
     }
   }
 
-  // ---- receiving and closing -------------------------------------------------------------------------
+  // ---- receiving and closing
+  // -------------------------------------------------------------------------
 
   private void onBytes(Buffer b) {
     if (closeReason != null) {
@@ -319,9 +369,12 @@ public final class SlmpClient {
     acks.failAll(reason);
   }
 
-  /** After our CLOSE is written: FIN, then close when the server closes, after 1 s, or after 1 MiB. */
+  /**
+   * After our CLOSE is written: FIN, then close when the server closes, after 1 s, or after 1 MiB.
+   */
   private void halfCloseAndDrain() {
-    Channel ch = socket instanceof NetSocketInternal si ? si.channelHandlerContext().channel() : null;
+    Channel ch =
+        socket instanceof NetSocketInternal si ? si.channelHandlerContext().channel() : null;
     if (ch instanceof DuplexChannel duplex) {
       duplex.shutdownOutput();
       drainTimer = vertx.setTimer(DRAIN_MS, id -> socket.close());
@@ -368,7 +421,8 @@ public final class SlmpClient {
     public void established(DeviceConnection c, DeviceTicket ticket) {
       cancel(handshakeTimer);
       handshakeTimer = -1;
-      int keepalive = ticket != null ? ticket.keepalive() : 0; // unknown when the server keeps no session
+      int keepalive =
+          ticket != null ? ticket.keepalive() : 0; // unknown when the server keeps no session
       if (keepalive > 0) {
         keepaliveTimer = vertx.setPeriodic(keepalive * 1000L, id -> connection.ping());
       }
@@ -409,7 +463,16 @@ public final class SlmpClient {
 
   @Override
   public String toString() {
-    return "SlmpClient[" + options.host() + ":" + options.port() + ", " + options.identity().deviceId() + ", "
-        + (closeReason != null ? "closed" : connection.isEstablished() ? "established" : "handshaking") + "]";
+    return "SlmpClient["
+        + options.host()
+        + ":"
+        + options.port()
+        + ", "
+        + options.identity().deviceId()
+        + ", "
+        + (closeReason != null
+            ? "closed"
+            : connection.isEstablished() ? "established" : "handshaking")
+        + "]";
   }
 }

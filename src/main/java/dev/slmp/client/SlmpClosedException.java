@@ -3,8 +3,9 @@ package dev.slmp.client;
 import dev.slmp.protocol.CloseCode;
 
 /**
- * An SLMP/1 connection ended: by the server's CLOSE ({@link #byPeer()}), by this client's own CLOSE, or by the
- * socket closing without one ({@link #isConnectionLost()}: code null, reason "connection lost").
+ * An SLMP/1 connection ended: by the server's CLOSE ({@link #byPeer()}), by this client's own
+ * CLOSE, or by the socket closing without one ({@link #isConnectionLost()}: code null, reason
+ * "connection lost").
  */
 public final class SlmpClosedException extends RuntimeException {
   static final String LOST = "connection lost";
@@ -18,7 +19,8 @@ public final class SlmpClosedException extends RuntimeException {
   }
 
   public SlmpClosedException(CloseCode code, String reason, boolean byPeer, Throwable cause) {
-    // No stack trace: this is an expected outcome (a refused resume, a server going away), not a bug.
+    // No stack trace: this is an expected outcome (a refused resume, a server going away), not a
+    // bug.
     super(describe(code, reason == null ? "" : reason, byPeer), cause, true, false);
     this.code = code;
     this.reason = reason == null ? "" : reason;
@@ -53,7 +55,8 @@ public final class SlmpClosedException extends RuntimeException {
     if (code == null && !byPeer && LOST.equals(reason)) {
       return LOST;
     }
-    StringBuilder sb = new StringBuilder(byPeer ? "server closed the connection" : "connection closed");
+    StringBuilder sb =
+        new StringBuilder(byPeer ? "server closed the connection" : "connection closed");
     if (code != null) {
       sb.append(": ").append(code.name()).append(String.format(" (0x%02X)", code.code()));
     }

@@ -6,8 +6,8 @@ import dev.slmp.session.SessionStore.Advance;
 import java.util.Map;
 
 /**
- * Spec 8's atomic step, run on the partition owner: {@code resume_counter = counter} only if
- * {@code counter > resume_counter}. Entry processors on one key run one at a time, so two nodes resuming
+ * Spec 8's atomic step, run on the partition owner: {@code resume_counter = counter} only if {@code
+ * counter > resume_counter}. Entry processors on one key run one at a time, so two nodes resuming
  * with the same counter cannot both win. The entry keeps its expiry.
  */
 final class AdvanceCounter implements EntryProcessor<String, byte[], String> {
@@ -29,7 +29,8 @@ final class AdvanceCounter implements EntryProcessor<String, byte[], String> {
     if (counter <= StoredSession.counter(v)) {
       return Advance.REPLAY.name();
     }
-    ((ExtendedMapEntry<String, byte[]>) entry).setValueWithoutChangingExpiryTime(StoredSession.withCounter(v, counter));
+    ((ExtendedMapEntry<String, byte[]>) entry)
+        .setValueWithoutChangingExpiryTime(StoredSession.withCounter(v, counter));
     return Advance.ADVANCED.name();
   }
 }

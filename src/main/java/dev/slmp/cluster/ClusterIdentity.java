@@ -8,9 +8,9 @@ import dev.slmp.datadir.DataDirectory;
 import dev.slmp.protocol.Labels;
 
 /**
- * The key-id check at join: every node of a cluster must hold the same static keys, master secret and
- * cluster key. The first node records a fingerprint of them (public keys, and HMACs of the secrets, never
- * the secrets); a node whose fingerprint differs refuses to start.
+ * The key-id check at join: every node of a cluster must hold the same static keys, master secret
+ * and cluster key. The first node records a fingerprint of them (public keys, and HMACs of the
+ * secrets, never the secrets); a node whose fingerprint differs refuses to start.
  */
 public final class ClusterIdentity {
   private static final String KEY = "identity";
@@ -19,8 +19,13 @@ public final class ClusterIdentity {
 
   static String fingerprint(DataDirectory d) {
     byte[] label = Labels.label("cluster identity");
-    return Bytes.hex(Hashes.sha256(label, d.p256().publicKey(), d.x25519().publicKey(),
-        Hashes.hmac(d.masterSecret(), label), Hashes.hmac(d.clusterKey(), label)));
+    return Bytes.hex(
+        Hashes.sha256(
+            label,
+            d.p256().publicKey(),
+            d.x25519().publicKey(),
+            Hashes.hmac(d.masterSecret(), label),
+            Hashes.hmac(d.clusterKey(), label)));
   }
 
   static String describe(DataDirectory d) {
@@ -33,9 +38,13 @@ public final class ClusterIdentity {
     String mine = fingerprint(d) + " " + describe(d);
     String cluster = map.putIfAbsent(KEY, mine);
     if (cluster != null && !cluster.equals(mine)) {
-      throw new IllegalStateException("this node's keys or secrets differ from the cluster's (this node: " + describe(d)
-          + "; cluster: " + cluster.substring(cluster.indexOf(' ') + 1) + "). Every node needs the same data secrets: "
-          + "see scripts/cluster-init.sh");
+      throw new IllegalStateException(
+          "this node's keys or secrets differ from the cluster's (this node: "
+              + describe(d)
+              + "; cluster: "
+              + cluster.substring(cluster.indexOf(' ') + 1)
+              + "). Every node needs the same data secrets: "
+              + "see scripts/cluster-init.sh");
     }
   }
 }

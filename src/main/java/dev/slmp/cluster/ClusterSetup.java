@@ -8,9 +8,10 @@ import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 
 /**
- * How an SLMP node joins a Hazelcast cluster: the configuration vertx-hazelcast would load
- * ({@code -Dvertx.hazelcast.config=FILE}, else the jar's {@code cluster.xml}), with a split-brain protection
- * on the session map so that a minority partition refuses resumptions instead of accepting a replay.
+ * How an SLMP node joins a Hazelcast cluster: the configuration vertx-hazelcast would load ({@code
+ * -Dvertx.hazelcast.config=FILE}, else the jar's {@code cluster.xml}), with a split-brain
+ * protection on the session map so that a minority partition refuses resumptions instead of
+ * accepting a replay.
  */
 public final class ClusterSetup {
   public static final String SESSIONS_MAP = "slmp.sessions";
@@ -24,7 +25,9 @@ public final class ClusterSetup {
     return expectedSize / 2 + 1;
   }
 
-  /** Adds the majority rule of {@code expectedSize} members to the session map of {@code config}. */
+  /**
+   * Adds the majority rule of {@code expectedSize} members to the session map of {@code config}.
+   */
   public static Config withMajority(Config config, int expectedSize) {
     int min = majority(expectedSize);
     MapConfig sessions = config.getMapConfig(SESSIONS_MAP);
@@ -32,8 +35,9 @@ public final class ClusterSetup {
       sessions.setBackupCount(1);
     }
     if (min >= 2) {
-      config.addSplitBrainProtectionConfig(new SplitBrainProtectionConfig(MAJORITY, true, min)
-          .setProtectOn(SplitBrainProtectionOn.READ_WRITE));
+      config.addSplitBrainProtectionConfig(
+          new SplitBrainProtectionConfig(MAJORITY, true, min)
+              .setProtectOn(SplitBrainProtectionOn.READ_WRITE));
       sessions.setSplitBrainProtectionName(MAJORITY);
     }
     return config;

@@ -14,11 +14,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
- * The cluster's session store: a Hazelcast {@code IMap} with entry TTL = session expiry, one synchronous
- * backup and split-brain protection (see {@link ClusterSetup}); {@code rs} sealed with the cluster key
- * ({@link StoredSession}); the resume counter advanced by an entry processor on the partition owner. An
- * operation that fails or takes longer than {@code timeoutMs} fails, which the handshake turns into
- * {@code CLOSE(BUSY)} (fail closed). Stages complete on the caller's Vert.x context.
+ * The cluster's session store: a Hazelcast {@code IMap} with entry TTL = session expiry, one
+ * synchronous backup and split-brain protection (see {@link ClusterSetup}); {@code rs} sealed with
+ * the cluster key ({@link StoredSession}); the resume counter advanced by an entry processor on the
+ * partition owner. An operation that fails or takes longer than {@code timeoutMs} fails, which the
+ * handshake turns into {@code CLOSE(BUSY)} (fail closed). Stages complete on the caller's Vert.x
+ * context.
  */
 public final class HazelcastSessionStore implements SessionStore {
   private final Vertx vertx;
@@ -27,7 +28,12 @@ public final class HazelcastSessionStore implements SessionStore {
   private final long timeoutMs;
   private final LongSupplier clock;
 
-  public HazelcastSessionStore(Vertx vertx, IMap<String, byte[]> map, byte[] clusterKey, long timeoutMs, LongSupplier clockSeconds) {
+  public HazelcastSessionStore(
+      Vertx vertx,
+      IMap<String, byte[]> map,
+      byte[] clusterKey,
+      long timeoutMs,
+      LongSupplier clockSeconds) {
     this.vertx = vertx;
     this.map = map;
     this.clusterKey = clusterKey.clone();
@@ -35,18 +41,24 @@ public final class HazelcastSessionStore implements SessionStore {
     this.clock = clockSeconds;
   }
 
-  /** Bounds the wait and brings the result back to the caller's context (Hazelcast completes on its own threads). */
+  /**
+   * Bounds the wait and brings the result back to the caller's context (Hazelcast completes on its
+   * own threads).
+   */
   private <T> CompletionStage<T> bounded(CompletionStage<T> stage) {
     Context ctx = vertx.getOrCreateContext();
-    CompletableFuture<T> timed = stage.toCompletableFuture().orTimeout(timeoutMs, TimeUnit.MILLISECONDS);
+    CompletableFuture<T> timed =
+        stage.toCompletableFuture().orTimeout(timeoutMs, TimeUnit.MILLISECONDS);
     return Future.fromCompletionStage(timed, ctx).toCompletionStage();
   }
 
-  private static <T> CompletionStage<T> attempt(java.util.concurrent.Callable<CompletionStage<T>> op) {
+  private static <T> CompletionStage<T> attempt(
+      java.util.concurrent.Callable<CompletionStage<T>> op) {
     try {
       return op.call();
     } catch (Exception e) {
-      // Hazelcast throws synchronously in a minority partition (split-brain protection) or when shut down.
+      // Hazelcast throws synchronously in a minority partition (split-brain protection) or when
+      // shut down.
       return CompletableFuture.failedFuture(e);
     }
   }
@@ -55,31 +67,37 @@ public final class HazelcastSessionStore implements SessionStore {
   public CompletionStage<Void> put(SessionRecord r) {
     long ttl = r.expires() - clock.getAsLong();
     if (ttl <= 0) {
-      return CompletableFuture.failedFuture(new IllegalArgumentException("session already expired"));
+      return CompletableFuture.failedFuture(
+          new IllegalArgumentException("session already expired"));
     }
     byte[] value = StoredSession.seal(r, clusterKey);
-    return bounded(attempt(() -> map.setAsync(Bytes.hex(r.sessionId()), value, ttl, TimeUnit.SECONDS)));
+    return bounded(
+        attempt(() -> map.setAsync(Bytes.hex(r.sessionId()), value, ttl, TimeUnit.SECONDS)));
   }
 
   @Override
   public CompletionStage<SessionRecord> get(byte[] sessionId) {
     long now = clock.getAsLong();
-    return bounded(attempt(() -> map.getAsync(Bytes.hex(sessionId)))).thenApply(v -> {
-      if (v == null || StoredSession.expires(v) <= now) {
-        return null;
-      }
-      try {
-        return StoredSession.open(sessionId, v, clusterKey);
-      } catch (OpenFailedException e) {
-        // Sealed under another cluster key (or altered): not a session this cluster can resume.
-        return null;
-      }
-    });
+    return bounded(attempt(() -> map.getAsync(Bytes.hex(sessionId))))
+        .thenApply(
+            v -> {
+              if (v == null || StoredSession.expires(v) <= now) {
+                return null;
+              }
+              try {
+                return StoredSession.open(sessionId, v, clusterKey);
+              } catch (OpenFailedException e) {
+                // Sealed under another cluster key (or altered): not a session this cluster can
+                // resume.
+                return null;
+              }
+            });
   }
 
   @Override
   public CompletionStage<Advance> advanceCounter(byte[] sessionId, long counter) {
     AdvanceCounter op = new AdvanceCounter(counter, clock.getAsLong());
-    return bounded(attempt(() -> map.submitToKey(Bytes.hex(sessionId), op))).thenApply(Advance::valueOf);
+    return bounded(attempt(() -> map.submitToKey(Bytes.hex(sessionId), op)))
+        .thenApply(Advance::valueOf);
   }
 }

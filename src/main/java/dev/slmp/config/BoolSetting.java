@@ -1,6 +1,9 @@
 package dev.slmp.config;
 
-/** A {@code true}/{@code false} key; from text, {@code true} or {@code false} in any case and nothing else. */
+/**
+ * A {@code true}/{@code false} key; from text, {@code true} or {@code false} in any case and
+ * nothing else.
+ */
 public final class BoolSetting extends Setting<Boolean> {
   private final boolean defaultValue;
 

@@ -15,9 +15,10 @@ public final class BridgeRules {
   public record Permitted(String address, boolean regex) {}
 
   /**
-   * Reads a permitted list ({@code bridge.inbound} or {@code bridge.outbound}, named by {@code configKey}): each
-   * entry an address (a string), {@code {"address": a}} or {@code {"addressRegex": r}} (the whole address must
-   * match). Fails naming the entry; read once, with the rest of the configuration.
+   * Reads a permitted list ({@code bridge.inbound} or {@code bridge.outbound}, named by {@code
+   * configKey}): each entry an address (a string), {@code {"address": a}} or {@code
+   * {"addressRegex": r}} (the whole address must match). Fails naming the entry; read once, with
+   * the rest of the configuration.
    */
   public static List<Permitted> permitted(JsonArray list, String configKey) {
     List<Permitted> out = new ArrayList<>();
@@ -26,20 +27,29 @@ public final class BridgeRules {
       Object v = list.getValue(i);
       if (v instanceof String address && !address.isBlank()) {
         out.add(new Permitted(address, false));
-      } else if (v instanceof JsonObject o && o.size() == 1 && o.getValue("address") instanceof String a && !a.isBlank()) {
+      } else if (v instanceof JsonObject o
+          && o.size() == 1
+          && o.getValue("address") instanceof String a
+          && !a.isBlank()) {
         out.add(new Permitted(a, false));
-      } else if (v instanceof JsonObject o && o.size() == 1 && o.getValue("addressRegex") instanceof String r) {
+      } else if (v instanceof JsonObject o
+          && o.size() == 1
+          && o.getValue("addressRegex") instanceof String r) {
         try {
           Pattern.compile(r);
         } catch (PatternSyntaxException e) {
-          throw new IllegalArgumentException("config key '" + key + "': bad addressRegex: " + e.getDescription() + " in " + r);
+          throw new IllegalArgumentException(
+              "config key '" + key + "': bad addressRegex: " + e.getDescription() + " in " + r);
         }
         out.add(new Permitted(r, true));
       } else {
-        throw new IllegalArgumentException("config key '" + key + "' must be an address, {\"address\": a} or {\"addressRegex\": r}, was " + v);
+        throw new IllegalArgumentException(
+            "config key '"
+                + key
+                + "' must be an address, {\"address\": a} or {\"addressRegex\": r}, was "
+                + v);
       }
     }
     return List.copyOf(out);
   }
-
 }

@@ -15,25 +15,33 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Writes {@code conf/config.json} and the README's configuration table from {@link Keys}, and finds where they
- * disagree with it ({@code ConfigDocsTest} fails on any). Run from the project directory:
+ * Writes {@code conf/config.json} and the README's configuration table from {@link Keys}, and finds
+ * where they disagree with it ({@code ConfigDocsTest} fails on any). Run from the project
+ * directory:
+ *
  * <pre>
  * mvn -o -q package -DskipTests
  * java -cp target/slmp-fat.jar dev.slmp.config.ConfigDocs --write   # or --check, or nothing: print both
  * </pre>
- * The table sits between {@value #BEGIN} and {@value #END} in {@code README.md}; the prose around it is kept.
+ *
+ * The table sits between {@value #BEGIN} and {@value #END} in {@code README.md}; the prose around
+ * it is kept.
  */
 public final class ConfigDocs {
-  public static final String BEGIN = "<!-- config-table:begin (generated from dev.slmp.config.Keys by ConfigDocs) -->";
+  public static final String BEGIN =
+      "<!-- config-table:begin (generated from dev.slmp.config.Keys by ConfigDocs) -->";
   public static final String END = "<!-- config-table:end -->";
   public static final String README = "README.md";
   public static final String REGENERATE =
       "regenerate with: mvn -o -q package -DskipTests && java -cp target/slmp-fat.jar dev.slmp.config.ConfigDocs --write";
-  private static final String HEADER = "| key | env | default | range | meaning |\n|---|---|---|---|---|\n";
+  private static final String HEADER =
+      "| key | env | default | range | meaning |\n|---|---|---|---|---|\n";
 
   private ConfigDocs() {}
 
-  /** {@code conf/config.json}: every key with its default, nested at the dots, in declaration order. */
+  /**
+   * {@code conf/config.json}: every key with its default, nested at the dots, in declaration order.
+   */
   public static String configJson() {
     Map<String, Object> tree = new LinkedHashMap<>();
     for (Setting<?> s : Keys.all()) {
@@ -41,7 +49,8 @@ public final class ConfigDocs {
       Map<String, Object> cur = tree;
       for (int i = 0; i < parts.length - 1; i++) {
         @SuppressWarnings("unchecked")
-        Map<String, Object> next = (Map<String, Object>) cur.computeIfAbsent(parts[i], k -> new LinkedHashMap<>());
+        Map<String, Object> next =
+            (Map<String, Object>) cur.computeIfAbsent(parts[i], k -> new LinkedHashMap<>());
         cur = next;
       }
       cur.put(parts[parts.length - 1], s.defaultJson());
@@ -95,7 +104,17 @@ public final class ConfigDocs {
   static String row(Setting<?> s) {
     Object d = s.defaultJson();
     String shown = d instanceof String str && !str.isEmpty() ? str : json(d);
-    return "| `" + s.key() + "` | `" + s.envName() + "` | `" + shown + "` | " + s.allowed() + " | " + s.doc() + " |";
+    return "| `"
+        + s.key()
+        + "` | `"
+        + s.envName()
+        + "` | `"
+        + shown
+        + "` | "
+        + s.allowed()
+        + " | "
+        + s.doc()
+        + " |";
   }
 
   /** The README with its table replaced by {@link #table()}; fails when the markers are missing. */
@@ -131,12 +150,25 @@ public final class ConfigDocs {
       if (v == null) {
         out.add(NodeConfig.DEFAULT_FILE + " lacks '" + s.key() + "' (default " + want + ")");
       } else if (!json(v).equals(want)) {
-        out.add(NodeConfig.DEFAULT_FILE + " has '" + s.key() + "' = " + json(v) + ", its definition's default is " + want);
+        out.add(
+            NodeConfig.DEFAULT_FILE
+                + " has '"
+                + s.key()
+                + "' = "
+                + json(v)
+                + ", its definition's default is "
+                + want);
       }
     }
-    found.keySet().forEach(k -> out.add(NodeConfig.DEFAULT_FILE + " has '" + k + "', which Keys does not declare"));
+    found
+        .keySet()
+        .forEach(
+            k ->
+                out.add(NodeConfig.DEFAULT_FILE + " has '" + k + "', which Keys does not declare"));
     if (out.size() == before && !text.equals(configJson())) {
-      out.add(NodeConfig.DEFAULT_FILE + " has every key and default, but not in the generated order or layout");
+      out.add(
+          NodeConfig.DEFAULT_FILE
+              + " has every key and default, but not in the generated order or layout");
     }
   }
 
@@ -173,17 +205,35 @@ public final class ConfigDocs {
       if (row == null) {
         out.add(README + "'s configuration table lacks '" + s.key() + "'");
       } else if (!row.equals(row(s))) {
-        out.add(README + "'s row of '" + s.key() + "' disagrees with its definition:\n  expected " + row(s)
-            + "\n  found    " + row);
+        out.add(
+            README
+                + "'s row of '"
+                + s.key()
+                + "' disagrees with its definition:\n  expected "
+                + row(s)
+                + "\n  found    "
+                + row);
       }
     }
-    rows.keySet().forEach(k -> out.add(README + "'s configuration table has '" + k + "', which Keys does not declare"));
+    rows.keySet()
+        .forEach(
+            k ->
+                out.add(
+                    README
+                        + "'s configuration table has '"
+                        + k
+                        + "', which Keys does not declare"));
     if (out.size() == before && !Objects.equals(found, table().strip())) {
-      out.add(README + "'s configuration table has every key, but not in the generated order or layout");
+      out.add(
+          README
+              + "'s configuration table has every key, but not in the generated order or layout");
     }
   }
 
-  /** {@code --write}: rewrite both files; {@code --check}: list the problems (exit 1 if any); else print both. */
+  /**
+   * {@code --write}: rewrite both files; {@code --check}: list the problems (exit 1 if any); else
+   * print both.
+   */
   public static void main(String[] args) throws IOException {
     Path readme = Path.of(README);
     Path json = Path.of(NodeConfig.DEFAULT_FILE);
@@ -191,12 +241,18 @@ public final class ConfigDocs {
     switch (mode) {
       case "--write" -> {
         Files.writeString(json, configJson(), StandardCharsets.UTF_8);
-        Files.writeString(readme, withTable(Files.readString(readme, StandardCharsets.UTF_8)), StandardCharsets.UTF_8);
-        System.out.println("wrote " + json + " and the table in " + readme + " (" + Keys.all().size() + " keys)");
+        Files.writeString(
+            readme,
+            withTable(Files.readString(readme, StandardCharsets.UTF_8)),
+            StandardCharsets.UTF_8);
+        System.out.println(
+            "wrote " + json + " and the table in " + readme + " (" + Keys.all().size() + " keys)");
       }
       case "--check" -> {
-        List<String> problems = problems(Files.readString(readme, StandardCharsets.UTF_8),
-            Files.readString(json, StandardCharsets.UTF_8));
+        List<String> problems =
+            problems(
+                Files.readString(readme, StandardCharsets.UTF_8),
+                Files.readString(json, StandardCharsets.UTF_8));
         problems.forEach(System.out::println);
         if (!problems.isEmpty()) {
           System.out.println(REGENERATE);

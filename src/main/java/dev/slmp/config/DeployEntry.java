@@ -7,10 +7,11 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * One entry of the config key {@code deploy}: an application verticle a node deploys after its own. An entry is a
- * verticle name ({@code "groovy:path/Consumer.groovy"}, {@code "com.acme.KotlinConsumer"}, any name a Vert.x
- * {@code VerticleFactory} understands) or an object {@code {"name": …, "instances": n, "config": {…}}}. Read here,
- * with the rest of the configuration; {@code polyglot.DeployList} deploys the entries.
+ * One entry of the config key {@code deploy}: an application verticle a node deploys after its own.
+ * An entry is a verticle name ({@code "groovy:path/Consumer.groovy"}, {@code
+ * "com.acme.KotlinConsumer"}, any name a Vert.x {@code VerticleFactory} understands) or an object
+ * {@code {"name": …, "instances": n, "config": {…}}}. Read here, with the rest of the
+ * configuration; {@code polyglot.DeployList} deploys the entries.
  */
 public record DeployEntry(int index, String name, int instances, JsonObject config) {
   private static final String KEY = "deploy";
@@ -49,7 +50,9 @@ public record DeployEntry(int index, String name, int instances, JsonObject conf
           throw bad(key, "needs \"name\", a verticle name");
         }
         Object n = o.getValue("instances", 1);
-        if (!(n instanceof Number num) || num.doubleValue() != Math.rint(num.doubleValue()) || num.longValue() < 1
+        if (!(n instanceof Number num)
+            || num.doubleValue() != Math.rint(num.doubleValue())
+            || num.longValue() < 1
             || num.longValue() > 64) {
           throw bad(key, "\"instances\" must be a whole number 1..64, was " + n);
         }
@@ -59,7 +62,9 @@ public record DeployEntry(int index, String name, int instances, JsonObject conf
         }
         out.add(new DeployEntry(i, checkName(key, name), num.intValue(), c));
       } else {
-        throw bad(key, "must be a verticle name or an object {\"name\", \"instances\", \"config\"}, was " + v);
+        throw bad(
+            key,
+            "must be a verticle name or an object {\"name\", \"instances\", \"config\"}, was " + v);
       }
     }
     return List.copyOf(out);

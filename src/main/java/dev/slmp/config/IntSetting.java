@@ -10,7 +10,8 @@ public final class IntSetting extends Setting<Integer> {
   public IntSetting(String key, int defaultValue, int min, int max, String doc) {
     super(key, doc);
     if (min > max || defaultValue < min || defaultValue > max) {
-      throw new IllegalArgumentException("the default of '" + key + "' must lie in " + min + ".." + max);
+      throw new IllegalArgumentException(
+          "the default of '" + key + "' must lie in " + min + ".." + max);
     }
     this.defaultValue = defaultValue;
     this.min = min;

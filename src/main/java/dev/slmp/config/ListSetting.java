@@ -7,9 +7,10 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * A list key ({@code suites}, {@code deploy}, {@code bridge.inbound} …), read into a typed value by a reader that
- * checks every entry and names a bad one ({@code deploy[2]}). From an environment variable or system property a list
- * is JSON ({@code [1, 3]}) or comma-separated values ({@code 1,3}, {@code groovy:a.groovy,com.acme.B}).
+ * A list key ({@code suites}, {@code deploy}, {@code bridge.inbound} …), read into a typed value by
+ * a reader that checks every entry and names a bad one ({@code deploy[2]}). From an environment
+ * variable or system property a list is JSON ({@code [1, 3]}) or comma-separated values ({@code
+ * 1,3}, {@code groovy:a.groovy,com.acme.B}).
  *
  * @param <T> what the reader makes of the list
  */
@@ -19,25 +20,40 @@ public final class ListSetting<T> extends Setting<T> {
   private final String allowed;
   private final Function<JsonArray, T> reader;
 
-  private ListSetting(String key, JsonArray defaultValue, boolean numbers, String allowed, Function<JsonArray, T> reader,
+  private ListSetting(
+      String key,
+      JsonArray defaultValue,
+      boolean numbers,
+      String allowed,
+      Function<JsonArray, T> reader,
       String doc) {
     super(key, doc);
     this.defaultValue = defaultValue.copy();
     this.numbers = numbers;
     this.allowed = allowed;
     this.reader = reader;
-    reader.apply(defaultValue.copy()); // a default the reader refuses is a programming error: fail at class init
+    reader.apply(
+        defaultValue
+            .copy()); // a default the reader refuses is a programming error: fail at class init
   }
 
   /** A list of whole numbers; comma-separated text is read as numbers. */
-  public static <T> ListSetting<T> ofNumbers(String key, JsonArray defaultValue, String allowed,
-      Function<JsonArray, T> reader, String doc) {
+  public static <T> ListSetting<T> ofNumbers(
+      String key,
+      JsonArray defaultValue,
+      String allowed,
+      Function<JsonArray, T> reader,
+      String doc) {
     return new ListSetting<>(key, defaultValue, true, allowed, reader, doc);
   }
 
   /** A list of names or objects; comma-separated text is read as names (objects need JSON). */
-  public static <T> ListSetting<T> ofNames(String key, JsonArray defaultValue, String allowed,
-      Function<JsonArray, T> reader, String doc) {
+  public static <T> ListSetting<T> ofNames(
+      String key,
+      JsonArray defaultValue,
+      String allowed,
+      Function<JsonArray, T> reader,
+      String doc) {
     return new ListSetting<>(key, defaultValue, false, allowed, reader, doc);
   }
 

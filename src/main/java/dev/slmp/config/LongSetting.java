@@ -1,6 +1,9 @@
 package dev.slmp.config;
 
-/** A whole-number key wider than an {@code int} ({@code session.lifetimeSeconds}: 0..2³²−1), with its range. */
+/**
+ * A whole-number key wider than an {@code int} ({@code session.lifetimeSeconds}: 0..2³²−1), with
+ * its range.
+ */
 public final class LongSetting extends Setting<Long> {
   private final long defaultValue;
   private final long min;
@@ -10,7 +13,8 @@ public final class LongSetting extends Setting<Long> {
   public LongSetting(String key, long defaultValue, long min, long max, String doc) {
     super(key, doc);
     if (min > max || defaultValue < min || defaultValue > max) {
-      throw new IllegalArgumentException("the default of '" + key + "' must lie in " + min + ".." + max);
+      throw new IllegalArgumentException(
+          "the default of '" + key + "' must lie in " + min + ".." + max);
     }
     this.defaultValue = defaultValue;
     this.min = min;

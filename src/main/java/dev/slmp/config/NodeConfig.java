@@ -13,19 +13,22 @@ import java.util.IdentityHashMap;
 import java.util.Map;
 
 /**
- * A node's configuration: the value of every key of {@link Keys}, read once at start through Vert.x config and
- * checked, then read typed with {@code config.get(Keys.PORT)}. Later layers win: the built-in defaults;
- * {@code conf/config.json} (or the launcher's {@code -conf}, which takes its place); environment variables
- * {@code SLMP_<KEY>} ({@code limits.maxConnections} → {@code SLMP_LIMITS_MAX_CONNECTIONS}); system properties
- * {@code -Dslmp.<key>}. An unknown key, a wrong type or a value out of range fails the start with a message naming
- * the key. Immutable.
+ * A node's configuration: the value of every key of {@link Keys}, read once at start through Vert.x
+ * config and checked, then read typed with {@code config.get(Keys.PORT)}. Later layers win: the
+ * built-in defaults; {@code conf/config.json} (or the launcher's {@code -conf}, which takes its
+ * place); environment variables {@code SLMP_<KEY>} ({@code limits.maxConnections} → {@code
+ * SLMP_LIMITS_MAX_CONNECTIONS}); system properties {@code -Dslmp.<key>}. An unknown key, a wrong
+ * type or a value out of range fails the start with a message naming the key. Immutable.
  */
 public final class NodeConfig {
   public static final String DEFAULT_FILE = "conf/config.json";
+
   /** A key a JSON object does not hold (a JSON {@code null} is a value, of the wrong type). */
   private static final Object ABSENT = new Object();
+
   /** Each key's typed value. */
   private final Map<Setting<?>, Object> values;
+
   /** Each key's JSON value, for {@link #toString()}. */
   private final Map<Setting<?>, Object> json;
 
@@ -44,7 +47,9 @@ public final class NodeConfig {
     return v;
   }
 
-  /** Every key with its default value, nested at the dots: the content of {@code conf/config.json}. */
+  /**
+   * Every key with its default value, nested at the dots: the content of {@code conf/config.json}.
+   */
   public static JsonObject defaults() {
     JsonObject o = new JsonObject();
     for (Setting<?> s : Keys.all()) {
@@ -53,49 +58,71 @@ public final class NodeConfig {
     return o;
   }
 
-  /** Reads the layers; {@code launcherConf} is the {@code -conf} JSON (empty when none was given). */
+  /**
+   * Reads the layers; {@code launcherConf} is the {@code -conf} JSON (empty when none was given).
+   */
   public static Future<NodeConfig> load(Vertx vertx, JsonObject launcherConf) {
     return load(vertx, launcherConf, System.getenv());
   }
 
-  /** {@link #load(Vertx, JsonObject)} with the environment given (tests cannot set the process's own). */
+  /**
+   * {@link #load(Vertx, JsonObject)} with the environment given (tests cannot set the process's
+   * own).
+   */
   static Future<NodeConfig> load(Vertx vertx, JsonObject launcherConf, Map<String, String> env) {
     ConfigRetrieverOptions opts = new ConfigRetrieverOptions().setIncludeDefaultStores(false);
     if (launcherConf != null && !launcherConf.isEmpty()) {
       opts.addStore(new ConfigStoreOptions().setType("json").setConfig(launcherConf));
     } else {
-      opts.addStore(new ConfigStoreOptions().setType("file").setOptional(true)
-          .setConfig(new JsonObject().put("path", DEFAULT_FILE)));
+      opts.addStore(
+          new ConfigStoreOptions()
+              .setType("file")
+              .setOptional(true)
+              .setConfig(new JsonObject().put("path", DEFAULT_FILE)));
     }
-    // System properties are read by a store of their own: only their "slmp." subtree is configuration.
-    ConfigRetriever sysRetriever = ConfigRetriever.create(vertx, new ConfigRetrieverOptions().setIncludeDefaultStores(false)
-        .addStore(new ConfigStoreOptions().setType("sys").setConfig(new JsonObject().put("hierarchical", true).put("cache", false))));
+    // System properties are read by a store of their own: only their "slmp." subtree is
+    // configuration.
+    ConfigRetriever sysRetriever =
+        ConfigRetriever.create(
+            vertx,
+            new ConfigRetrieverOptions()
+                .setIncludeDefaultStores(false)
+                .addStore(
+                    new ConfigStoreOptions()
+                        .setType("sys")
+                        .setConfig(
+                            new JsonObject().put("hierarchical", true).put("cache", false))));
     ConfigRetriever retriever = ConfigRetriever.create(vertx, opts);
     Future<JsonObject> sysProps = sysRetriever.getConfig().eventually(sysRetriever::close);
     Future<JsonObject> file = retriever.getConfig().eventually(retriever::close);
-    return Future.all(file, sysProps).map(all -> {
-      JsonObject merged = file.result().copy();
-      // Environment variables and system properties arrive as text: each key's setting reads its own.
-      JsonObject sys = sysProps.result().getValue("slmp") instanceof JsonObject o ? o : new JsonObject();
-      for (Setting<?> s : Keys.all()) {
-        String text = env.get(s.envName());
-        if (text != null) {
-          put(merged, s.key(), s.parseText(text));
-        }
-      }
-      for (Setting<?> s : Keys.all()) {
-        Object v = lookup(sys, s.key());
-        if (v != ABSENT && v != null && !(v instanceof JsonObject)) {
-          put(merged, s.key(), s.parseText(v.toString()));
-        }
-      }
-      return validate(merged);
-    });
+    return Future.all(file, sysProps)
+        .map(
+            all -> {
+              JsonObject merged = file.result().copy();
+              // Environment variables and system properties arrive as text: each key's setting
+              // reads its own.
+              JsonObject sys =
+                  sysProps.result().getValue("slmp") instanceof JsonObject o ? o : new JsonObject();
+              for (Setting<?> s : Keys.all()) {
+                String text = env.get(s.envName());
+                if (text != null) {
+                  put(merged, s.key(), s.parseText(text));
+                }
+              }
+              for (Setting<?> s : Keys.all()) {
+                Object v = lookup(sys, s.key());
+                if (v != ABSENT && v != null && !(v instanceof JsonObject)) {
+                  put(merged, s.key(), s.parseText(v.toString()));
+                }
+              }
+              return validate(merged);
+            });
   }
 
   /**
-   * Checks a configuration (keys missing from it keep their default): unknown keys, then each key's type and
-   * allowed values in declaration order, then the rules that tie keys together. The message names the key.
+   * Checks a configuration (keys missing from it keep their default): unknown keys, then each key's
+   * type and allowed values in declaration order, then the rules that tie keys together. The
+   * message names the key.
    */
   public static NodeConfig validate(JsonObject config) {
     checkKnown(config, defaults(), "");
@@ -128,9 +155,10 @@ public final class NodeConfig {
   }
 
   /**
-   * One key read before Vert.x starts (the cluster manager needs {@code cluster.expectedSize}), with the same
-   * precedence as {@link #load}: system property, environment, {@code -conf} (or {@code conf/config.json}), default.
-   * A file value of the wrong type is left to {@link #load} to report.
+   * One key read before Vert.x starts (the cluster manager needs {@code cluster.expectedSize}),
+   * with the same precedence as {@link #load}: system property, environment, {@code -conf} (or
+   * {@code conf/config.json}), default. A file value of the wrong type is left to {@link #load} to
+   * report.
    */
   public static <T> T peek(JsonObject launcherConf, Setting<T> setting) {
     return peek(launcherConf, setting, System.getenv());
@@ -149,7 +177,8 @@ public final class NodeConfig {
     if (conf == null || conf.isEmpty()) {
       try {
         Path file = Path.of(DEFAULT_FILE);
-        conf = Files.isRegularFile(file) ? new JsonObject(Files.readString(file)) : new JsonObject();
+        conf =
+            Files.isRegularFile(file) ? new JsonObject(Files.readString(file)) : new JsonObject();
       } catch (IOException | RuntimeException e) {
         conf = new JsonObject();
       }
@@ -189,7 +218,10 @@ public final class NodeConfig {
     cur.put(parts[parts.length - 1], value);
   }
 
-  /** The whole configuration as JSON; secrets are shown as {@code (hidden)}, so it can go into a log line. */
+  /**
+   * The whole configuration as JSON; secrets are shown as {@code (hidden)}, so it can go into a log
+   * line.
+   */
   @Override
   public String toString() {
     JsonObject shown = new JsonObject();

@@ -1,16 +1,17 @@
 package dev.slmp.config;
 
 /**
- * A text key. {@link #nonBlank} ones refuse empty text; a {@link #secret} one never shows its value in a message, a
- * log line or {@link NodeConfig#toString()} (a rule that needs it only sometimes, like {@code legacy.secret} when
- * {@code legacy.enabled}, is a cross-key rule in {@link Keys}).
+ * A text key. {@link #nonBlank} ones refuse empty text; a {@link #secret} one never shows its value
+ * in a message, a log line or {@link NodeConfig#toString()} (a rule that needs it only sometimes,
+ * like {@code legacy.secret} when {@code legacy.enabled}, is a cross-key rule in {@link Keys}).
  */
 public final class StringSetting extends Setting<String> {
   private final String defaultValue;
   private final boolean nonBlank;
   private final boolean secret;
 
-  private StringSetting(String key, String defaultValue, boolean nonBlank, boolean secret, String doc) {
+  private StringSetting(
+      String key, String defaultValue, boolean nonBlank, boolean secret, String doc) {
     super(key, doc);
     if (nonBlank && defaultValue.isBlank()) {
       throw new IllegalArgumentException("the default of '" + key + "' must not be empty");

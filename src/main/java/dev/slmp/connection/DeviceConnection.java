@@ -1,7 +1,5 @@
 package dev.slmp.connection;
 
-import dev.slmp.session.DeviceTicket;
-
 import dev.slmp.crypto.Bytes;
 import dev.slmp.crypto.DhGroup;
 import dev.slmp.crypto.Hashes;
@@ -29,6 +27,7 @@ import dev.slmp.protocol.Resumed;
 import dev.slmp.protocol.SealedFrames;
 import dev.slmp.protocol.SlmpException;
 import dev.slmp.protocol.Welcome;
+import dev.slmp.session.DeviceTicket;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.Set;
@@ -37,21 +36,27 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * The device side of one SLMP/1 connection, without I/O (spec sections 5 to 8). Start it with
- * {@link #startFull()} or {@link #startResume}; DATA may be sent right after (pipelined behind AUTH, or as
- * EARLY DATA behind RESUME). Confined to one thread.
+ * {@link #startFull()} or {@link #startResume}; DATA may be sent right after (pipelined behind
+ * AUTH, or as EARLY DATA behind RESUME). Confined to one thread.
  */
 public final class DeviceConnection {
   /** Where the connection's output goes. */
   public interface Listener {
     void write(byte[] bytes);
 
-    /** Bytes whose write the caller waits for (a DATA from {@link #sendData}): completes once written. */
+    /**
+     * Bytes whose write the caller waits for (a DATA from {@link #sendData}): completes once
+     * written.
+     */
     default CompletionStage<Void> writeTracked(byte[] bytes) {
       write(bytes);
       return CompletableFuture.completedFuture(null);
     }
 
-    /** WELCOME or RESUMED arrived; {@code ticket} is the session to keep (null when the server keeps none). */
+    /**
+     * WELCOME or RESUMED arrived; {@code ticket} is the session to keep (null when the server keeps
+     * none).
+     */
     default void established(DeviceConnection connection, DeviceTicket ticket) {}
 
     /** A DATA from the server; answer with {@link #acknowledge} when it asks for an ACK. */
@@ -64,7 +69,14 @@ public final class DeviceConnection {
     void closed(CloseCode code, String reason, boolean byPeer);
   }
 
-  private enum State { NEW, HELLO_SENT, AUTH_SENT, RESUME_SENT, ESTABLISHED, CLOSED }
+  private enum State {
+    NEW,
+    HELLO_SENT,
+    AUTH_SENT,
+    RESUME_SENT,
+    ESTABLISHED,
+    CLOSED
+  }
 
   private final DeviceIdentity identity;
   private final Randomness randomness;
@@ -90,11 +102,16 @@ public final class DeviceConnection {
   private long lastEarly;
   private long lastS2c;
 
-  public DeviceConnection(DeviceIdentity identity, Randomness randomness, int maxBody, Listener listener) {
+  public DeviceConnection(
+      DeviceIdentity identity, Randomness randomness, int maxBody, Listener listener) {
     this(identity, randomness, maxBody, () -> System.currentTimeMillis() / 1000, listener);
   }
 
-  public DeviceConnection(DeviceIdentity identity, Randomness randomness, int maxBody, java.util.function.LongSupplier clockSeconds,
+  public DeviceConnection(
+      DeviceIdentity identity,
+      Randomness randomness,
+      int maxBody,
+      java.util.function.LongSupplier clockSeconds,
       Listener listener) {
     this.identity = identity;
     this.randomness = randomness;
@@ -115,16 +132,19 @@ public final class DeviceConnection {
   }
 
   /**
-   * Sends RESUME for {@code ticket}, whose {@code lastCounter} is the counter to use: the caller got it from
-   * {@link DeviceTicket#nextCounter()} and stored it first.
+   * Sends RESUME for {@code ticket}, whose {@code lastCounter} is the counter to use: the caller
+   * got it from {@link DeviceTicket#nextCounter()} and stored it first.
    */
   public void startResume(DeviceTicket ticket) {
     requireState(State.NEW);
     this.ticket = ticket;
     suite = ticket.suite();
     byte[] nonceC = randomness.nonce16();
-    resumeFrame = Resume.bind(suite, ticket.sessionId(), ticket.lastCounter(), nonceC, ticket.rs()).frame();
-    earlySeal = KeySchedule.earlyKey(suite, ticket.rs(), ticket.lastCounter(), nonceC).sealer(suite, randomness);
+    resumeFrame =
+        Resume.bind(suite, ticket.sessionId(), ticket.lastCounter(), nonceC, ticket.rs()).frame();
+    earlySeal =
+        KeySchedule.earlyKey(suite, ticket.rs(), ticket.lastCounter(), nonceC)
+            .sealer(suite, randomness);
     state = State.RESUME_SENT;
     listener.write(resumeFrame);
   }
@@ -141,10 +161,14 @@ public final class DeviceConnection {
       return;
     }
     try {
-      decoder.feed(data, off, len, f -> {
-        handle(f);
-        return state != State.CLOSED;
-      });
+      decoder.feed(
+          data,
+          off,
+          len,
+          f -> {
+            handle(f);
+            return state != State.CLOSED;
+          });
     } catch (SlmpException e) {
       close(e.code(), e.getMessage());
     } catch (RuntimeException e) {
@@ -164,12 +188,15 @@ public final class DeviceConnection {
       listener.closed(c.closeCode(), c.reason(), true);
       return;
     }
-    State expected = type == FrameType.HELLO_REPLY ? State.HELLO_SENT
-        : type == FrameType.WELCOME ? State.AUTH_SENT
-        : type == FrameType.RESUMED ? State.RESUME_SENT
-        : State.ESTABLISHED;
+    State expected =
+        type == FrameType.HELLO_REPLY
+            ? State.HELLO_SENT
+            : type == FrameType.WELCOME
+                ? State.AUTH_SENT
+                : type == FrameType.RESUMED ? State.RESUME_SENT : State.ESTABLISHED;
     if (state != expected) {
-      throw new SlmpException(CloseCode.PROTOCOL_ERROR, FrameType.name(type) + " not allowed in state " + state);
+      throw new SlmpException(
+          CloseCode.PROTOCOL_ERROR, FrameType.name(type) + " not allowed in state " + state);
     }
     switch (type) {
       case FrameType.HELLO_REPLY -> onHelloReply(f.body());
@@ -182,7 +209,8 @@ public final class DeviceConnection {
         listener.write(Frames.PONG);
       }
       case FrameType.PONG -> requireEmpty(f);
-      default -> throw new SlmpException(CloseCode.PROTOCOL_ERROR, FrameType.name(type) + " not allowed");
+      default ->
+          throw new SlmpException(CloseCode.PROTOCOL_ERROR, FrameType.name(type) + " not allowed");
     }
   }
 
@@ -232,21 +260,29 @@ public final class DeviceConnection {
   /** The sealed-frame checks of spec 6, in order; returns the plaintext. */
   private byte[] openSealed(int type, byte[] b, int allowedFlags) throws SlmpException {
     if (b.length < SealedFrames.PREFIX) {
-      throw new SlmpException(CloseCode.PROTOCOL_ERROR, FrameType.name(type) + " body shorter than 5 bytes");
+      throw new SlmpException(
+          CloseCode.PROTOCOL_ERROR, FrameType.name(type) + " body shorter than 5 bytes");
     }
     int flags = SealedFrames.flags(b);
     if ((flags & ~allowedFlags) != 0) {
-      throw new SlmpException(CloseCode.PROTOCOL_ERROR, FrameType.name(type) + " flags not allowed here");
+      throw new SlmpException(
+          CloseCode.PROTOCOL_ERROR, FrameType.name(type) + " flags not allowed here");
     }
     long seq = SealedFrames.seq(b);
     long due = type == FrameType.WELCOME ? 0 : lastS2c + 1;
     if (seq != due) {
-      throw new SlmpException(CloseCode.REPLAY, "sequence number " + seq + " where " + due + " was due");
+      throw new SlmpException(
+          CloseCode.REPLAY, "sequence number " + seq + " where " + due + " was due");
     }
     byte[] plain;
     try {
-      plain = s2cOpen.open(seq, SealedFrames.aad(type, flags, seq), b, SealedFrames.PREFIX,
-          b.length - SealedFrames.PREFIX);
+      plain =
+          s2cOpen.open(
+              seq,
+              SealedFrames.aad(type, flags, seq),
+              b,
+              SealedFrames.PREFIX,
+              b.length - SealedFrames.PREFIX);
     } catch (OpenFailedException e) {
       throw new SlmpException(CloseCode.DECRYPT_FAILED, FrameType.name(type) + " did not open");
     }
@@ -257,8 +293,11 @@ public final class DeviceConnection {
   private void onWelcome(byte[] b) throws SlmpException {
     Welcome w = Welcome.decode(openSealed(FrameType.WELCOME, b, 0));
     long expires = clock.getAsLong() + w.lifetime();
-    ticket = w.lifetime() == 0 ? null
-        : new DeviceTicket(pendingSessionId, pendingRs, suite, 0, w.keepalive(), w.maxBody(), expires);
+    ticket =
+        w.lifetime() == 0
+            ? null
+            : new DeviceTicket(
+                pendingSessionId, pendingRs, suite, 0, w.keepalive(), w.maxBody(), expires);
     pendingRs = null;
     state = State.ESTABLISHED;
     listener.established(this, ticket);
@@ -280,8 +319,15 @@ public final class DeviceConnection {
 
   private void onData(byte[] b) throws SlmpException {
     Data d = Data.decode(openSealed(FrameType.DATA, b, SealedFrames.FLAG_ACK_REQUESTED));
-    listener.message(new InboundMessage(identity.deviceId(), ticket == null ? null : ticket.sessionId(), d.topic(),
-        d.payload(), SealedFrames.seq(b), false, (SealedFrames.flags(b) & SealedFrames.FLAG_ACK_REQUESTED) != 0));
+    listener.message(
+        new InboundMessage(
+            identity.deviceId(),
+            ticket == null ? null : ticket.sessionId(),
+            d.topic(),
+            d.payload(),
+            SealedFrames.seq(b),
+            false,
+            (SealedFrames.flags(b) & SealedFrames.FLAG_ACK_REQUESTED) != 0));
   }
 
   private void onAck(byte[] b) throws SlmpException {
@@ -293,8 +339,8 @@ public final class DeviceConnection {
   }
 
   /**
-   * Sends a DATA: as EARLY DATA while RESUME is unanswered, otherwise ordinary (also pipelined behind AUTH).
-   * Returns its seq (early seqs count separately) and the completion of its write.
+   * Sends a DATA: as EARLY DATA while RESUME is unanswered, otherwise ordinary (also pipelined
+   * behind AUTH). Returns its seq (early seqs count separately) and the completion of its write.
    */
   public SentData sendData(String topic, byte[] payload, boolean ackRequested) {
     boolean early = state == State.RESUME_SENT;
@@ -307,9 +353,12 @@ public final class DeviceConnection {
       throw new IllegalStateException("sequence counter exhausted");
     }
     long seq = last + 1;
-    int flags = (ackRequested ? SealedFrames.FLAG_ACK_REQUESTED : 0) | (early ? SealedFrames.FLAG_EARLY : 0);
+    int flags =
+        (ackRequested ? SealedFrames.FLAG_ACK_REQUESTED : 0)
+            | (early ? SealedFrames.FLAG_EARLY : 0);
     byte[] plain = Data.encode(topic.getBytes(StandardCharsets.UTF_8), payload);
-    byte[] frame = SealedFrames.seal(early ? earlySeal : c2sSeal, FrameType.DATA, flags, seq, plain);
+    byte[] frame =
+        SealedFrames.seal(early ? earlySeal : c2sSeal, FrameType.DATA, flags, seq, plain);
     if (early) {
       lastEarly = seq;
     } else {

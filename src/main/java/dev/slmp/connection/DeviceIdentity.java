@@ -5,7 +5,8 @@ import dev.slmp.protocol.KeySchedule;
 import java.nio.charset.StandardCharsets;
 
 /** What a device is provisioned with (spec 4): its id and key, and the one server key it trusts. */
-public record DeviceIdentity(String deviceId, byte[] deviceKey, Suite suite, byte[] serverPublicKey) {
+public record DeviceIdentity(
+    String deviceId, byte[] deviceKey, Suite suite, byte[] serverPublicKey) {
   public DeviceIdentity {
     int n = deviceId.getBytes(StandardCharsets.UTF_8).length;
     if (n < 1 || n > 64) {
@@ -15,7 +16,8 @@ public record DeviceIdentity(String deviceId, byte[] deviceKey, Suite suite, byt
       throw new IllegalArgumentException("a device key is 32 bytes");
     }
     if (serverPublicKey.length != suite.group().publicKeyLength()) {
-      throw new IllegalArgumentException("server key is not a " + suite.group().name() + " public key");
+      throw new IllegalArgumentException(
+          "server key is not a " + suite.group().name() + " public key");
     }
   }
 

@@ -30,11 +30,12 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
 /**
- * The server side of one SLMP/1 connection, without I/O: bytes in through {@link #receive}, bytes and events
- * out through a {@link Listener}. It enforces the state table of spec section 7 and the sealed-frame checks
- * of section 6, and asks a {@link ServerHandshaker} for the handshake work. Frames that arrive while that work
- * is pending are queued in order (a device may pipeline DATA behind AUTH or RESUME) and dropped unread if the
- * handshake fails. Confined to one thread: the handshaker's stages must complete on it.
+ * The server side of one SLMP/1 connection, without I/O: bytes in through {@link #receive}, bytes
+ * and events out through a {@link Listener}. It enforces the state table of spec section 7 and the
+ * sealed-frame checks of section 6, and asks a {@link ServerHandshaker} for the handshake work.
+ * Frames that arrive while that work is pending are queued in order (a device may pipeline DATA
+ * behind AUTH or RESUME) and dropped unread if the handshake fails. Confined to one thread: the
+ * handshaker's stages must complete on it.
  */
 public final class ServerConnection {
   /** Where the connection's output goes. */
@@ -43,8 +44,8 @@ public final class ServerConnection {
     void write(byte[] bytes);
 
     /**
-     * Bytes for the socket whose write the caller waits for (a DATA from {@link #sendData}): the stage completes
-     * when the transport has written them, or fails when it could not.
+     * Bytes for the socket whose write the caller waits for (a DATA from {@link #sendData}): the
+     * stage completes when the transport has written them, or fails when it could not.
      */
     default CompletionStage<Void> writeTracked(byte[] bytes) {
       write(bytes);
@@ -60,14 +61,24 @@ public final class ServerConnection {
     /** The device acknowledged a DATA sent with {@link #sendData} and ACK_REQUESTED. */
     default void acknowledged(long seq, AckStatus status) {}
 
-    /** Frames that waited for handshake or crypto work have all been handled: reading may resume. */
+    /**
+     * Frames that waited for handshake or crypto work have all been handled: reading may resume.
+     */
     default void drained() {}
 
-    /** The connection is over (a CLOSE was sent, or the peer's CLOSE arrived): half-close and drain the socket. */
+    /**
+     * The connection is over (a CLOSE was sent, or the peer's CLOSE arrived): half-close and drain
+     * the socket.
+     */
     void closed(CloseCode code, String reason, boolean byPeer);
   }
 
-  private enum State { START, HELLO_REPLY_SENT, ESTABLISHED, CLOSED }
+  private enum State {
+    START,
+    HELLO_REPLY_SENT,
+    ESTABLISHED,
+    CLOSED
+  }
 
   private static final long MAX_SEQ = 0xFFFFFFFFL;
 
@@ -85,12 +96,21 @@ public final class ServerConnection {
   private boolean stepPending;
   private boolean draining;
   private long queuedBytes;
-  /** Complete frames received: the node's idle timer counts frames, not bytes (spec 6: "any frame"). */
+
+  /**
+   * Complete frames received: the node's idle timer counts frames, not bytes (spec 6: "any frame").
+   */
   private long framesReceived;
-  // What the connection still owes the device once its input has ended (it half-closed after its flight).
+
+  // What the connection still owes the device once its input has ended (it half-closed after its
+  // flight).
   private boolean inputEnded;
-  /** The node asked to hold frames (too many deliveries unanswered): they queue until it lets go. */
+
+  /**
+   * The node asked to hold frames (too many deliveries unanswered): they queue until it lets go.
+   */
   private boolean held;
+
   private int acksOwed;
   private int sealsInFlight;
   private HandshakeState handshake;
@@ -107,11 +127,19 @@ public final class ServerConnection {
   private long lastEarly;
   private long lastS2c;
 
-  public ServerConnection(ServerHandshaker handshaker, ServerSettings settings, Randomness randomness, Listener listener) {
+  public ServerConnection(
+      ServerHandshaker handshaker,
+      ServerSettings settings,
+      Randomness randomness,
+      Listener listener) {
     this(handshaker, RecordCrypto.INLINE, settings, randomness, listener);
   }
 
-  public ServerConnection(ServerHandshaker handshaker, RecordCrypto crypto, ServerSettings settings, Randomness randomness,
+  public ServerConnection(
+      ServerHandshaker handshaker,
+      RecordCrypto crypto,
+      ServerSettings settings,
+      Randomness randomness,
       Listener listener) {
     this.handshaker = handshaker;
     this.crypto = crypto;
@@ -210,10 +238,12 @@ public final class ServerConnection {
   }
 
   private SlmpException unexpected(Frame f) {
-    return new SlmpException(CloseCode.PROTOCOL_ERROR, FrameType.name(f.type()) + " not allowed in state " + state);
+    return new SlmpException(
+        CloseCode.PROTOCOL_ERROR, FrameType.name(f.type()) + " not allowed in state " + state);
   }
 
-  // ---- handshake steps -------------------------------------------------------------------------------
+  // ---- handshake steps
+  // -------------------------------------------------------------------------------
 
   private interface Step<T> {
     void done(T value) throws SlmpException;
@@ -221,30 +251,34 @@ public final class ServerConnection {
 
   private <T> void step(CompletionStage<T> stage, Step<T> next) {
     stepPending = true;
-    stage.whenComplete((value, err) -> {
-      stepPending = false;
-      if (state == State.CLOSED) {
-        return;
-      }
-      try {
-        if (err != null) {
-          Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
-          if (cause instanceof SlmpException se) {
-            throw se;
+    stage.whenComplete(
+        (value, err) -> {
+          stepPending = false;
+          if (state == State.CLOSED) {
+            return;
           }
-          if (cause instanceof OpenFailedException) {
-            throw new SlmpException(CloseCode.DECRYPT_FAILED, "sealed frame did not open");
+          try {
+            if (err != null) {
+              Throwable cause =
+                  err instanceof CompletionException && err.getCause() != null
+                      ? err.getCause()
+                      : err;
+              if (cause instanceof SlmpException se) {
+                throw se;
+              }
+              if (cause instanceof OpenFailedException) {
+                throw new SlmpException(CloseCode.DECRYPT_FAILED, "sealed frame did not open");
+              }
+              throw new SlmpException(CloseCode.INTERNAL_ERROR, "internal error");
+            }
+            next.done(value);
+          } catch (SlmpException e) {
+            close(e.code(), e.getMessage());
+          } catch (RuntimeException e) {
+            close(CloseCode.INTERNAL_ERROR, "internal error");
           }
-          throw new SlmpException(CloseCode.INTERNAL_ERROR, "internal error");
-        }
-        next.done(value);
-      } catch (SlmpException e) {
-        close(e.code(), e.getMessage());
-      } catch (RuntimeException e) {
-        close(CloseCode.INTERNAL_ERROR, "internal error");
-      }
-      drain();
-    });
+          drain();
+        });
   }
 
   /** Handles queued frames in order; iterative, so a long pipelined burst cannot grow the stack. */
@@ -255,7 +289,11 @@ public final class ServerConnection {
     draining = true;
     try {
       Frame f;
-      while (!stepPending && !held && state != State.CLOSED && queued != null && (f = queued.poll()) != null) {
+      while (!stepPending
+          && !held
+          && state != State.CLOSED
+          && queued != null
+          && (f = queued.poll()) != null) {
         queuedBytes -= Frame.HEADER + f.body().length;
         try {
           handle(f);
@@ -275,9 +313,10 @@ public final class ServerConnection {
   }
 
   /**
-   * Holds (true) or lets go of (false) the frames that arrive: held frames queue, in order, and count in
-   * {@link #queuedBytes()}; letting go handles them. The node holds a connection whose deliveries it cannot take
-   * yet (backpressure), so a device that floods cannot grow what the node has in flight.
+   * Holds (true) or lets go of (false) the frames that arrive: held frames queue, in order, and
+   * count in {@link #queuedBytes()}; letting go handles them. The node holds a connection whose
+   * deliveries it cannot take yet (backpressure), so a device that floods cannot grow what the node
+   * has in flight.
    */
   public void hold(boolean hold) {
     if (held == hold) {
@@ -290,10 +329,11 @@ public final class ServerConnection {
   }
 
   /**
-   * The device half-closed its side (TCP FIN) after its flight, as small TCP stacks do: everything it sent is
-   * still handled and every answer it is owed (HELLO_REPLY, WELCOME/RESUMED, ACKs, or the CLOSE of the first
-   * fault) is written; then the connection closes with {@code CLOSE(NORMAL)}, or with {@code PROTOCOL_ERROR} when
-   * the input ended inside a frame. Nothing more can arrive, so nothing more is waited for.
+   * The device half-closed its side (TCP FIN) after its flight, as small TCP stacks do: everything
+   * it sent is still handled and every answer it is owed (HELLO_REPLY, WELCOME/RESUMED, ACKs, or
+   * the CLOSE of the first fault) is written; then the connection closes with {@code
+   * CLOSE(NORMAL)}, or with {@code PROTOCOL_ERROR} when the input ended inside a frame. Nothing
+   * more can arrive, so nothing more is waited for.
    */
   public void inputEnded() {
     if (state == State.CLOSED) {
@@ -304,7 +344,12 @@ public final class ServerConnection {
   }
 
   private void finishIfInputEnded() {
-    if (!inputEnded || state == State.CLOSED || stepPending || draining || acksOwed > 0 || sealsInFlight > 0
+    if (!inputEnded
+        || state == State.CLOSED
+        || stepPending
+        || draining
+        || acksOwed > 0
+        || sealsInFlight > 0
         || (queued != null && !queued.isEmpty())) {
       return;
     }
@@ -330,7 +375,8 @@ public final class ServerConnection {
     c2sOpen = a.c2s().sealer(suite, randomness);
     s2cSeal = a.s2c().sealer(suite, randomness);
     state = State.ESTABLISHED;
-    byte[] welcome = new Welcome(lifetime, settings.keepaliveSeconds(), settings.maxBody()).encode();
+    byte[] welcome =
+        new Welcome(lifetime, settings.keepaliveSeconds(), settings.maxBody()).encode();
     sealAndWrite(FrameType.WELCOME, 0, 0, welcome, null);
     listener.established(this);
   }
@@ -350,20 +396,24 @@ public final class ServerConnection {
     listener.established(this);
   }
 
-  // ---- sealed frames ---------------------------------------------------------------------------------
+  // ---- sealed frames
+  // ---------------------------------------------------------------------------------
 
   /**
-   * Checks of spec 6 in their order (length, flags, seq), then opens the frame through {@link RecordCrypto} and
-   * hands the plaintext to {@code next}; frames arriving meanwhile wait in order.
+   * Checks of spec 6 in their order (length, flags, seq), then opens the frame through {@link
+   * RecordCrypto} and hands the plaintext to {@code next}; frames arriving meanwhile wait in order.
    */
-  private void openSealed(int type, byte[] b, int allowedFlags, Step<byte[]> next) throws SlmpException {
+  private void openSealed(int type, byte[] b, int allowedFlags, Step<byte[]> next)
+      throws SlmpException {
     if (b.length < SealedFrames.PREFIX) {
-      throw new SlmpException(CloseCode.PROTOCOL_ERROR, FrameType.name(type) + " body shorter than 5 bytes");
+      throw new SlmpException(
+          CloseCode.PROTOCOL_ERROR, FrameType.name(type) + " body shorter than 5 bytes");
     }
     int flags = SealedFrames.flags(b);
     boolean early = (flags & SealedFrames.FLAG_EARLY) != 0;
     if ((flags & ~allowedFlags) != 0 || (early && !earlyWindow)) {
-      throw new SlmpException(CloseCode.PROTOCOL_ERROR, FrameType.name(type) + " flags not allowed here");
+      throw new SlmpException(
+          CloseCode.PROTOCOL_ERROR, FrameType.name(type) + " flags not allowed here");
     }
     if (!early) {
       earlyWindow = false;
@@ -371,19 +421,31 @@ public final class ServerConnection {
     long seq = SealedFrames.seq(b);
     long expected = (early ? lastEarly : lastC2s) + 1;
     if (seq != expected) {
-      throw new SlmpException(CloseCode.REPLAY, "sequence number " + seq + " where " + expected + " was due");
+      throw new SlmpException(
+          CloseCode.REPLAY, "sequence number " + seq + " where " + expected + " was due");
     }
     if (early) {
       lastEarly = seq;
     } else {
       lastC2s = seq;
     }
-    step(crypto.open(early ? earlyOpen : c2sOpen, seq, SealedFrames.aad(type, flags, seq), b, SealedFrames.PREFIX,
-        b.length - SealedFrames.PREFIX), next);
+    step(
+        crypto.open(
+            early ? earlyOpen : c2sOpen,
+            seq,
+            SealedFrames.aad(type, flags, seq),
+            b,
+            SealedFrames.PREFIX,
+            b.length - SealedFrames.PREFIX),
+        next);
   }
 
   private void onData(byte[] b) throws SlmpException {
-    openSealed(FrameType.DATA, b, SealedFrames.FLAG_ACK_REQUESTED | SealedFrames.FLAG_EARLY, p -> deliver(b, p));
+    openSealed(
+        FrameType.DATA,
+        b,
+        SealedFrames.FLAG_ACK_REQUESTED | SealedFrames.FLAG_EARLY,
+        p -> deliver(b, p));
   }
 
   private void deliver(byte[] b, byte[] p) throws SlmpException {
@@ -392,54 +454,75 @@ public final class ServerConnection {
     if ((flags & SealedFrames.FLAG_ACK_REQUESTED) != 0) {
       acksOwed++;
     }
-    listener.message(new InboundMessage(deviceId, sessionId, d.topic(), d.payload(), SealedFrames.seq(b),
-        (flags & SealedFrames.FLAG_EARLY) != 0, (flags & SealedFrames.FLAG_ACK_REQUESTED) != 0));
+    listener.message(
+        new InboundMessage(
+            deviceId,
+            sessionId,
+            d.topic(),
+            d.payload(),
+            SealedFrames.seq(b),
+            (flags & SealedFrames.FLAG_EARLY) != 0,
+            (flags & SealedFrames.FLAG_ACK_REQUESTED) != 0));
   }
 
   private void onAck(byte[] b) throws SlmpException {
-    openSealed(FrameType.ACK, b, 0, p -> {
-      Ack a = Ack.decode(p);
-      if (awaitingAck != null && awaitingAck.remove(a.ackedSeq())) {
-        listener.acknowledged(a.ackedSeq(), a.status());
-      }
-    });
+    openSealed(
+        FrameType.ACK,
+        b,
+        0,
+        p -> {
+          Ack a = Ack.decode(p);
+          if (awaitingAck != null && awaitingAck.remove(a.ackedSeq())) {
+            listener.acknowledged(a.ackedSeq(), a.status());
+          }
+        });
   }
 
   /**
-   * Seals through {@link RecordCrypto} and writes; writes stay in seq order and stop once closed. {@code written},
-   * when not null, is told what happened to the frame (a caller of {@link #sendData} waits for it).
+   * Seals through {@link RecordCrypto} and writes; writes stay in seq order and stop once closed.
+   * {@code written}, when not null, is told what happened to the frame (a caller of {@link
+   * #sendData} waits for it).
    */
-  private void sealAndWrite(int type, int flags, long seq, byte[] plaintext, CompletableFuture<Void> written) {
+  private void sealAndWrite(
+      int type, int flags, long seq, byte[] plaintext, CompletableFuture<Void> written) {
     sealsInFlight++;
-    crypto.seal(s2cSeal, seq, SealedFrames.aad(type, flags, seq), plaintext).whenComplete((sealedBody, err) -> {
-      sealsInFlight--;
-      if (state == State.CLOSED) {
-        if (written != null) {
-          written.completeExceptionally(new IllegalStateException("connection closed before the frame was written"));
-        }
-        return;
-      }
-      if (err != null) {
-        if (written != null) {
-          written.completeExceptionally(new IllegalStateException("the frame could not be sealed"));
-        }
-        close(CloseCode.INTERNAL_ERROR, "internal error");
-        return;
-      }
-      byte[] frame = SealedFrames.frame(type, flags, seq, sealedBody);
-      if (written == null) {
-        listener.write(frame);
-      } else {
-        listener.writeTracked(frame).whenComplete((v, e) -> {
-          if (e == null) {
-            written.complete(null);
-          } else {
-            written.completeExceptionally(e);
-          }
-        });
-      }
-      finishIfInputEnded();
-    });
+    crypto
+        .seal(s2cSeal, seq, SealedFrames.aad(type, flags, seq), plaintext)
+        .whenComplete(
+            (sealedBody, err) -> {
+              sealsInFlight--;
+              if (state == State.CLOSED) {
+                if (written != null) {
+                  written.completeExceptionally(
+                      new IllegalStateException("connection closed before the frame was written"));
+                }
+                return;
+              }
+              if (err != null) {
+                if (written != null) {
+                  written.completeExceptionally(
+                      new IllegalStateException("the frame could not be sealed"));
+                }
+                close(CloseCode.INTERNAL_ERROR, "internal error");
+                return;
+              }
+              byte[] frame = SealedFrames.frame(type, flags, seq, sealedBody);
+              if (written == null) {
+                listener.write(frame);
+              } else {
+                listener
+                    .writeTracked(frame)
+                    .whenComplete(
+                        (v, e) -> {
+                          if (e == null) {
+                            written.complete(null);
+                          } else {
+                            written.completeExceptionally(e);
+                          }
+                        });
+              }
+              finishIfInputEnded();
+            });
   }
 
   private long nextS2c() {
@@ -450,7 +533,8 @@ public final class ServerConnection {
     return ++lastS2c;
   }
 
-  // ---- application side ------------------------------------------------------------------------------
+  // ---- application side
+  // ------------------------------------------------------------------------------
 
   /** Answers a DATA that asked for an ACK (others are ignored); after close, nothing is sent. */
   public void acknowledge(InboundMessage m, AckStatus status) {
@@ -470,11 +554,12 @@ public final class ServerConnection {
   }
 
   /**
-   * Sends a DATA to the device; returns its seq and the completion of its write. With {@code ackRequested},
-   * {@link Listener#acknowledged} reports the device's ACK.
+   * Sends a DATA to the device; returns its seq and the completion of its write. With {@code
+   * ackRequested}, {@link Listener#acknowledged} reports the device's ACK.
    *
    * @throws IllegalStateException when the connection is not established
-   * @throws IllegalArgumentException when the topic is over 255 bytes or the body over the device's limit
+   * @throws IllegalArgumentException when the topic is over 255 bytes or the body over the device's
+   *     limit
    */
   public SentData sendData(byte[] topic, byte[] payload, boolean ackRequested) {
     if (state != State.ESTABLISHED) {
@@ -483,7 +568,8 @@ public final class ServerConnection {
     byte[] plain = SealedFrames.dataPlaintext(topic, payload);
     int body = SealedFrames.PREFIX + suite.sealedLength(6, plain.length);
     if (body > settings.deviceMaxBody()) {
-      throw new IllegalArgumentException("DATA body of " + body + " bytes exceeds the device limit " + settings.deviceMaxBody());
+      throw new IllegalArgumentException(
+          "DATA body of " + body + " bytes exceeds the device limit " + settings.deviceMaxBody());
     }
     long seq = nextS2c();
     if (seq < 0) {
@@ -528,7 +614,8 @@ public final class ServerConnection {
     listener.closed(c.closeCode(), c.reason(), true);
   }
 
-  // ---- what the node needs to know -------------------------------------------------------------------
+  // ---- what the node needs to know
+  // -------------------------------------------------------------------
 
   public boolean isEstablished() {
     return state == State.ESTABLISHED;
@@ -538,7 +625,10 @@ public final class ServerConnection {
     return state == State.CLOSED;
   }
 
-  /** Bytes of frames waiting for handshake or crypto work; the caller pauses reading while this is large. */
+  /**
+   * Bytes of frames waiting for handshake or crypto work; the caller pauses reading while this is
+   * large.
+   */
   public long queuedBytes() {
     return queuedBytes;
   }

@@ -12,9 +12,10 @@ import org.bouncycastle.crypto.params.KeyParameter;
 import org.bouncycastle.crypto.params.ParametersWithIV;
 
 /**
- * AES-128-GCM and ChaCha20-Poly1305 with the spec's nonce {@code iv XOR (0^8 || u32(seq))}. AES-GCM uses the JCA
- * (hardware support), with each busy sealer keeping its Cipher and so its key schedule ({@link RecentKeyStates});
- * ChaCha20-Poly1305 uses BouncyCastle's lightweight engine, faster than the JDK 17 Cipher on frame-sized input.
+ * AES-128-GCM and ChaCha20-Poly1305 with the spec's nonce {@code iv XOR (0^8 || u32(seq))}. AES-GCM
+ * uses the JCA (hardware support), with each busy sealer keeping its Cipher and so its key schedule
+ * ({@link RecentKeyStates}); ChaCha20-Poly1305 uses BouncyCastle's lightweight engine, faster than
+ * the JDK 17 Cipher on frame-sized input.
  */
 public final class AeadSealer implements Sealer {
   public static final int TAG_LENGTH = 16;
@@ -40,14 +41,26 @@ public final class AeadSealer implements Sealer {
 
   private final Algorithm algorithm;
   private final SecretKeySpec key;
+
   /** Set for ChaCha20-Poly1305, which goes through BouncyCastle (see {@link #chacha}). */
   private final KeyParameter chachaKey;
-  private static final ThreadLocal<ChaCha20Poly1305> CHACHA = ThreadLocal.withInitial(ChaCha20Poly1305::new);
+
+  private static final ThreadLocal<ChaCha20Poly1305> CHACHA =
+      ThreadLocal.withInitial(ChaCha20Poly1305::new);
   private final byte[] iv;
-  /** The thread-local slot this sealer used last (RecentKeyStates); it may have been lent to another since. */
+
+  /**
+   * The thread-local slot this sealer used last (RecentKeyStates); it may have been lent to another
+   * since.
+   */
   private RecentKeyStates.Slot<Cipher> slot;
-  /** Each thread's Ciphers by sealer and algorithm: a steady connection keeps its expanded key (RecentKeyStates). */
-  private static final RecentKeyStates<?>[] CIPHERS = new RecentKeyStates<?>[Algorithm.values().length];
+
+  /**
+   * Each thread's Ciphers by sealer and algorithm: a steady connection keeps its expanded key
+   * (RecentKeyStates).
+   */
+  private static final RecentKeyStates<?>[] CIPHERS =
+      new RecentKeyStates<?>[Algorithm.values().length];
 
   static {
     for (Algorithm a : Algorithm.values()) {
@@ -57,7 +70,8 @@ public final class AeadSealer implements Sealer {
 
   public AeadSealer(Algorithm algorithm, byte[] key, byte[] iv) {
     if (key.length != algorithm.keyLength) {
-      throw new IllegalArgumentException(algorithm + " key must be " + algorithm.keyLength + " bytes");
+      throw new IllegalArgumentException(
+          algorithm + " key must be " + algorithm.keyLength + " bytes");
     }
     if (iv.length != IV_LENGTH) {
       throw new IllegalArgumentException(algorithm + " iv must be " + IV_LENGTH + " bytes");
@@ -73,7 +87,10 @@ public final class AeadSealer implements Sealer {
     return (RecentKeyStates<Cipher>) CIPHERS[algorithm.ordinal()];
   }
 
-  /** This thread's Cipher for this sealer; the caller initialises it (same key: the JCA keeps its key schedule). */
+  /**
+   * This thread's Cipher for this sealer; the caller initialises it (same key: the JCA keeps its
+   * key schedule).
+   */
   private Cipher cipher() {
     RecentKeyStates.Slot<Cipher> s = slot;
     if (s == null || !s.lentTo(this)) {
@@ -106,7 +123,9 @@ public final class AeadSealer implements Sealer {
   }
 
   private AlgorithmParameterSpec params(byte[] nonce) {
-    return algorithm != Algorithm.CHACHA20_POLY1305 ? new GCMParameterSpec(TAG_LENGTH * 8, nonce) : new IvParameterSpec(nonce);
+    return algorithm != Algorithm.CHACHA20_POLY1305
+        ? new GCMParameterSpec(TAG_LENGTH * 8, nonce)
+        : new IvParameterSpec(nonce);
   }
 
   @Override
@@ -124,7 +143,8 @@ public final class AeadSealer implements Sealer {
       try {
         cipher.init(Cipher.ENCRYPT_MODE, key, params(nonce));
       } catch (GeneralSecurityException reuse) {
-        // The JCA refuses to encrypt twice under one key and nonce with the same Cipher object. The protocol
+        // The JCA refuses to encrypt twice under one key and nonce with the same Cipher object. The
+        // protocol
         // never does that; re-sealing a known input (tests) gets a fresh Cipher.
         cipher = freshCipher();
         cipher.init(Cipher.ENCRYPT_MODE, key, params(nonce));
@@ -155,8 +175,10 @@ public final class AeadSealer implements Sealer {
       try {
         cipher.init(Cipher.DECRYPT_MODE, key, params(nonce));
       } catch (GeneralSecurityException reuse) {
-        // The JDK's ChaCha20-Poly1305 refuses any re-init with the previous key and nonce, even to decrypt
-        // (e.g. open right after seal of the same seq). Decrypting twice is harmless: use a fresh Cipher.
+        // The JDK's ChaCha20-Poly1305 refuses any re-init with the previous key and nonce, even to
+        // decrypt
+        // (e.g. open right after seal of the same seq). Decrypting twice is harmless: use a fresh
+        // Cipher.
         cipher = freshCipher();
         cipher.init(Cipher.DECRYPT_MODE, key, params(nonce));
       }
@@ -170,9 +192,10 @@ public final class AeadSealer implements Sealer {
   }
 
   /**
-   * ChaCha20-Poly1305 through BouncyCastle's lightweight API: about 20 % faster than the JDK 17 Cipher for
-   * frame-sized inputs (no provider dispatch, no key-reuse bookkeeping). One engine per thread; it has no key
-   * schedule to keep. Decryption checks the tag in constant time before returning anything.
+   * ChaCha20-Poly1305 through BouncyCastle's lightweight API: about 20 % faster than the JDK 17
+   * Cipher for frame-sized inputs (no provider dispatch, no key-reuse bookkeeping). One engine per
+   * thread; it has no key schedule to keep. Decryption checks the tag in constant time before
+   * returning anything.
    */
   private byte[] chacha(boolean encrypt, byte[] nonce, byte[] aad, byte[] in, int off, int len)
       throws InvalidCipherTextException {
@@ -181,7 +204,8 @@ public final class AeadSealer implements Sealer {
     try {
       engine.init(encrypt, params);
     } catch (IllegalArgumentException sameNonce) {
-      // The engine refuses to encrypt twice under one key and nonce in a row. The protocol never does that;
+      // The engine refuses to encrypt twice under one key and nonce in a row. The protocol never
+      // does that;
       // re-sealing a known input (tests) gets a fresh engine.
       engine = new ChaCha20Poly1305();
       CHACHA.set(engine);

@@ -46,7 +46,10 @@ public final class Bytes {
   }
 
   public static long u32(byte[] b, int off) {
-    return ((b[off] & 0xFFL) << 24) | ((b[off + 1] & 0xFFL) << 16) | ((b[off + 2] & 0xFFL) << 8) | (b[off + 3] & 0xFFL);
+    return ((b[off] & 0xFFL) << 24)
+        | ((b[off + 1] & 0xFFL) << 16)
+        | ((b[off + 2] & 0xFFL) << 8)
+        | (b[off + 3] & 0xFFL);
   }
 
   public static int u24(byte[] b, int off) {
@@ -69,7 +72,9 @@ public final class Bytes {
     return HEX.parseHex(s);
   }
 
-  /** Constant-time equality: the time depends only on the lengths, never on where the bytes differ. */
+  /**
+   * Constant-time equality: the time depends only on the lengths, never on where the bytes differ.
+   */
   public static boolean constantTimeEquals(byte[] a, byte[] b) {
     return java.security.MessageDigest.isEqual(a, b);
   }

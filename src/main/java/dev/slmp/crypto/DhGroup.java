@@ -18,17 +18,23 @@ public interface DhGroup {
   void validatePublic(byte[] publicKey) throws InvalidKeyException;
 
   /**
-   * {@code DH(priv, pub)}: validates {@code pub}, then returns the shared secret (32 bytes). A low-order
-   * X25519 key (all-zero result) and any invalid point throw {@link InvalidKeyException}.
+   * {@code DH(priv, pub)}: validates {@code pub}, then returns the shared secret (32 bytes). A
+   * low-order X25519 key (all-zero result) and any invalid point throw {@link InvalidKeyException}.
    */
   byte[] agree(byte[] privateKey, byte[] peerPublic) throws InvalidKeyException;
 
-  /** A peer public key checked once (spec 3.1) for several agreements (a server's {@code es} and {@code ee}). */
+  /**
+   * A peer public key checked once (spec 3.1) for several agreements (a server's {@code es} and
+   * {@code ee}).
+   */
   interface Peer {
     byte[] encoded();
   }
 
-  /** Checks {@code publicKey} as {@link #validatePublic} does, once; P-256 also keeps the decoded point. */
+  /**
+   * Checks {@code publicKey} as {@link #validatePublic} does, once; P-256 also keeps the decoded
+   * point.
+   */
   default Peer peer(byte[] publicKey) throws InvalidKeyException {
     validatePublic(publicKey);
     byte[] copy = publicKey.clone();
@@ -41,18 +47,20 @@ public interface DhGroup {
   }
 
   /**
-   * {@link #agree} for a private key used again and again (the server's static key): a group whose scalar
-   * multiplication is not constant-time hides the key's pattern. X25519's ladder is constant-time already.
+   * {@link #agree} for a private key used again and again (the server's static key): a group whose
+   * scalar multiplication is not constant-time hides the key's pattern. X25519's ladder is
+   * constant-time already.
    */
   default byte[] agreeLongTerm(byte[] longTermPrivate, Peer peer) throws InvalidKeyException {
     return agree(longTermPrivate, peer);
   }
 
   /**
-   * {@link #agree} with a long-lived peer key used again and again (a device's server key): a group may keep a
-   * precomputation for it. Same result and same checks as {@link #agree}.
+   * {@link #agree} with a long-lived peer key used again and again (a device's server key): a group
+   * may keep a precomputation for it. Same result and same checks as {@link #agree}.
    */
-  default byte[] agreeWithStatic(byte[] privateKey, byte[] staticPublic) throws InvalidKeyException {
+  default byte[] agreeWithStatic(byte[] privateKey, byte[] staticPublic)
+      throws InvalidKeyException {
     return agree(privateKey, staticPublic);
   }
 

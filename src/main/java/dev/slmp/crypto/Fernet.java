@@ -3,8 +3,8 @@ package dev.slmp.crypto;
 import java.util.Base64;
 
 /**
- * The textual Fernet form (github.com/fernet/spec): a base64url token and a base64url key, as the seed
- * prototype and every Fernet library use them. Built on {@link FernetSealer}'s binary form.
+ * The textual Fernet form (github.com/fernet/spec): a base64url token and a base64url key, as the
+ * seed prototype and every Fernet library use them. Built on {@link FernetSealer}'s binary form.
  */
 public final class Fernet {
   private final FernetSealer sealer;
@@ -30,7 +30,8 @@ public final class Fernet {
   }
 
   public String encrypt(byte[] plaintext, byte[] iv, long timestamp) {
-    return Base64.getUrlEncoder().encodeToString(sealer.seal(iv, timestamp, Bytes.EMPTY, plaintext));
+    return Base64.getUrlEncoder()
+        .encodeToString(sealer.seal(iv, timestamp, Bytes.EMPTY, plaintext));
   }
 
   /** Verifies and decrypts a base64url token; never checks its timestamp (spec 3.2). */
@@ -39,7 +40,10 @@ public final class Fernet {
     return sealer.openToken(raw, 0, raw.length);
   }
 
-  /** The timestamp of a token that {@link #decrypt} accepted (for callers that apply a TTL themselves). */
+  /**
+   * The timestamp of a token that {@link #decrypt} accepted (for callers that apply a TTL
+   * themselves).
+   */
   public static long timestamp(String token) throws OpenFailedException {
     byte[] raw = decodeToken(token);
     long ts = 0;

@@ -7,18 +7,23 @@ import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Fernet in binary form (spec 3.2): {@code 80 || u64(timestamp) || iv[16] || AES-128-CBC(PKCS#7(aad ||
- * plaintext)) || HMAC-SHA256}. The timestamp is never checked: devices have no clocks and the sequence
- * number stops replays.
+ * Fernet in binary form (spec 3.2): {@code 80 || u64(timestamp) || iv[16] || AES-128-CBC(PKCS#7(aad
+ * || plaintext)) || HMAC-SHA256}. The timestamp is never checked: devices have no clocks and the
+ * sequence number stops replays.
  */
 public final class FernetSealer implements Sealer {
   public static final byte VERSION = (byte) 0x80;
+
   /** version + timestamp + iv. */
   static final int HEADER = 1 + 8 + 16;
+
   /** The smallest token: header, one cipher block, HMAC. */
   public static final int MIN_TOKEN = HEADER + 16 + Hashes.LEN;
 
-  /** A thread's AES-CBC Cipher and HMAC for one sealer's key: reused while the connection is busy (RecentKeyStates). */
+  /**
+   * A thread's AES-CBC Cipher and HMAC for one sealer's key: reused while the connection is busy
+   * (RecentKeyStates).
+   */
   private static final class Keyed {
     final Cipher cbc;
     final Mac mac;
@@ -38,7 +43,11 @@ public final class FernetSealer implements Sealer {
   private final byte[] signingKey;
   private final SecretKeySpec encryptionKey;
   private final Randomness randomness;
-  /** The thread-local slot this sealer used last (RecentKeyStates); it may have been lent to another since. */
+
+  /**
+   * The thread-local slot this sealer used last (RecentKeyStates); it may have been lent to another
+   * since.
+   */
   private RecentKeyStates.Slot<Keyed> slot;
 
   public FernetSealer(byte[] key, Randomness randomness) {
@@ -50,7 +59,10 @@ public final class FernetSealer implements Sealer {
     this.randomness = randomness;
   }
 
-  /** This thread's Cipher and HMAC for this sealer; the HMAC is keyed, the Cipher is initialised by the caller. */
+  /**
+   * This thread's Cipher and HMAC for this sealer; the HMAC is keyed, the Cipher is initialised by
+   * the caller.
+   */
   private Keyed keyed() {
     RecentKeyStates.Slot<Keyed> s = slot;
     if (s == null || !s.lentTo(this)) {
@@ -102,7 +114,10 @@ public final class FernetSealer implements Sealer {
     return java.util.Arrays.copyOfRange(decrypted, aad.length, decrypted.length);
   }
 
-  /** Verifies and decrypts a binary token; returns the whole Fernet plaintext. Never checks the timestamp. */
+  /**
+   * Verifies and decrypts a binary token; returns the whole Fernet plaintext. Never checks the
+   * timestamp.
+   */
   public byte[] openToken(byte[] in, int off, int len) throws OpenFailedException {
     if (len < MIN_TOKEN || (len - (HEADER + Hashes.LEN)) % 16 != 0 || in[off] != VERSION) {
       throw new OpenFailedException("not a Fernet token");

@@ -7,22 +7,25 @@ import javax.crypto.ShortBufferException;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * SHA-256 {@code H(x)} and HMAC-SHA256 {@code HMAC(k, x)} of spec section 1, over concatenated parts. The
- * JDK's implementations use the CPU's SHA instructions (4× faster here than a plain-Java SHA-256); one
- * instance per thread, re-keyed per call.
+ * SHA-256 {@code H(x)} and HMAC-SHA256 {@code HMAC(k, x)} of spec section 1, over concatenated
+ * parts. The JDK's implementations use the CPU's SHA instructions (4× faster here than a plain-Java
+ * SHA-256); one instance per thread, re-keyed per call.
  */
 public final class Hashes {
   public static final int LEN = 32;
   private static final byte[] ZERO_KEY = new byte[LEN];
-  private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> instance("SHA-256"));
-  private static final ThreadLocal<Mac> HMAC = ThreadLocal.withInitial(() -> instance("HmacSHA256"));
+  private static final ThreadLocal<MessageDigest> SHA256 =
+      ThreadLocal.withInitial(() -> instance("SHA-256"));
+  private static final ThreadLocal<Mac> HMAC =
+      ThreadLocal.withInitial(() -> instance("HmacSHA256"));
 
   private Hashes() {}
 
   @SuppressWarnings("unchecked")
   private static <T> T instance(String name) {
     try {
-      return (T) (name.startsWith("Hmac") ? Mac.getInstance(name) : MessageDigest.getInstance(name));
+      return (T)
+          (name.startsWith("Hmac") ? Mac.getInstance(name) : MessageDigest.getInstance(name));
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(name + " is not available in this JDK", e);
     }
@@ -39,7 +42,8 @@ public final class Hashes {
   private static Mac keyed(byte[] key) {
     Mac mac = HMAC.get();
     try {
-      // HMAC pads a short key with zeros, so an empty key (HKDF's absent salt) is the all-zero key; the JCA
+      // HMAC pads a short key with zeros, so an empty key (HKDF's absent salt) is the all-zero key;
+      // the JCA
       // refuses empty keys outright.
       mac.init(new SecretKeySpec(key.length == 0 ? ZERO_KEY : key, "HmacSHA256"));
     } catch (GeneralSecurityException e) {

@@ -7,7 +7,10 @@ public final class Hkdf {
 
   private Hkdf() {}
 
-  /** {@code Extract(salt, ikm) = HMAC(salt, ikm)}; an empty salt acts as 32 zero bytes (HMAC pads keys with zeros). */
+  /**
+   * {@code Extract(salt, ikm) = HMAC(salt, ikm)}; an empty salt acts as 32 zero bytes (HMAC pads
+   * keys with zeros).
+   */
   public static byte[] extract(byte[] salt, byte[] ikm) {
     return Hashes.hmac(salt, ikm);
   }
@@ -15,7 +18,8 @@ public final class Hkdf {
   /** {@code Expand(prk, info, n)}; {@code n == 0} is the empty string and computes no HMAC. */
   public static byte[] expand(byte[] prk, byte[] info, int n) {
     if (n < 0 || n > MAX_OUTPUT) {
-      throw new IllegalArgumentException("HKDF output length must be 0.." + MAX_OUTPUT + ", was " + n);
+      throw new IllegalArgumentException(
+          "HKDF output length must be 0.." + MAX_OUTPUT + ", was " + n);
     }
     byte[] out = new byte[n];
     if (n == 0) {

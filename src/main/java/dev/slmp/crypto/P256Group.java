@@ -10,9 +10,9 @@ import org.bouncycastle.math.ec.FixedPointCombMultiplier;
 import org.bouncycastle.util.BigIntegers;
 
 /**
- * P-256 on BouncyCastle's lightweight API (5x faster than the JCA on JDK 17). Public keys are exactly
- * {@code 04 || X || Y}; the prefix and the coordinate range are checked here by hand because the library
- * accepts hybrid prefixes and may reduce coordinates.
+ * P-256 on BouncyCastle's lightweight API (5x faster than the JCA on JDK 17). Public keys are
+ * exactly {@code 04 || X || Y}; the prefix and the coordinate range are checked here by hand
+ * because the library accepts hybrid prefixes and may reduce coordinates.
  */
 final class P256Group implements DhGroup {
   static final P256Group INSTANCE = new P256Group();
@@ -91,7 +91,10 @@ final class P256Group implements DhGroup {
     return sharedX(decode(peerPublic).multiply(scalar(privateKey)));
   }
 
-  /** A decoded, validated point: BouncyCastle keeps its window table on it, so a second product skips that too. */
+  /**
+   * A decoded, validated point: BouncyCastle keeps its window table on it, so a second product
+   * skips that too.
+   */
   private record P256Peer(byte[] encoded, ECPoint point) implements Peer {}
 
   @Override
@@ -108,9 +111,10 @@ final class P256Group implements DhGroup {
   }
 
   /**
-   * BouncyCastle's variable-point multiplication (w-NAF) is not constant-time, so the static key is blinded: the
-   * product uses {@code d + r·n} with a fresh 64-bit {@code r}, the same point since {@code n·Q = O} (cofactor 1,
-   * {@code Q} validated), but a different digit pattern every time. About 25 % more work for this one product.
+   * BouncyCastle's variable-point multiplication (w-NAF) is not constant-time, so the static key is
+   * blinded: the product uses {@code d + r·n} with a fresh 64-bit {@code r}, the same point since
+   * {@code n·Q = O} (cofactor 1, {@code Q} validated), but a different digit pattern every time.
+   * About 25 % more work for this one product.
    */
   @Override
   public byte[] agreeLongTerm(byte[] longTermPrivate, Peer peer) throws InvalidKeyException {
@@ -119,13 +123,18 @@ final class P256Group implements DhGroup {
     return sharedX(q.multiply(scalar(longTermPrivate).add(r.multiply(N))));
   }
 
-  /** Validated static keys with their comb tables, by encoding: a device meets one or a few servers. */
-  private static final java.util.Map<String, ECPoint> STATIC_KEYS = new java.util.concurrent.ConcurrentHashMap<>();
+  /**
+   * Validated static keys with their comb tables, by encoding: a device meets one or a few servers.
+   */
+  private static final java.util.Map<String, ECPoint> STATIC_KEYS =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
   private static final int MAX_STATIC_KEYS = 64;
 
   /**
-   * The fixed-point comb (as for {@code G}) on a validated, cached static key: about 60 µs instead of 150 µs, and
-   * its table lookups are cache-safe. The first use of a key builds its table (about 1 ms).
+   * The fixed-point comb (as for {@code G}) on a validated, cached static key: about 60 µs instead
+   * of 150 µs, and its table lookups are cache-safe. The first use of a key builds its table (about
+   * 1 ms).
    */
   @Override
   public byte[] agreeWithStatic(byte[] privateKey, byte[] staticPublic) throws InvalidKeyException {

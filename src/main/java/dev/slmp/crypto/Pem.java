@@ -25,16 +25,18 @@ import java.util.Arrays;
 import java.util.Base64;
 
 /**
- * PEM (RFC 7468) and the standard DER key structures (PKCS#8 private keys, X.509 SubjectPublicKeyInfo) for the
- * spec's groups, with the JDK alone, converting to and from the spec encodings of section 3.1. Parse failures
- * are {@link InvalidKeySpecException}s whose messages never hold key bytes (the JDK's own messages are dropped).
+ * PEM (RFC 7468) and the standard DER key structures (PKCS#8 private keys, X.509
+ * SubjectPublicKeyInfo) for the spec's groups, with the JDK alone, converting to and from the spec
+ * encodings of section 3.1. Parse failures are {@link InvalidKeySpecException}s whose messages
+ * never hold key bytes (the JDK's own messages are dropped).
  */
 public final class Pem {
   public static final String PRIVATE_KEY = "PRIVATE KEY";
   public static final String PUBLIC_KEY = "PUBLIC KEY";
 
   private static final ECParameterSpec P256 = p256Params();
-  private static final BigInteger X25519_P = BigInteger.ONE.shiftLeft(255).subtract(BigInteger.valueOf(19));
+  private static final BigInteger X25519_P =
+      BigInteger.ONE.shiftLeft(255).subtract(BigInteger.valueOf(19));
 
   private Pem() {}
 
@@ -46,13 +48,19 @@ public final class Pem {
     }
   }
 
-  /** {@code -----BEGIN label-----}, base64 in 64-character lines, {@code -----END label-----}, final newline. */
+  /**
+   * {@code -----BEGIN label-----}, base64 in 64-character lines, {@code -----END label-----}, final
+   * newline.
+   */
   public static String encode(String label, byte[] der) {
     String body = Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der);
     return "-----BEGIN " + label + "-----\n" + body + "\n-----END " + label + "-----\n";
   }
 
-  /** The DER bytes of the first {@code label} block (text around it is allowed; the base64 must be strict). */
+  /**
+   * The DER bytes of the first {@code label} block (text around it is allowed; the base64 must be
+   * strict).
+   */
   public static byte[] decode(String pem, String label) throws InvalidKeySpecException {
     String begin = "-----BEGIN " + label + "-----";
     String end = "-----END " + label + "-----";
@@ -85,19 +93,26 @@ public final class Pem {
         if (d.signum() == 0 || d.compareTo(P256.getOrder()) >= 0) {
           throw new IllegalArgumentException("P-256 private key out of range");
         }
-        return KeyFactory.getInstance("EC").generatePrivate(new ECPrivateKeySpec(d, P256)).getEncoded();
+        return KeyFactory.getInstance("EC")
+            .generatePrivate(new ECPrivateKeySpec(d, P256))
+            .getEncoded();
       }
       if (isX25519(group)) {
-        XECPrivateKeySpec spec = new XECPrivateKeySpec(NamedParameterSpec.X25519, privateKey.clone());
+        XECPrivateKeySpec spec =
+            new XECPrivateKeySpec(NamedParameterSpec.X25519, privateKey.clone());
         return KeyFactory.getInstance("XDH").generatePrivate(spec).getEncoded();
       }
     } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("the JDK cannot encode a " + group.name() + " private key", e);
+      throw new IllegalStateException(
+          "the JDK cannot encode a " + group.name() + " private key", e);
     }
     throw new IllegalArgumentException("unsupported group " + group.name());
   }
 
-  /** The group and spec-encoded private key of a PKCS#8 structure; other algorithms and curves are refused. */
+  /**
+   * The group and spec-encoded private key of a PKCS#8 structure; other algorithms and curves are
+   * refused.
+   */
   public static GroupKey privateFromPkcs8(byte[] der) throws InvalidKeySpecException {
     PKCS8EncodedKeySpec spec = new PKCS8EncodedKeySpec(der);
     Object k = generate("EC", spec, true);
@@ -118,7 +133,9 @@ public final class Pem {
       if (!isX25519Params(x.getParams())) {
         throw new InvalidKeySpecException("XDH private key is not X25519");
       }
-      byte[] scalar = x.getScalar().orElseThrow(() -> new InvalidKeySpecException("X25519 private key has no scalar"));
+      byte[] scalar =
+          x.getScalar()
+              .orElseThrow(() -> new InvalidKeySpecException("X25519 private key has no scalar"));
       if (scalar.length != 32) {
         throw new InvalidKeySpecException("X25519 private key is not 32 bytes");
       }
@@ -127,7 +144,10 @@ public final class Pem {
     throw new InvalidKeySpecException("not a PKCS#8 P-256 or X25519 private key");
   }
 
-  /** X.509 SubjectPublicKeyInfo DER of a public key in {@code group}'s spec encoding (validated first). */
+  /**
+   * X.509 SubjectPublicKeyInfo DER of a public key in {@code group}'s spec encoding (validated
+   * first).
+   */
   public static byte[] publicToSpki(DhGroup group, byte[] publicKey) {
     try {
       group.validatePublic(publicKey);
@@ -136,9 +156,13 @@ public final class Pem {
     }
     try {
       if (isP256(group)) {
-        ECPoint w = new ECPoint(new BigInteger(1, Arrays.copyOfRange(publicKey, 1, 33)),
-            new BigInteger(1, Arrays.copyOfRange(publicKey, 33, 65)));
-        return KeyFactory.getInstance("EC").generatePublic(new ECPublicKeySpec(w, P256)).getEncoded();
+        ECPoint w =
+            new ECPoint(
+                new BigInteger(1, Arrays.copyOfRange(publicKey, 1, 33)),
+                new BigInteger(1, Arrays.copyOfRange(publicKey, 33, 65)));
+        return KeyFactory.getInstance("EC")
+            .generatePublic(new ECPublicKeySpec(w, P256))
+            .getEncoded();
       }
       if (isX25519(group)) {
         BigInteger u = new BigInteger(1, reversed(publicKey));
@@ -146,7 +170,9 @@ public final class Pem {
         if (u.compareTo(X25519_P) >= 0) {
           throw new IllegalArgumentException("X25519 public key is not canonical (u >= p)");
         }
-        return KeyFactory.getInstance("XDH").generatePublic(new XECPublicKeySpec(NamedParameterSpec.X25519, u)).getEncoded();
+        return KeyFactory.getInstance("XDH")
+            .generatePublic(new XECPublicKeySpec(NamedParameterSpec.X25519, u))
+            .getEncoded();
       }
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("the JDK cannot encode a " + group.name() + " public key", e);
@@ -154,7 +180,10 @@ public final class Pem {
     throw new IllegalArgumentException("unsupported group " + group.name());
   }
 
-  /** The group and spec-encoded public key of a SubjectPublicKeyInfo, validated as spec 3.1 requires. */
+  /**
+   * The group and spec-encoded public key of a SubjectPublicKeyInfo, validated as spec 3.1
+   * requires.
+   */
   public static GroupKey publicFromSpki(byte[] der) throws InvalidKeySpecException {
     X509EncodedKeySpec spec = new X509EncodedKeySpec(der);
     Object k = generate("EC", spec, false);
@@ -192,12 +221,14 @@ public final class Pem {
   }
 
   /** The JDK key for {@code spec}, or null when this algorithm's factory cannot parse it. */
-  private static Object generate(String algorithm, java.security.spec.EncodedKeySpec spec, boolean priv) {
+  private static Object generate(
+      String algorithm, java.security.spec.EncodedKeySpec spec, boolean priv) {
     try {
       KeyFactory f = KeyFactory.getInstance(algorithm);
       return priv ? f.generatePrivate(spec) : f.generatePublic(spec);
     } catch (GeneralSecurityException | RuntimeException e) {
-      // Garbage DER can surface as unchecked exceptions from the JDK's parsers: all mean "not this algorithm".
+      // Garbage DER can surface as unchecked exceptions from the JDK's parsers: all mean "not this
+      // algorithm".
       return null;
     }
   }
@@ -211,8 +242,11 @@ public final class Pem {
   }
 
   private static boolean isP256Params(ECParameterSpec s) {
-    return s != null && s.getCurve().equals(P256.getCurve()) && s.getGenerator().equals(P256.getGenerator())
-        && s.getOrder().equals(P256.getOrder()) && s.getCofactor() == P256.getCofactor();
+    return s != null
+        && s.getCurve().equals(P256.getCurve())
+        && s.getGenerator().equals(P256.getGenerator())
+        && s.getOrder().equals(P256.getOrder())
+        && s.getCofactor() == P256.getCofactor();
   }
 
   private static boolean isX25519Params(AlgorithmParameterSpec p) {

@@ -4,8 +4,8 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 
 /**
- * Everything a peer draws at random or reads from its clock while it speaks SLMP/1. Production code uses
- * {@link #secure()}; tests inject fixed values so every byte of the vectors can be reproduced.
+ * Everything a peer draws at random or reads from its clock while it speaks SLMP/1. Production code
+ * uses {@link #secure()}; tests inject fixed values so every byte of the vectors can be reproduced.
  */
 public interface Randomness {
   /** A fresh ephemeral private key in {@code group}'s encoding. */
@@ -31,12 +31,17 @@ public interface Randomness {
     }
   }
 
-  /** Cryptographically strong randomness and the system clock, with one generator per thread (no lock). */
+  /**
+   * Cryptographically strong randomness and the system clock, with one generator per thread (no
+   * lock).
+   */
   static Randomness secure() {
     return SecureRandomness.INSTANCE;
   }
 
-  /** This thread's strong generator (a DRBG per thread: a shared SecureRandom is a lock under load). */
+  /**
+   * This thread's strong generator (a DRBG per thread: a shared SecureRandom is a lock under load).
+   */
   static SecureRandom threadRandom() {
     return SecureRandomness.RANDOM.get();
   }
@@ -44,7 +49,8 @@ public interface Randomness {
   /** The default implementation behind {@link #secure()}. */
   final class SecureRandomness implements Randomness {
     static final SecureRandomness INSTANCE = new SecureRandomness();
-    static final ThreadLocal<SecureRandom> RANDOM = ThreadLocal.withInitial(SecureRandomness::newRandom);
+    static final ThreadLocal<SecureRandom> RANDOM =
+        ThreadLocal.withInitial(SecureRandomness::newRandom);
 
     private SecureRandomness() {}
 

@@ -3,15 +3,15 @@ package dev.slmp.crypto;
 import java.util.function.Supplier;
 
 /**
- * Each thread's recently used keyed primitives of one kind (a Cipher holding an expanded AES key, a keyed HMAC),
- * lent to the sealer that owns the key. The JCA re-expands a key whenever a Cipher sees a different one, and one
- * event loop serves many connections: without this every frame paid a key schedule. A connection that keeps
- * sending finds its state still lent to it; an idle one holds nothing of its own, so the heap per connection stays
- * flat. Bounded per thread ({@link #CAPACITY} slots, recycled by the clock algorithm), so a churn of short sessions
- * allocates nothing.
+ * Each thread's recently used keyed primitives of one kind (a Cipher holding an expanded AES key, a
+ * keyed HMAC), lent to the sealer that owns the key. The JCA re-expands a key whenever a Cipher
+ * sees a different one, and one event loop serves many connections: without this every frame paid a
+ * key schedule. A connection that keeps sending finds its state still lent to it; an idle one holds
+ * nothing of its own, so the heap per connection stays flat. Bounded per thread ({@link #CAPACITY}
+ * slots, recycled by the clock algorithm), so a churn of short sessions allocates nothing.
  *
- * <p>A sealer remembers its last {@link Slot} and checks {@link Slot#lentTo} before use: a hit costs two field
- * reads. Slots are only touched by their own thread.
+ * <p>A sealer remembers its last {@link Slot} and checks {@link Slot#lentTo} before use: a hit
+ * costs two field reads. Slots are only touched by their own thread.
  */
 final class RecentKeyStates<T> {
   /** Slots per thread; a Cipher is about 3 KB, made only on threads that seal or open. */
@@ -29,7 +29,10 @@ final class RecentKeyStates<T> {
       this.state = state;
     }
 
-    /** Whether this slot still serves {@code owner} on the calling thread (then it counts as recently used). */
+    /**
+     * Whether this slot still serves {@code owner} on the calling thread (then it counts as
+     * recently used).
+     */
     boolean lentTo(Object owner) {
       if (this.owner == owner && thread == Thread.currentThread()) {
         referenced = true;
@@ -43,6 +46,7 @@ final class RecentKeyStates<T> {
   private static final class Ring<T> {
     @SuppressWarnings("unchecked")
     final Slot<T>[] slots = new Slot[CAPACITY];
+
     int size;
     int hand;
   }
@@ -55,8 +59,9 @@ final class RecentKeyStates<T> {
   }
 
   /**
-   * A slot of this thread lent to {@code owner}, whose state the caller must key: a new one while the thread has
-   * fewer than {@link #CAPACITY}, else the first not recently used (its previous owner gets a new one next time).
+   * A slot of this thread lent to {@code owner}, whose state the caller must key: a new one while
+   * the thread has fewer than {@link #CAPACITY}, else the first not recently used (its previous
+   * owner gets a new one next time).
    */
   Slot<T> lend(Object owner) {
     Ring<T> ring = rings.get();
@@ -79,7 +84,10 @@ final class RecentKeyStates<T> {
     return slot;
   }
 
-  /** Gives {@code slot} a new state (after a Cipher refused a re-init or failed); the caller keys it. */
+  /**
+   * Gives {@code slot} a new state (after a Cipher refused a re-init or failed); the caller keys
+   * it.
+   */
   T renew(Slot<T> slot) {
     slot.state = factory.get();
     return slot.state;

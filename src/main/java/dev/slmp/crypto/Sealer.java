@@ -1,8 +1,9 @@
 package dev.slmp.crypto;
 
 /**
- * {@code seal(K, seq, aad, plaintext)} and {@code open(...)} of spec section 3.2 for one key material
- * {@code K = (key, iv)}. An instance belongs to one connection direction and is not thread-safe.
+ * {@code seal(K, seq, aad, plaintext)} and {@code open(...)} of spec section 3.2 for one key
+ * material {@code K = (key, iv)}. An instance belongs to one connection direction and is not
+ * thread-safe.
  */
 public interface Sealer {
   byte[] seal(long seq, byte[] aad, byte[] plaintext);

@@ -44,7 +44,10 @@ public enum Suite {
     return null;
   }
 
-  /** Length of {@code seal(K, seq, aad, plaintext)}: the AEAD tag, or the whole Fernet token around aad || plaintext. */
+  /**
+   * Length of {@code seal(K, seq, aad, plaintext)}: the AEAD tag, or the whole Fernet token around
+   * aad || plaintext.
+   */
   public int sealedLength(int aadLength, int plaintextLength) {
     if (this == P256_FERNET) {
       return FernetSealer.HEADER + ((aadLength + plaintextLength) / 16 + 1) * 16 + Hashes.LEN;
@@ -52,7 +55,10 @@ public enum Suite {
     return plaintextLength + AeadSealer.TAG_LENGTH;
   }
 
-  /** A sealer for key material {@code K = (key, iv)}; Fernet draws its ivs and clock from {@code randomness}. */
+  /**
+   * A sealer for key material {@code K = (key, iv)}; Fernet draws its ivs and clock from {@code
+   * randomness}.
+   */
   public Sealer sealer(byte[] key, byte[] iv, Randomness randomness) {
     switch (this) {
       case P256_FERNET:

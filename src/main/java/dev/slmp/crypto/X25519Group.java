@@ -3,7 +3,10 @@ package dev.slmp.crypto;
 import java.security.SecureRandom;
 import org.bouncycastle.math.ec.rfc7748.X25519;
 
-/** X25519 (RFC 7748) on BouncyCastle's lightweight API; an all-zero shared secret is refused (spec 3.1). */
+/**
+ * X25519 (RFC 7748) on BouncyCastle's lightweight API; an all-zero shared secret is refused (spec
+ * 3.1).
+ */
 final class X25519Group implements DhGroup {
   static final X25519Group INSTANCE = new X25519Group();
   private static final int LEN = 32;

@@ -1,6 +1,5 @@
 package dev.slmp.datadir;
 
-import dev.slmp.datadir.DeviceRegistry;
 import dev.slmp.crypto.Bytes;
 import dev.slmp.crypto.DhGroup;
 import dev.slmp.crypto.Pem;
@@ -23,9 +22,10 @@ import java.security.spec.InvalidKeySpecException;
 import java.util.Arrays;
 
 /**
- * A node's data directory (default {@code data/}): the server static keys of spec 4 (PKCS#8 / SPKI PEM), the
- * master secret and the device registry. Every node of a cluster must hold the same keys and master secret, so
- * files are created only when missing and never overwritten. All methods do blocking file I/O.
+ * A node's data directory (default {@code data/}): the server static keys of spec 4 (PKCS#8 / SPKI
+ * PEM), the master secret and the device registry. Every node of a cluster must hold the same keys
+ * and master secret, so files are created only when missing and never overwritten. All methods do
+ * blocking file I/O.
  */
 public final class DataDirectory {
   public static final String P256_KEY = "server-p256.key";
@@ -34,6 +34,7 @@ public final class DataDirectory {
   public static final String X25519_PUB = "server-x25519.pub";
   public static final String MASTER_SECRET = "master.secret";
   public static final String DEVICES = "devices.json";
+
   /** Seals the resumption secrets a cluster keeps in its shared session store (spec 9). */
   public static final String CLUSTER_KEY = "cluster.key";
 
@@ -49,7 +50,13 @@ public final class DataDirectory {
   private final byte[] clusterKey;
   private final DeviceRegistry registry;
 
-  private DataDirectory(Path dir, StaticKey p256, StaticKey x25519, byte[] masterSecret, byte[] clusterKey, DeviceRegistry registry) {
+  private DataDirectory(
+      Path dir,
+      StaticKey p256,
+      StaticKey x25519,
+      byte[] masterSecret,
+      byte[] clusterKey,
+      DeviceRegistry registry) {
     this.dir = dir;
     this.clusterKey = clusterKey;
     this.p256 = p256;
@@ -58,14 +65,18 @@ public final class DataDirectory {
     this.registry = registry;
   }
 
-  /** Opens {@code dir}, first creating it (mode 700) and any missing file; existing files are never rewritten. */
+  /**
+   * Opens {@code dir}, first creating it (mode 700) and any missing file; existing files are never
+   * rewritten.
+   */
   public static DataDirectory openOrCreate(Path dir) throws IOException {
     return load(dir, true);
   }
 
   /**
-   * Opens an existing data directory and creates nothing: the tools use it, so a mistyped {@code --data} is an
-   * error naming the directory instead of a new directory with new keys. A missing file is an error naming it.
+   * Opens an existing data directory and creates nothing: the tools use it, so a mistyped {@code
+   * --data} is an error naming the directory instead of a new directory with new keys. A missing
+   * file is an error naming it.
    */
   public static DataDirectory open(Path dir) throws IOException {
     return load(dir, false);
@@ -132,7 +143,10 @@ public final class DataDirectory {
     return registry;
   }
 
-  /** Fails, naming {@code dir}, unless it is a directory holding at least a node's keys and master secret. */
+  /**
+   * Fails, naming {@code dir}, unless it is a directory holding at least a node's keys and master
+   * secret.
+   */
   private static void checkHoldsNodeData(Path dir) throws IOException {
     if (!Files.exists(dir)) {
       throw new IOException("data directory " + dir + " does not exist: " + HINT);
@@ -141,13 +155,20 @@ public final class DataDirectory {
       throw new IOException("data directory " + dir + " is not a directory");
     }
     if (!Files.exists(dir.resolve(P256_KEY)) && !Files.exists(dir.resolve(MASTER_SECRET))) {
-      throw new IOException("directory " + dir + " does not hold a node's data (no " + P256_KEY + ", no "
-          + MASTER_SECRET + "): " + HINT);
+      throw new IOException(
+          "directory "
+              + dir
+              + " does not hold a node's data (no "
+              + P256_KEY
+              + ", no "
+              + MASTER_SECRET
+              + "): "
+              + HINT);
     }
   }
 
-  private static StaticKey loadKey(Path dir, DhGroup group, String keyName, String pubName, boolean create)
-      throws IOException {
+  private static StaticKey loadKey(
+      Path dir, DhGroup group, String keyName, String pubName, boolean create) throws IOException {
     Path keyFile = dir.resolve(keyName);
     Path pubFile = dir.resolve(pubName);
     if (!Files.exists(keyFile)) {
@@ -155,7 +176,10 @@ public final class DataDirectory {
         throw missing(keyFile);
       }
       byte[] priv = group.generatePrivate(Randomness.threadRandom());
-      writeNew(keyFile, Pem.encode(Pem.PRIVATE_KEY, Pem.privateToPkcs8(group, priv)).getBytes(StandardCharsets.US_ASCII),
+      writeNew(
+          keyFile,
+          Pem.encode(Pem.PRIVATE_KEY, Pem.privateToPkcs8(group, priv))
+              .getBytes(StandardCharsets.US_ASCII),
           SECRET_MODE);
       Arrays.fill(priv, (byte) 0);
     }
@@ -170,8 +194,11 @@ public final class DataDirectory {
     }
     byte[] pub = readPublic(pubFile, group);
     if (!Arrays.equals(pub, key.publicKey())) {
-      throw new IOException(pubFile + " does not match " + keyFile.getFileName()
-          + " (delete the .pub file to re-derive it from the private key)");
+      throw new IOException(
+          pubFile
+              + " does not match "
+              + keyFile.getFileName()
+              + " (delete the .pub file to re-derive it from the private key)");
     }
     return key;
   }
@@ -182,7 +209,8 @@ public final class DataDirectory {
       Pem.GroupKey k = Pem.privateFromPkcs8(der);
       Arrays.fill(der, (byte) 0);
       if (!k.group().name().equals(group.name())) {
-        throw new IOException(file + " holds a " + k.group().name() + " key, expected " + group.name());
+        throw new IOException(
+            file + " holds a " + k.group().name() + " key, expected " + group.name());
       }
       StaticKey key = StaticKey.of(group, k.key());
       Arrays.fill(k.key(), (byte) 0);
@@ -196,7 +224,8 @@ public final class DataDirectory {
     try {
       Pem.GroupKey k = Pem.publicFromSpki(Pem.decode(readText(file), Pem.PUBLIC_KEY));
       if (!k.group().name().equals(group.name())) {
-        throw new IOException(file + " holds a " + k.group().name() + " key, expected " + group.name());
+        throw new IOException(
+            file + " holds a " + k.group().name() + " key, expected " + group.name());
       }
       return k.key();
     } catch (InvalidKeySpecException e) {
@@ -240,20 +269,27 @@ public final class DataDirectory {
   }
 
   /**
-   * Creates {@code file} with {@code content} unless it exists: a temp file in the same directory gets its mode
-   * before any content and is fsynced, then linked into place (a link never replaces an existing file, so two
-   * processes racing to create keys cannot overwrite each other); where links are unsupported, an atomic move.
+   * Creates {@code file} with {@code content} unless it exists: a temp file in the same directory
+   * gets its mode before any content and is fsynced, then linked into place (a link never replaces
+   * an existing file, so two processes racing to create keys cannot overwrite each other); where
+   * links are unsupported, an atomic move.
    */
   private static void writeNew(Path file, byte[] content, String mode) throws IOException {
-    Path tmp = posix()
-        ? Files.createTempFile(file.toAbsolutePath().getParent(), "." + file.getFileName(), ".tmp",
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(SECRET_MODE)))
-        : Files.createTempFile(file.toAbsolutePath().getParent(), "." + file.getFileName(), ".tmp");
+    Path tmp =
+        posix()
+            ? Files.createTempFile(
+                file.toAbsolutePath().getParent(),
+                "." + file.getFileName(),
+                ".tmp",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(SECRET_MODE)))
+            : Files.createTempFile(
+                file.toAbsolutePath().getParent(), "." + file.getFileName(), ".tmp");
     try {
       if (posix()) {
         Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString(mode));
       }
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+      try (FileChannel ch =
+          FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
         ByteBuffer buf = ByteBuffer.wrap(content);
         while (buf.hasRemaining()) {
           ch.write(buf);
@@ -275,6 +311,12 @@ public final class DataDirectory {
 
   @Override
   public String toString() {
-    return "DataDirectory[" + dir + ", P-256 key_id=" + p256.keyIdHex() + ", X25519 key_id=" + x25519.keyIdHex() + "]";
+    return "DataDirectory["
+        + dir
+        + ", P-256 key_id="
+        + p256.keyIdHex()
+        + ", X25519 key_id="
+        + x25519.keyIdHex()
+        + "]";
   }
 }

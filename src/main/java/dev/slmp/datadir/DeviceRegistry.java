@@ -1,7 +1,6 @@
 package dev.slmp.datadir;
 
 import dev.slmp.auth.DeviceDirectory;
-
 import dev.slmp.crypto.Bytes;
 import dev.slmp.crypto.Randomness;
 import dev.slmp.protocol.Auth;
@@ -30,13 +29,14 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * The device registry file ({@code devices.json}, spec 4): per-device keys and the revocation list, backed by a
- * master secret for devices that are not registered. Reads are lock-free on an immutable snapshot (they sit on
- * the AUTH path); changes are serialised, written atomically (mode 600) and take effect for the next AUTH or
- * RESUME. All methods except the lookups do blocking file I/O.
+ * The device registry file ({@code devices.json}, spec 4): per-device keys and the revocation list,
+ * backed by a master secret for devices that are not registered. Reads are lock-free on an
+ * immutable snapshot (they sit on the AUTH path); changes are serialised, written atomically (mode
+ * 600) and take effect for the next AUTH or RESUME. All methods except the lookups do blocking file
+ * I/O.
  *
- * <p>Format: {@code {"devices": {"<id>": {"key": "<64 hex>", "added": <epochMillis>}}, "revoked": {"<id>":
- * <epochMillis>}}}.
+ * <p>Format: {@code {"devices": {"<id>": {"key": "<64 hex>", "added": <epochMillis>}}, "revoked":
+ * {"<id>": <epochMillis>}}}.
  */
 public final class DeviceRegistry implements DeviceDirectory {
   public static final int MAX_ID_BYTES = Auth.MAX_ID_LENGTH;
@@ -47,7 +47,9 @@ public final class DeviceRegistry implements DeviceDirectory {
   /** One id of {@link #list()}: registered with its own key, revoked, or both. */
   public record Entry(String id, boolean registered, boolean revoked) {}
 
-  /** An immutable view of the file; {@code stamp} tells whether the file changed since it was read. */
+  /**
+   * An immutable view of the file; {@code stamp} tells whether the file changed since it was read.
+   */
   private record State(Map<String, Device> devices, Map<String, Long> revoked, Object stamp) {}
 
   private final Path file;
@@ -69,7 +71,8 @@ public final class DeviceRegistry implements DeviceDirectory {
     if (masterSecretOrNull != null && masterSecretOrNull.length < 32) {
       throw new IllegalArgumentException("a master secret must be at least 32 random bytes");
     }
-    return new DeviceRegistry(file, masterSecretOrNull == null ? null : masterSecretOrNull.clone(), read(file));
+    return new DeviceRegistry(
+        file, masterSecretOrNull == null ? null : masterSecretOrNull.clone(), read(file));
   }
 
   /** The content of a new, empty registry file. */
@@ -77,7 +80,10 @@ public final class DeviceRegistry implements DeviceDirectory {
     return encode(Map.of(), Map.of());
   }
 
-  /** Throws {@link IllegalArgumentException} unless {@code id} is valid UTF-8 of 1 to 64 bytes (spec 4). */
+  /**
+   * Throws {@link IllegalArgumentException} unless {@code id} is valid UTF-8 of 1 to 64 bytes (spec
+   * 4).
+   */
   public static byte[] validateId(String id) {
     Objects.requireNonNull(id, "device id");
     ByteBuffer b;
@@ -136,7 +142,10 @@ public final class DeviceRegistry implements DeviceDirectory {
     return Bytes.hex(key);
   }
 
-  /** Puts {@code id} on the revocation list (registered or not); revoking twice keeps the first time. */
+  /**
+   * Puts {@code id} on the revocation list (registered or not); revoking twice keeps the first
+   * time.
+   */
   public synchronized void revoke(String id) throws IOException {
     validateId(id);
     State s = latest();
@@ -171,8 +180,8 @@ public final class DeviceRegistry implements DeviceDirectory {
   }
 
   /**
-   * Re-reads the file when its last-modified time or size changed (another process edited it). A corrupt file
-   * keeps the previous state and throws.
+   * Re-reads the file when its last-modified time or size changed (another process edited it). A
+   * corrupt file keeps the previous state and throws.
    *
    * @return true when it reloaded
    */
@@ -184,7 +193,10 @@ public final class DeviceRegistry implements DeviceDirectory {
     return true;
   }
 
-  /** The current state, re-read first if another process changed the file, so a change never drops theirs. */
+  /**
+   * The current state, re-read first if another process changed the file, so a change never drops
+   * theirs.
+   */
   private State latest() throws IOException {
     reloadIfChanged();
     return state;
@@ -192,8 +204,11 @@ public final class DeviceRegistry implements DeviceDirectory {
 
   private void save(Map<String, Device> devices, Map<String, Long> revoked) throws IOException {
     writeAtomically(file, encode(devices, revoked));
-    state = new State(Collections.unmodifiableMap(new TreeMap<>(devices)),
-        Collections.unmodifiableMap(new TreeMap<>(revoked)), stamp(file));
+    state =
+        new State(
+            Collections.unmodifiableMap(new TreeMap<>(devices)),
+            Collections.unmodifiableMap(new TreeMap<>(revoked)),
+            stamp(file));
   }
 
   private static State read(Path file) throws IOException {
@@ -234,7 +249,8 @@ public final class DeviceRegistry implements DeviceDirectory {
     } catch (RuntimeException e) {
       throw corrupt(file, "a field is missing or has the wrong type");
     }
-    return new State(Collections.unmodifiableMap(devices), Collections.unmodifiableMap(revoked), stamp);
+    return new State(
+        Collections.unmodifiableMap(devices), Collections.unmodifiableMap(revoked), stamp);
   }
 
   private static void checkId(Path file, String id) throws IOException {
@@ -251,8 +267,12 @@ public final class DeviceRegistry implements DeviceDirectory {
 
   private static byte[] encode(Map<String, Device> devices, Map<String, Long> revoked) {
     JsonObject d = new JsonObject();
-    new TreeMap<>(devices).forEach((id, dev) ->
-        d.put(id, new JsonObject().put("key", Bytes.hex(dev.key())).put("added", dev.added())));
+    new TreeMap<>(devices)
+        .forEach(
+            (id, dev) ->
+                d.put(
+                    id,
+                    new JsonObject().put("key", Bytes.hex(dev.key())).put("added", dev.added())));
     JsonObject r = new JsonObject();
     new TreeMap<>(revoked).forEach(r::put);
     String text = new JsonObject().put("devices", d).put("revoked", r).encodePrettily() + "\n";
@@ -270,21 +290,26 @@ public final class DeviceRegistry implements DeviceDirectory {
   }
 
   /**
-   * Temp file in the same directory, mode 600 before any content, fsync, then an atomic rename over the target
-   * and an fsync of the directory.
+   * Temp file in the same directory, mode 600 before any content, fsync, then an atomic rename over
+   * the target and an fsync of the directory.
    */
   private static void writeAtomically(Path file, byte[] content) throws IOException {
     Path dir = file.toAbsolutePath().getParent();
     boolean posix = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
-    Path tmp = posix
-        ? Files.createTempFile(dir, "." + file.getFileName(), ".tmp",
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))
-        : Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
+    Path tmp =
+        posix
+            ? Files.createTempFile(
+                dir,
+                "." + file.getFileName(),
+                ".tmp",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))
+            : Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
     try {
       if (posix) {
         Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
       }
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+      try (FileChannel ch =
+          FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
         ByteBuffer buf = ByteBuffer.wrap(content);
         while (buf.hasRemaining()) {
           ch.write(buf);
@@ -295,14 +320,22 @@ public final class DeviceRegistry implements DeviceDirectory {
     } finally {
       Files.deleteIfExists(tmp);
     }
-    // The rename is durable only once the directory is: a crash before would bring the old registry back.
+    // The rename is durable only once the directory is: a crash before would bring the old registry
+    // back.
     Fsync.parentOf(file);
   }
 
   @Override
   public String toString() {
     State s = state;
-    return "DeviceRegistry[" + file + ", " + s.devices().size() + " registered, " + s.revoked().size()
-        + " revoked, master secret " + (masterSecret != null ? "set" : "unset") + "]";
+    return "DeviceRegistry["
+        + file
+        + ", "
+        + s.devices().size()
+        + " registered, "
+        + s.revoked().size()
+        + " revoked, master secret "
+        + (masterSecret != null ? "set" : "unset")
+        + "]";
   }
 }

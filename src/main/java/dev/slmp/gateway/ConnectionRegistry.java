@@ -4,8 +4,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Node-wide connection bookkeeping across gateway instances: the counts the limits of spec 9 need, and which
- * connection owns each device (a device that connects again takes over from its older connection).
+ * Node-wide connection bookkeeping across gateway instances: the counts the limits of spec 9 need,
+ * and which connection owns each device (a device that connects again takes over from its older
+ * connection).
  */
 public final class ConnectionRegistry {
   private final AtomicInteger open = new AtomicInteger();
@@ -13,15 +14,21 @@ public final class ConnectionRegistry {
   private final ConcurrentHashMap<String, GatewayConnection> byDevice = new ConcurrentHashMap<>();
 
   /**
-   * One connection's place in the counts: it holds a handshake slot until {@link #handshakeDone()} and a
-   * connection slot until {@link #closed()}. Both are idempotent, since closing paths overlap, and the slot
-   * moves with the socket (an SLMP/1 connection hands it to a legacy one). Confined to the connection's context.
+   * One connection's place in the counts: it holds a handshake slot until {@link #handshakeDone()}
+   * and a connection slot until {@link #closed()}. Both are idempotent, since closing paths
+   * overlap, and the slot moves with the socket (an SLMP/1 connection hands it to a legacy one).
+   * Confined to the connection's context.
    */
   final class Admission {
     private boolean handshaking = true;
     private boolean open = true;
-    /** The per-source handshake slot this admission holds until its handshake ends (then null: heap). */
+
+    /**
+     * The per-source handshake slot this admission holds until its handshake ends (then null:
+     * heap).
+     */
     private SourceLimiter sources;
+
     private String source;
 
     void holdSourceSlot(SourceLimiter sources, String source) {
@@ -74,8 +81,9 @@ public final class ConnectionRegistry {
   }
 
   /**
-   * A connection of {@code deviceId} was established somewhere in the cluster: the local one of that device,
-   * if older, ends. Newest wins; equal times are broken by connection id so exactly one survives.
+   * A connection of {@code deviceId} was established somewhere in the cluster: the local one of
+   * that device, if older, ends. Newest wins; equal times are broken by connection id so exactly
+   * one survives.
    */
   public void announced(String deviceId, String connectionId, long establishedAt) {
     GatewayConnection local = byDevice.get(deviceId);
@@ -83,7 +91,8 @@ public final class ConnectionRegistry {
       return;
     }
     long mine = local.establishedAt();
-    if (mine < establishedAt || (mine == establishedAt && local.connectionId().compareTo(connectionId) < 0)) {
+    if (mine < establishedAt
+        || (mine == establishedAt && local.connectionId().compareTo(connectionId) < 0)) {
       local.takenOver();
     }
   }

@@ -1,16 +1,16 @@
 package dev.slmp.gateway;
 
 import dev.slmp.bus.Addresses;
+import dev.slmp.connection.InboundMessage;
+import dev.slmp.connection.RecordCrypto;
+import dev.slmp.connection.SentData;
+import dev.slmp.connection.ServerConnection;
 import dev.slmp.crypto.Bytes;
 import dev.slmp.crypto.LegacyWire;
 import dev.slmp.crypto.Randomness;
 import dev.slmp.handshake.ServerHandshaker;
 import dev.slmp.protocol.AckStatus;
 import dev.slmp.protocol.CloseCode;
-import dev.slmp.connection.InboundMessage;
-import dev.slmp.connection.RecordCrypto;
-import dev.slmp.connection.SentData;
-import dev.slmp.connection.ServerConnection;
 import io.netty.channel.Channel;
 import io.netty.channel.socket.DuplexChannel;
 import io.vertx.core.Context;
@@ -28,14 +28,17 @@ import java.util.Map;
 import java.util.concurrent.CompletionStage;
 
 /**
- * One device's TCP connection on a gateway: feeds the socket to its {@link ServerConnection}, runs its
- * timers (handshake timeout, idle timeout), delivers its messages, owns {@code slmp.out.<deviceId>} while
- * established, and closes gracefully (CLOSE, half-close, drain, close: spec 2). Confined to its context.
+ * One device's TCP connection on a gateway: feeds the socket to its {@link ServerConnection}, runs
+ * its timers (handshake timeout, idle timeout), delivers its messages, owns {@code
+ * slmp.out.<deviceId>} while established, and closes gracefully (CLOSE, half-close, drain, close:
+ * spec 2). Confined to its context.
  */
 final class GatewayConnection implements ServerConnection.Listener {
   private static final System.Logger LOG = System.getLogger(GatewayConnection.class.getName());
+
   /** After CLOSE, read and discard at most this much, for at most {@link #LINGER_MS}. */
   static final int LINGER_BYTES = 1 << 20;
+
   static final long LINGER_MS = 1000;
 
   private final Vertx vertx;
@@ -43,34 +46,48 @@ final class GatewayConnection implements ServerConnection.Listener {
   private final NetSocket socket;
   private final GatewayVerticle gateway;
   private final ServerConnection connection;
-  // Outbound bookkeeping, made on first use: most connections never receive a command (heap per idle connection).
+  // Outbound bookkeeping, made on first use: most connections never receive a command (heap per
+  // idle connection).
   private Map<Long, Message<JsonObject>> awaitingAck;
   private long handshakeTimer;
   private long lastActivity;
   private final ConnectionRegistry.Admission admission;
   private boolean finished;
   private boolean paused;
+
   /** Deliveries of this connection that asked for an ACK and await their consumer's answer. */
   private int inflight;
+
   private boolean firstChunk = true;
+
   /** The device half-closed (TCP FIN): it is still owed its answers, then the socket closes. */
   private boolean inputEnded;
+
   private MessageConsumer<JsonObject> outConsumer;
   private String deviceId;
+
   /** The session id in hex for the messages' JSON, made on the first message. */
   private String sessionHex;
-  private static final java.util.concurrent.atomic.AtomicLong SERIALS = new java.util.concurrent.atomic.AtomicLong();
+
+  private static final java.util.concurrent.atomic.AtomicLong SERIALS =
+      new java.util.concurrent.atomic.AtomicLong();
   private final long serial = SERIALS.incrementAndGet();
   private long establishedAt;
 
-  GatewayConnection(Vertx vertx, NetSocket socket, GatewayVerticle gateway, ConnectionRegistry.Admission admission,
-      ServerHandshaker handshaker, RecordCrypto crypto) {
+  GatewayConnection(
+      Vertx vertx,
+      NetSocket socket,
+      GatewayVerticle gateway,
+      ConnectionRegistry.Admission admission,
+      ServerHandshaker handshaker,
+      RecordCrypto crypto) {
     this.admission = admission;
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
     this.socket = socket;
     this.gateway = gateway;
-    this.connection = new ServerConnection(handshaker, crypto, gateway.settings(), Randomness.secure(), this);
+    this.connection =
+        new ServerConnection(handshaker, crypto, gateway.settings(), Randomness.secure(), this);
   }
 
   void start() {
@@ -78,10 +95,16 @@ final class GatewayConnection implements ServerConnection.Listener {
     HalfClose.allow(socket);
     socket.handler(this::received);
     socket.closeHandler(v -> finish());
-    // The node is shutting down (SIGTERM, undeploy): devices get CLOSE(NORMAL) and can reconnect elsewhere.
+    // The node is shutting down (SIGTERM, undeploy): devices get CLOSE(NORMAL) and can reconnect
+    // elsewhere.
     socket.shutdownHandler(v -> connection.close(CloseCode.NORMAL, "server shutting down"));
-    socket.exceptionHandler(e -> LOG.log(System.Logger.Level.DEBUG, "socket error from " + remoteHost() + ": " + e.getMessage()));
-    handshakeTimer = vertx.setTimer(gateway.handshakeTimeoutMs(), id -> connection.handshakeTimeout());
+    socket.exceptionHandler(
+        e ->
+            LOG.log(
+                System.Logger.Level.DEBUG,
+                "socket error from " + remoteHost() + ": " + e.getMessage()));
+    handshakeTimer =
+        vertx.setTimer(gateway.handshakeTimeoutMs(), id -> connection.handshakeTimeout());
   }
 
   private void received(Buffer buf) {
@@ -93,14 +116,16 @@ final class GatewayConnection implements ServerConnection.Listener {
     if (firstChunk) {
       firstChunk = false;
       if (gateway.legacy() != null && buf.length() > 0 && buf.getByte(0) == LegacyWire.FIRST_BYTE) {
-        // The prototype's format (spec 10) takes the socket and its admission slot; lastActivity is still the accept time.
+        // The prototype's format (spec 10) takes the socket and its admission slot; lastActivity is
+        // still the accept time.
         vertx.cancelTimer(handshakeTimer);
         new LegacyConnection(vertx, socket, gateway, admission).start(buf, lastActivity);
         return;
       }
     }
     long frames = connection.framesReceived();
-    // Read the socket's bytes in place: the decoder copies each frame body once, and that is the only copy.
+    // Read the socket's bytes in place: the decoder copies each frame body once, and that is the
+    // only copy.
     io.netty.buffer.ByteBuf bb = ((io.vertx.core.internal.buffer.BufferInternal) buf).getByteBuf();
     if (bb.hasArray()) {
       connection.receive(bb.array(), bb.arrayOffset() + bb.readerIndex(), bb.readableBytes());
@@ -120,10 +145,11 @@ final class GatewayConnection implements ServerConnection.Listener {
   }
 
   /**
-   * Backpressure: the socket is read only while the node can take more from this device. It stops while frames wait
-   * for handshake or crypto work, while its deliveries awaiting an answer reach {@code limits.maxInflightPerConnection}
-   * (further frames are held in order by the connection, not handled), and while the socket's write queue is full
-   * because the device does not read its answers; it goes on when the cause is gone.
+   * Backpressure: the socket is read only while the node can take more from this device. It stops
+   * while frames wait for handshake or crypto work, while its deliveries awaiting an answer reach
+   * {@code limits.maxInflightPerConnection} (further frames are held in order by the connection,
+   * not handled), and while the socket's write queue is full because the device does not read its
+   * answers; it goes on when the cause is gone.
    */
   private void updateReading() {
     if (finished) {
@@ -131,8 +157,10 @@ final class GatewayConnection implements ServerConnection.Listener {
     }
     connection.hold(inflight >= gateway.maxInflight());
     boolean writesBlocked = socket.writeQueueFull();
-    boolean stop = writesBlocked || inflight >= gateway.maxInflight()
-        || connection.queuedBytes() > gateway.settings().maxBody() * 2L;
+    boolean stop =
+        writesBlocked
+            || inflight >= gateway.maxInflight()
+            || connection.queuedBytes() > gateway.settings().maxBody() * 2L;
     if (stop && !paused) {
       paused = true;
       socket.pause();
@@ -165,16 +193,27 @@ final class GatewayConnection implements ServerConnection.Listener {
     if (older != null && older != this) {
       older.takenOver();
     }
-    // Other nodes close their older connection of this device (a standalone node has settled it above).
+    // Other nodes close their older connection of this device (a standalone node has settled it
+    // above).
     if (vertx.isClustered()) {
-      vertx.eventBus().publish(Addresses.CONNECTED, new JsonObject().put("device", deviceId).put("connection", connectionId())
-          .put("at", establishedAt).put("node", gateway.nodeId()));
+      vertx
+          .eventBus()
+          .publish(
+              Addresses.CONNECTED,
+              new JsonObject()
+                  .put("device", deviceId)
+                  .put("connection", connectionId())
+                  .put("at", establishedAt)
+                  .put("node", gateway.nodeId()));
     }
     outConsumer = vertx.eventBus().consumer(Addresses.out(deviceId), this::outbound);
     gateway.track(this);
   }
 
-  /** Unique in the cluster: this node's id and a per-process serial (made when needed, not kept: heap). */
+  /**
+   * Unique in the cluster: this node's id and a per-process serial (made when needed, not kept:
+   * heap).
+   */
   String connectionId() {
     return gateway.nodeId() + "/" + serial;
   }
@@ -195,7 +234,10 @@ final class GatewayConnection implements ServerConnection.Listener {
     return establishedAt;
   }
 
-  /** Another connection of the same device was established: this one ends (spec: one connection per device). */
+  /**
+   * Another connection of the same device was established: this one ends (spec: one connection per
+   * device).
+   */
   void takenOver() {
     context.runOnContext(v -> connection.close(CloseCode.NORMAL, "taken over"));
   }
@@ -210,13 +252,19 @@ final class GatewayConnection implements ServerConnection.Listener {
       return;
     }
     if (++inflight >= gateway.maxInflight()) {
-      connection.hold(true); // at once: the rest of this read's frames queue instead of being delivered
+      connection.hold(
+          true); // at once: the rest of this read's frames queue instead of being delivered
     }
-    gateway.delivery().deliver(m, sessionHex, status -> {
-      inflight--;
-      connection.acknowledge(m, status);
-      updateReading();
-    });
+    gateway
+        .delivery()
+        .deliver(
+            m,
+            sessionHex,
+            status -> {
+              inflight--;
+              connection.acknowledge(m, status);
+              updateReading();
+            });
   }
 
   @Override
@@ -237,7 +285,9 @@ final class GatewayConnection implements ServerConnection.Listener {
       payload = Base64.getDecoder().decode(b.getString("payload", ""));
       ack = b.getBoolean("ack", false);
     } catch (RuntimeException e) {
-      msg.fail(Addresses.FAIL_BAD_REQUEST, "body must be {\"topic\": string, \"payload\": base64, \"ack\": bool}");
+      msg.fail(
+          Addresses.FAIL_BAD_REQUEST,
+          "body must be {\"topic\": string, \"payload\": base64, \"ack\": bool}");
       return;
     }
     SentData sent;
@@ -257,13 +307,17 @@ final class GatewayConnection implements ServerConnection.Listener {
       }
       awaitingAck.put(seq, msg);
     } else {
-      sent.written().whenComplete((v, err) -> {
-        if (err == null) {
-          msg.reply(new JsonObject().put("seq", seq).put("status", "WRITTEN"));
-        } else {
-          msg.fail(Addresses.FAIL_CONNECTION_LOST, "device connection lost before the write completed");
-        }
-      });
+      sent.written()
+          .whenComplete(
+              (v, err) -> {
+                if (err == null) {
+                  msg.reply(new JsonObject().put("seq", seq).put("status", "WRITTEN"));
+                } else {
+                  msg.fail(
+                      Addresses.FAIL_CONNECTION_LOST,
+                      "device connection lost before the write completed");
+                }
+              });
     }
   }
 
@@ -274,7 +328,8 @@ final class GatewayConnection implements ServerConnection.Listener {
     }
     release();
     if (byPeer || inputEnded) {
-      // Nothing unread can be left behind (the peer's CLOSE, or its FIN, was the last thing it sent): the socket
+      // Nothing unread can be left behind (the peer's CLOSE, or its FIN, was the last thing it
+      // sent): the socket
       // closes once our last frame is written.
       socket.end();
     } else {
@@ -283,25 +338,30 @@ final class GatewayConnection implements ServerConnection.Listener {
   }
 
   /**
-   * After our CLOSE: half-close (FIN), read and discard what still arrives for a short while, then close, so
-   * the kernel does not answer unread input with a reset that could destroy the CLOSE (spec 2).
+   * After our CLOSE: half-close (FIN), read and discard what still arrives for a short while, then
+   * close, so the kernel does not answer unread input with a reset that could destroy the CLOSE
+   * (spec 2).
    */
   static void lingerAndClose(Vertx vertx, NetSocket socket) {
     int[] discarded = {0};
-    socket.handler(buf -> {
-      discarded[0] += buf.length();
-      if (discarded[0] > LINGER_BYTES || HalfClose.isEndOfInput(buf)) {
-        socket.close();
-      }
-    });
+    socket.handler(
+        buf -> {
+          discarded[0] += buf.length();
+          if (discarded[0] > LINGER_BYTES || HalfClose.isEndOfInput(buf)) {
+            socket.close();
+          }
+        });
     socket.resume();
-    socket.write(Buffer.buffer(0)).onComplete(ar -> {
-      Channel ch = ((NetSocketInternal) socket).channelHandlerContext().channel();
-      if (ch instanceof DuplexChannel dc && ch.isActive()) {
-        dc.shutdownOutput();
-      }
-      vertx.setTimer(LINGER_MS, id -> socket.close());
-    });
+    socket
+        .write(Buffer.buffer(0))
+        .onComplete(
+            ar -> {
+              Channel ch = ((NetSocketInternal) socket).channelHandlerContext().channel();
+              if (ch instanceof DuplexChannel dc && ch.isActive()) {
+                dc.shutdownOutput();
+              }
+              vertx.setTimer(LINGER_MS, id -> socket.close());
+            });
   }
 
   /** Ends everything the connection holds; idempotent (closing paths can overlap). */
@@ -320,16 +380,22 @@ final class GatewayConnection implements ServerConnection.Listener {
       outConsumer.unregister();
     }
     if (awaitingAck != null) {
-      awaitingAck.values().forEach(m -> m.fail(Addresses.FAIL_CONNECTION_LOST, "device connection closed before its ACK"));
+      awaitingAck
+          .values()
+          .forEach(
+              m ->
+                  m.fail(
+                      Addresses.FAIL_CONNECTION_LOST, "device connection closed before its ACK"));
       awaitingAck = null;
     }
   }
 
   /**
-   * Whether a connection that ended before WELCOME/RESUMED counts as a failed handshake for its source, like a failed
-   * AUTH (spec 9): the node spent Diffie-Hellman or a handshake slot on it. A failed AUTH, a handshake timeout, and a
-   * device that gave up after its first frame (its CLOSE, its FIN, or a lost socket) count; the node's own refusals
-   * (BUSY, SESSION_UNKNOWN, REPLAY, ...) do not.
+   * Whether a connection that ended before WELCOME/RESUMED counts as a failed handshake for its
+   * source, like a failed AUTH (spec 9): the node spent Diffie-Hellman or a handshake slot on it. A
+   * failed AUTH, a handshake timeout, and a device that gave up after its first frame (its CLOSE,
+   * its FIN, or a lost socket) count; the node's own refusals (BUSY, SESSION_UNKNOWN, REPLAY, ...)
+   * do not.
    */
   private boolean failedHandshake(CloseCode code, boolean byPeer) {
     if (deviceId != null) {

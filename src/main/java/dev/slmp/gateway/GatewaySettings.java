@@ -3,7 +3,8 @@ package dev.slmp.gateway;
 import dev.slmp.handshake.ServerSettings;
 
 /**
- * What a {@link GatewayVerticle} needs of the configuration (built by {@code node.VerticleSettings}).
+ * What a {@link GatewayVerticle} needs of the configuration (built by {@code
+ * node.VerticleSettings}).
  *
  * @param host address it listens on
  * @param port TCP port (0: any free port)
@@ -14,10 +15,21 @@ import dev.slmp.handshake.ServerSettings;
  * @param cryptoInstances crypto verticles to open and seal on; 0: in the gateway
  * @param maxConnections open connections, past which new ones get {@code CLOSE(BUSY)}
  * @param maxHandshakes handshakes in progress, past which {@code CLOSE(BUSY)}
- * @param maxInflightPerConnection deliveries of one connection awaiting an answer before it is no longer read
+ * @param maxInflightPerConnection deliveries of one connection awaiting an answer before it is no
+ *     longer read
  * @param proxyProtocol whether every connection starts with a PROXY protocol header
  * @param legacy the prototype's format, or null when {@code legacy.enabled} is false
  */
-public record GatewaySettings(String host, int port, ServerSettings protocol, int handshakeTimeoutMs,
-    int deliveryTimeoutMs, boolean publishIn, int cryptoInstances, int maxConnections, int maxHandshakes,
-    int maxInflightPerConnection, boolean proxyProtocol, LegacySettings legacy) {}
+public record GatewaySettings(
+    String host,
+    int port,
+    ServerSettings protocol,
+    int handshakeTimeoutMs,
+    int deliveryTimeoutMs,
+    boolean publishIn,
+    int cryptoInstances,
+    int maxConnections,
+    int maxHandshakes,
+    int maxInflightPerConnection,
+    boolean proxyProtocol,
+    LegacySettings legacy) {}

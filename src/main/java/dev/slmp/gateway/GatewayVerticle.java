@@ -1,13 +1,13 @@
 package dev.slmp.gateway;
 
-import dev.slmp.services.EventBusRecordCrypto;
-import dev.slmp.services.EventBusHandshaker;
-import dev.slmp.services.HandshakeVerticle;
+import dev.slmp.connection.RecordCrypto;
 import dev.slmp.handshake.ServerHandshaker;
 import dev.slmp.handshake.ServerSettings;
 import dev.slmp.protocol.CloseCode;
 import dev.slmp.protocol.Frames;
-import dev.slmp.connection.RecordCrypto;
+import dev.slmp.services.EventBusHandshaker;
+import dev.slmp.services.EventBusRecordCrypto;
+import dev.slmp.services.HandshakeVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
@@ -17,8 +17,8 @@ import io.vertx.core.net.NetSocket;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The TCP face of a node: a Vert.x {@code NetServer} (several instances share the port), admission by the
- * limits of spec 9, and one {@link GatewayConnection} per socket.
+ * The TCP face of a node: a Vert.x {@code NetServer} (several instances share the port), admission
+ * by the limits of spec 9, and one {@link GatewayConnection} per socket.
  */
 public final class GatewayVerticle extends VerticleBase {
   private static final AtomicInteger NEXT_CRYPTO = new AtomicInteger();
@@ -36,8 +36,12 @@ public final class GatewayVerticle extends VerticleBase {
   private int maxHandshakes;
   private LegacySettings legacy;
 
-  public GatewayVerticle(GatewaySettings setup, String nodeId, ConnectionRegistry connections,
-      FailedAuthLimiter failedAuth, SourceLimiter sources) {
+  public GatewayVerticle(
+      GatewaySettings setup,
+      String nodeId,
+      ConnectionRegistry connections,
+      FailedAuthLimiter failedAuth,
+      SourceLimiter sources) {
     this.setup = setup;
     this.nodeId = nodeId;
     this.connections = connections;
@@ -59,23 +63,32 @@ public final class GatewayVerticle extends VerticleBase {
     maxConnections = c.maxConnections();
     maxHandshakes = c.maxHandshakes();
     legacy = c.legacy();
-    vertx.setPeriodic(60_000, id -> {
-      failedAuth.purge();
-      sources.purge();
-    });
+    vertx.setPeriodic(
+        60_000,
+        id -> {
+          failedAuth.purge();
+          sources.purge();
+        });
     int keepalive = settings.keepaliveSeconds();
     if (keepalive > 0) {
       // One sweep per gateway instead of a timer per connection (heap per idle connection).
       long limit = keepalive * 2000L;
-      vertx.setPeriodic(Math.max(100, keepalive * 500L), id -> {
-        long now = System.currentTimeMillis();
-        for (GatewayConnection gc : new java.util.ArrayList<>(established)) {
-          gc.closeIfIdle(now, limit);
-        }
-      });
+      vertx.setPeriodic(
+          Math.max(100, keepalive * 500L),
+          id -> {
+            long now = System.currentTimeMillis();
+            for (GatewayConnection gc : new java.util.ArrayList<>(established)) {
+              gc.closeIfIdle(now, limit);
+            }
+          });
     }
-    server = vertx.createNetServer(new NetServerOptions().setHost(c.host()).setPort(c.port()).setTcpNoDelay(true)
-        .setUseProxyProtocol(c.proxyProtocol()));
+    server =
+        vertx.createNetServer(
+            new NetServerOptions()
+                .setHost(c.host())
+                .setPort(c.port())
+                .setTcpNoDelay(true)
+                .setUseProxyProtocol(c.proxyProtocol()));
     server.connectHandler(this::accept);
     return server.listen();
   }
@@ -86,7 +99,8 @@ public final class GatewayVerticle extends VerticleBase {
   }
 
   private void accept(NetSocket socket) {
-    // Every check here comes before any Diffie-Hellman: a refused connection costs the node one small write.
+    // Every check here comes before any Diffie-Hellman: a refused connection costs the node one
+    // small write.
     String source = SourceLimiter.sourceOf(socket.remoteAddress().host());
     long wait = failedAuth.blockedSeconds(source);
     if (wait > 0) {
@@ -105,8 +119,11 @@ public final class GatewayVerticle extends VerticleBase {
       return;
     }
     admission.holdSourceSlot(sources, source);
-    RecordCrypto crypto = cryptoInstances == 0 ? RecordCrypto.INLINE
-        : new EventBusRecordCrypto(vertx, Math.floorMod(NEXT_CRYPTO.getAndIncrement(), cryptoInstances));
+    RecordCrypto crypto =
+        cryptoInstances == 0
+            ? RecordCrypto.INLINE
+            : new EventBusRecordCrypto(
+                vertx, Math.floorMod(NEXT_CRYPTO.getAndIncrement(), cryptoInstances));
     new GatewayConnection(vertx, socket, this, admission, handshaker, crypto).start();
   }
 
@@ -127,7 +144,9 @@ public final class GatewayVerticle extends VerticleBase {
     return delivery;
   }
 
-  /** The prototype's format (spec 10): its settings, or null when {@code legacy.enabled} is false. */
+  /**
+   * The prototype's format (spec 10): its settings, or null when {@code legacy.enabled} is false.
+   */
   LegacySettings legacy() {
     return legacy;
   }
@@ -140,7 +159,10 @@ public final class GatewayVerticle extends VerticleBase {
     return nodeId;
   }
 
-  /** An established connection of this gateway joins the idle sweep (called on this verticle's context). */
+  /**
+   * An established connection of this gateway joins the idle sweep (called on this verticle's
+   * context).
+   */
   void track(GatewayConnection c) {
     established.add(c);
   }

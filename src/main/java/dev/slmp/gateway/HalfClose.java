@@ -10,11 +10,12 @@ import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetSocket;
 
 /**
- * Lets a device half-close its side (TCP FIN after its flight, as small TCP stacks do) and still read its answers.
- * Netty closes a channel whose input ended unless half-closure is allowed, and Vert.x 5.0 has no option for it, so
- * the channel is switched to half-closure and the end of input is handed to the socket's handler as an empty buffer,
- * behind the bytes that came before it (through Vert.x's own inbound queue, so pausing keeps the order). Netty never
- * reads zero bytes, so an empty buffer means the end of input and nothing else.
+ * Lets a device half-close its side (TCP FIN after its flight, as small TCP stacks do) and still
+ * read its answers. Netty closes a channel whose input ended unless half-closure is allowed, and
+ * Vert.x 5.0 has no option for it, so the channel is switched to half-closure and the end of input
+ * is handed to the socket's handler as an empty buffer, behind the bytes that came before it
+ * (through Vert.x's own inbound queue, so pausing keeps the order). Netty never reads zero bytes,
+ * so an empty buffer means the end of input and nothing else.
  */
 final class HalfClose {
   private HalfClose() {}
@@ -22,15 +23,21 @@ final class HalfClose {
   static void allow(NetSocket socket) {
     ChannelHandlerContext handler = ((NetSocketInternal) socket).channelHandlerContext();
     handler.channel().config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
-    handler.pipeline().addBefore("handler", "slmp-half-close", new ChannelInboundHandlerAdapter() {
-      @Override
-      public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
-        if (evt == ChannelInputShutdownEvent.INSTANCE) {
-          ctx.fireChannelRead(Unpooled.EMPTY_BUFFER);
-        }
-        super.userEventTriggered(ctx, evt);
-      }
-    });
+    handler
+        .pipeline()
+        .addBefore(
+            "handler",
+            "slmp-half-close",
+            new ChannelInboundHandlerAdapter() {
+              @Override
+              public void userEventTriggered(ChannelHandlerContext ctx, Object evt)
+                  throws Exception {
+                if (evt == ChannelInputShutdownEvent.INSTANCE) {
+                  ctx.fireChannelRead(Unpooled.EMPTY_BUFFER);
+                }
+                super.userEventTriggered(ctx, evt);
+              }
+            });
   }
 
   /** The marker {@link #allow} hands over when the peer's input ended. */

@@ -1,6 +1,6 @@
 package dev.slmp.gateway;
 
-import dev.slmp.services.EventBusAuthenticator;
+import dev.slmp.connection.InboundMessage;
 import dev.slmp.crypto.Bytes;
 import dev.slmp.crypto.DhGroup;
 import dev.slmp.crypto.Fernet;
@@ -9,7 +9,7 @@ import dev.slmp.crypto.LegacyWire;
 import dev.slmp.crypto.OpenFailedException;
 import dev.slmp.crypto.Randomness;
 import dev.slmp.protocol.AckStatus;
-import dev.slmp.connection.InboundMessage;
+import dev.slmp.services.EventBusAuthenticator;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -22,18 +22,21 @@ import java.security.spec.InvalidKeySpecException;
 import java.util.Arrays;
 
 /**
- * One connection in the seed prototype's format (spec 10, {@code legacy.enabled}): the client's PEM key, a fresh
- * ephemeral P-256 key back, one Fernet token {@code token;username;message} checked against
- * {@code legacy.secret}, delivered like SLMP/1 DATA with ACK_REQUESTED (device = username, topic
- * {@value #TOPIC}), and the answer {@code Message received: <message>} only once a consumer ACCEPTED it.
- * Every failure closes without an answer; the refusals a client can cause (bad key, garbage, wrong or oversize
- * token, timeout, revoked name) count as failed authentications of its address. Confined to its context.
+ * One connection in the seed prototype's format (spec 10, {@code legacy.enabled}): the client's PEM
+ * key, a fresh ephemeral P-256 key back, one Fernet token {@code token;username;message} checked
+ * against {@code legacy.secret}, delivered like SLMP/1 DATA with ACK_REQUESTED (device = username,
+ * topic {@value #TOPIC}), and the answer {@code Message received: <message>} only once a consumer
+ * ACCEPTED it. Every failure closes without an answer; the refusals a client can cause (bad key,
+ * garbage, wrong or oversize token, timeout, revoked name) count as failed authentications of its
+ * address. Confined to its context.
  */
 final class LegacyConnection {
   private static final System.Logger LOG = System.getLogger(LegacyConnection.class.getName());
   static final String TOPIC = "legacy";
+
   /** No sequence numbers in this format: {@code slmp.in} carries 0, which no SLMP/1 DATA uses. */
   static final long SEQ = 0;
+
   private static final byte[] ANSWER_PREFIX = "Message received: ".getBytes(StandardCharsets.UTF_8);
   private static final int MAX_USERNAME_BYTES = 64;
 
@@ -47,12 +50,18 @@ final class LegacyConnection {
   private LegacyWire.TokenReader token;
   private Fernet fernet;
   private long timer = -1;
+
   /** The token is complete (or the connection refused): nothing more is read from the client. */
   private boolean tokenDone;
+
   private final ConnectionRegistry.Admission admission;
   private boolean released;
 
-  LegacyConnection(Vertx vertx, NetSocket socket, GatewayVerticle gateway, ConnectionRegistry.Admission admission) {
+  LegacyConnection(
+      Vertx vertx,
+      NetSocket socket,
+      GatewayVerticle gateway,
+      ConnectionRegistry.Admission admission) {
     this.admission = admission;
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
@@ -63,18 +72,29 @@ final class LegacyConnection {
   }
 
   /**
-   * Takes over a socket whose first chunk began with {@link LegacyWire#FIRST_BYTE}, with its admission slot; the
-   * whole exchange up to the complete token gets what is left of {@code handshakeTimeoutMs} since accept.
+   * Takes over a socket whose first chunk began with {@link LegacyWire#FIRST_BYTE}, with its
+   * admission slot; the whole exchange up to the complete token gets what is left of {@code
+   * handshakeTimeoutMs} since accept.
    */
   void start(Buffer first, long acceptedAt) {
-    LOG.log(System.Logger.Level.WARNING, "legacy connection from " + remoteHost + ": the prototype's wire format is"
-        + " insecure (no server authentication, replayable, one secret for all devices); set legacy.enabled to false"
-        + " once its devices speak SLMP/1");
+    LOG.log(
+        System.Logger.Level.WARNING,
+        "legacy connection from "
+            + remoteHost
+            + ": the prototype's wire format is"
+            + " insecure (no server authentication, replayable, one secret for all devices); set legacy.enabled to false"
+            + " once its devices speak SLMP/1");
     socket.handler(this::received);
     socket.closeHandler(v -> release());
-    socket.exceptionHandler(e -> LOG.log(System.Logger.Level.DEBUG, "legacy socket error from " + remoteHost + ": " + e.getMessage()));
+    socket.exceptionHandler(
+        e ->
+            LOG.log(
+                System.Logger.Level.DEBUG,
+                "legacy socket error from " + remoteHost + ": " + e.getMessage()));
     long left = gateway.handshakeTimeoutMs() - (System.currentTimeMillis() - acceptedAt);
-    timer = vertx.setTimer(Math.max(1, left), id -> refuse("no complete token within handshakeTimeoutMs"));
+    timer =
+        vertx.setTimer(
+            Math.max(1, left), id -> refuse("no complete token within handshakeTimeoutMs"));
     received(first);
   }
 
@@ -111,7 +131,10 @@ final class LegacyConnection {
     }
   }
 
-  /** A fresh ephemeral key for this connection only (spec 10: never a static key); the client's is validated. */
+  /**
+   * A fresh ephemeral key for this connection only (spec 10: never a static key); the client's is
+   * validated.
+   */
   private void exchangeKeys(byte[] clientKey) throws InvalidKeyException {
     DhGroup p256 = DhGroup.p256();
     byte[] priv = Randomness.secure().ephemeralPrivate(p256);
@@ -141,56 +164,91 @@ final class LegacyConnection {
       return;
     }
     // A name revoked in the device registry is refused here too, as it is in SLMP/1.
-    new EventBusAuthenticator(vertx, gateway.handshakeTimeoutMs()).isRevoked(username).whenComplete((revoked, err) ->
-        context.runOnContext(v -> {
-          if (err != null) {
-            LOG.log(System.Logger.Level.WARNING, "legacy message from " + username + " not accepted: authentication service"
-                + " unavailable; closed without answer");
-            close();
-          } else if (revoked) {
-            refuse("device " + username + " is revoked");
-          } else {
-            deliver(username, s.message());
-          }
-        }));
+    new EventBusAuthenticator(vertx, gateway.handshakeTimeoutMs())
+        .isRevoked(username)
+        .whenComplete(
+            (revoked, err) ->
+                context.runOnContext(
+                    v -> {
+                      if (err != null) {
+                        LOG.log(
+                            System.Logger.Level.WARNING,
+                            "legacy message from "
+                                + username
+                                + " not accepted: authentication service"
+                                + " unavailable; closed without answer");
+                        close();
+                      } else if (revoked) {
+                        refuse("device " + username + " is revoked");
+                      } else {
+                        deliver(username, s.message());
+                      }
+                    }));
   }
 
   private void deliver(String username, byte[] message) {
     admission.handshakeDone();
     InboundMessage m = new InboundMessage(username, null, TOPIC, message, SEQ, false, true);
-    gateway.delivery().deliver(m, null, status -> {
-      if (status != AckStatus.ACCEPTED) {
-        // No ACK exists in this format: no answer is the seed's "not accepted", and the device may resend.
-        LOG.log(System.Logger.Level.INFO, "legacy message from " + username + " was " + status + "; closed without answer");
-        close();
-        return;
-      }
-      socket.write(Buffer.buffer(fernet.encrypt(Bytes.concat(ANSWER_PREFIX, message)).getBytes(StandardCharsets.US_ASCII)));
-      close();
-    });
+    gateway
+        .delivery()
+        .deliver(
+            m,
+            null,
+            status -> {
+              if (status != AckStatus.ACCEPTED) {
+                // No ACK exists in this format: no answer is the seed's "not accepted", and the
+                // device may resend.
+                LOG.log(
+                    System.Logger.Level.INFO,
+                    "legacy message from "
+                        + username
+                        + " was "
+                        + status
+                        + "; closed without answer");
+                close();
+                return;
+              }
+              socket.write(
+                  Buffer.buffer(
+                      fernet
+                          .encrypt(Bytes.concat(ANSWER_PREFIX, message))
+                          .getBytes(StandardCharsets.US_ASCII)));
+              close();
+            });
   }
 
   private static String utf8(byte[] b) {
     try {
-      return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(b)).toString();
+      return StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(b))
+          .toString();
     } catch (CharacterCodingException e) {
       return null;
     }
   }
 
-  /** Closes without an answer and counts a failed authentication for the address (spec 9's per-address limit). */
+  /**
+   * Closes without an answer and counts a failed authentication for the address (spec 9's
+   * per-address limit).
+   */
   private void refuse(String reason) {
     if (released) {
       return;
     }
     tokenDone = true;
     gateway.failedAuth().recordFailure(remoteHost);
-    LOG.log(System.Logger.Level.INFO, "legacy connection from " + remoteHost + " refused: " + reason);
+    LOG.log(
+        System.Logger.Level.INFO, "legacy connection from " + remoteHost + " refused: " + reason);
     close();
   }
 
-  /** FIN after whatever was written, drain briefly, close (as after an SLMP/1 CLOSE: no reset over the answer). */
+  /**
+   * FIN after whatever was written, drain briefly, close (as after an SLMP/1 CLOSE: no reset over
+   * the answer).
+   */
   private void close() {
     vertx.cancelTimer(timer);
     admission.handshakeDone();

@@ -3,7 +3,8 @@ package dev.slmp.gateway;
 import java.util.Arrays;
 
 /**
- * The prototype's format ({@code legacy.*}, spec 10) as a gateway holds it when {@code legacy.enabled}.
+ * The prototype's format ({@code legacy.*}, spec 10) as a gateway holds it when {@code
+ * legacy.enabled}.
  *
  * @param secret the shared secret's UTF-8 bytes; never in {@link #toString()}
  * @param maxTokenBytes largest token (base64 text) before the connection is closed
@@ -20,7 +21,9 @@ public record LegacySettings(byte[] secret, int maxTokenBytes) {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof LegacySettings l && Arrays.equals(secret, l.secret) && maxTokenBytes == l.maxTokenBytes;
+    return o instanceof LegacySettings l
+        && Arrays.equals(secret, l.secret)
+        && maxTokenBytes == l.maxTokenBytes;
   }
 
   @Override

@@ -23,9 +23,9 @@ import java.util.concurrent.CompletionStage;
 import java.util.function.LongSupplier;
 
 /**
- * The server side of spec sections 5 and 8, with every check in the order the spec fixes: the structural ones
- * are the message types' ({@link Hello}, {@link Auth}, {@link Resume}), the ones that need keys or the store
- * are here.
+ * The server side of spec sections 5 and 8, with every check in the order the spec fixes: the
+ * structural ones are the message types' ({@link Hello}, {@link Auth}, {@link Resume}), the ones
+ * that need keys or the store are here.
  */
 public final class ServerHandshake implements ServerHandshaker {
   private final ServerSettings settings;
@@ -34,7 +34,11 @@ public final class ServerHandshake implements ServerHandshaker {
   private final SessionStore store;
   private final LongSupplier clock;
 
-  public ServerHandshake(ServerSettings settings, ServerKeyRing keys, DeviceAuthenticator authenticator, SessionStore store,
+  public ServerHandshake(
+      ServerSettings settings,
+      ServerKeyRing keys,
+      DeviceAuthenticator authenticator,
+      SessionStore store,
       LongSupplier clockSeconds) {
     this.settings = settings;
     this.keys = keys;
@@ -52,7 +56,10 @@ public final class ServerHandshake implements ServerHandshaker {
     }
   }
 
-  /** HELLO → HELLO_REPLY, synchronously: the structural checks are {@link Hello#decodeFrame}'s, then key_id. */
+  /**
+   * HELLO → HELLO_REPLY, synchronously: the structural checks are {@link Hello#decodeFrame}'s, then
+   * key_id.
+   */
   public HelloResult helloNow(byte[] f, Randomness randomness) throws SlmpException {
     Hello hello = Hello.decodeFrame(f, settings.suites());
     Suite suite = hello.suite();
@@ -66,7 +73,9 @@ public final class ServerHandshake implements ServerHandshaker {
     byte[] es;
     try {
       peer = group.peer(ec); // checked once, used for es and ee
-      es = group.agreeLongTerm(sk.privateKey(), peer); // first: an invalid e_c costs no key generation
+      es =
+          group.agreeLongTerm(
+              sk.privateKey(), peer); // first: an invalid e_c costs no key generation
     } catch (InvalidKeyException e) {
       throw new SlmpException(CloseCode.PROTOCOL_ERROR, "invalid ephemeral key: " + e.getMessage());
     }
@@ -91,26 +100,43 @@ public final class ServerHandshake implements ServerHandshaker {
     byte[] th2 = Hashes.sha256(st.helloFrame(), st.helloReplyFrame());
     Auth claim;
     try {
-      claim = Auth.open(KeySchedule.authKey(suite, st.hs()).sealer(suite, Randomness.secure()), authFrame);
+      claim =
+          Auth.open(
+              KeySchedule.authKey(suite, st.hs()).sealer(suite, Randomness.secure()), authFrame);
     } catch (SlmpException e) {
       return CompletableFuture.failedFuture(e);
     }
-    return authenticator.authenticate(claim.deviceId(), th2, claim.proof()).thenCompose(deviceId -> {
-      byte[] th3 = Hashes.sha256(st.helloFrame(), st.helloReplyFrame(), authFrame);
-      byte[] ms = KeySchedule.masterSecret(th3, st.hs());
-      byte[] sessionId = KeySchedule.sessionId(ms);
-      KeyMaterial c2s = KeySchedule.c2s(suite, ms);
-      KeyMaterial s2c = KeySchedule.s2c(suite, ms);
-      long lifetime = settings.lifetimeSeconds();
-      if (lifetime == 0) {
-        return CompletableFuture.completedFuture(new Authenticated(deviceId, suite, c2s, s2c, sessionId, 0));
-      }
-      SessionRecord record = new SessionRecord(sessionId, deviceId, suite, KeySchedule.resumptionSecret(ms),
-          clock.getAsLong() + lifetime, 0);
-      // A store that cannot keep the session does not stop the handshake: lifetime 0 tells the device.
-      return store.put(record).handle((ok, err) ->
-          new Authenticated(deviceId, suite, c2s, s2c, sessionId, err == null ? lifetime : 0));
-    });
+    return authenticator
+        .authenticate(claim.deviceId(), th2, claim.proof())
+        .thenCompose(
+            deviceId -> {
+              byte[] th3 = Hashes.sha256(st.helloFrame(), st.helloReplyFrame(), authFrame);
+              byte[] ms = KeySchedule.masterSecret(th3, st.hs());
+              byte[] sessionId = KeySchedule.sessionId(ms);
+              KeyMaterial c2s = KeySchedule.c2s(suite, ms);
+              KeyMaterial s2c = KeySchedule.s2c(suite, ms);
+              long lifetime = settings.lifetimeSeconds();
+              if (lifetime == 0) {
+                return CompletableFuture.completedFuture(
+                    new Authenticated(deviceId, suite, c2s, s2c, sessionId, 0));
+              }
+              SessionRecord record =
+                  new SessionRecord(
+                      sessionId,
+                      deviceId,
+                      suite,
+                      KeySchedule.resumptionSecret(ms),
+                      clock.getAsLong() + lifetime,
+                      0);
+              // A store that cannot keep the session does not stop the handshake: lifetime 0 tells
+              // the device.
+              return store
+                  .put(record)
+                  .handle(
+                      (ok, err) ->
+                          new Authenticated(
+                              deviceId, suite, c2s, s2c, sessionId, err == null ? lifetime : 0));
+            });
   }
 
   @Override
@@ -126,50 +152,75 @@ public final class ServerHandshake implements ServerHandshaker {
     long counter = resume.counter();
     long now = clock.getAsLong();
     return unavailableIsBusy(store.get(sessionId))
-        .thenCompose(rec -> {
-          if (rec == null || rec.expires() <= now || rec.suite() != suite) {
-            throw new CompletionException(unknownSession());
-          }
-          return unavailableIsBusy(authenticator.isRevoked(rec.deviceId())).thenCompose(revoked -> {
-            byte[] expected = KeySchedule.binder(rec.rs(), resume.binderInput());
-            if (revoked || !Bytes.constantTimeEquals(expected, resume.binder())) {
-              throw new CompletionException(unknownSession());
-            }
-            return unavailableIsBusy(store.advanceCounter(sessionId, counter)).thenApply(adv -> {
-              if (adv == SessionStore.Advance.UNKNOWN) {
+        .thenCompose(
+            rec -> {
+              if (rec == null || rec.expires() <= now || rec.suite() != suite) {
                 throw new CompletionException(unknownSession());
               }
-              if (adv == SessionStore.Advance.REPLAY) {
-                throw new CompletionException(new SlmpException(CloseCode.REPLAY, "resume counter not larger"));
-              }
-              return resumed(f, rec, counter, resume.nonce(), randomness, now);
+              return unavailableIsBusy(authenticator.isRevoked(rec.deviceId()))
+                  .thenCompose(
+                      revoked -> {
+                        byte[] expected = KeySchedule.binder(rec.rs(), resume.binderInput());
+                        if (revoked || !Bytes.constantTimeEquals(expected, resume.binder())) {
+                          throw new CompletionException(unknownSession());
+                        }
+                        return unavailableIsBusy(store.advanceCounter(sessionId, counter))
+                            .thenApply(
+                                adv -> {
+                                  if (adv == SessionStore.Advance.UNKNOWN) {
+                                    throw new CompletionException(unknownSession());
+                                  }
+                                  if (adv == SessionStore.Advance.REPLAY) {
+                                    throw new CompletionException(
+                                        new SlmpException(
+                                            CloseCode.REPLAY, "resume counter not larger"));
+                                  }
+                                  return resumed(f, rec, counter, resume.nonce(), randomness, now);
+                                });
+                      });
             });
-          });
-        });
   }
 
-  private Resumed resumed(byte[] resumeFrame, SessionRecord rec, long counter, byte[] nonceC, Randomness randomness, long now) {
+  private Resumed resumed(
+      byte[] resumeFrame,
+      SessionRecord rec,
+      long counter,
+      byte[] nonceC,
+      Randomness randomness,
+      long now) {
     Suite suite = rec.suite();
     byte[] nonceS = randomness.nonce16();
     byte[] thR = Hashes.sha256(resumeFrame, nonceS);
     byte[] ms = KeySchedule.masterSecret(thR, rec.rs());
     byte[] confirm = KeySchedule.serverConfirm(ms, thR);
     byte[] frame = new dev.slmp.protocol.Resumed(nonceS, confirm).frame();
-    return new Resumed(rec.deviceId(), suite, frame, KeySchedule.c2s(suite, ms), KeySchedule.s2c(suite, ms),
-        KeySchedule.earlyKey(suite, rec.rs(), counter, nonceC), rec.sessionId(), Math.max(0, rec.expires() - now));
+    return new Resumed(
+        rec.deviceId(),
+        suite,
+        frame,
+        KeySchedule.c2s(suite, ms),
+        KeySchedule.s2c(suite, ms),
+        KeySchedule.earlyKey(suite, rec.rs(), counter, nonceC),
+        rec.sessionId(),
+        Math.max(0, rec.expires() - now));
   }
 
   private static SlmpException unknownSession() {
     return new SlmpException(CloseCode.SESSION_UNKNOWN, "session unknown");
   }
 
-  /** Any failure of the store itself (not a protocol verdict) means: fail closed, keep the session, retry. */
+  /**
+   * Any failure of the store itself (not a protocol verdict) means: fail closed, keep the session,
+   * retry.
+   */
   private static <T> CompletionStage<T> unavailableIsBusy(CompletionStage<T> stage) {
-    return stage.handle((v, err) -> {
-      if (err != null) {
-        throw new CompletionException(new SlmpException(CloseCode.BUSY, "session store unavailable; retry in 5 s"));
-      }
-      return v;
-    });
+    return stage.handle(
+        (v, err) -> {
+          if (err != null) {
+            throw new CompletionException(
+                new SlmpException(CloseCode.BUSY, "session store unavailable; retry in 5 s"));
+          }
+          return v;
+        });
   }
 }

@@ -6,9 +6,9 @@ import dev.slmp.protocol.KeyMaterial;
 import java.util.concurrent.CompletionStage;
 
 /**
- * The server's handshake work, asked for by a connection. Each stage fails with an {@code SlmpException}
- * naming the CLOSE code. {@link ServerHandshake} does the work in place; a node may put it behind the
- * event bus or a worker pool.
+ * The server's handshake work, asked for by a connection. Each stage fails with an {@code
+ * SlmpException} naming the CLOSE code. {@link ServerHandshake} does the work in place; a node may
+ * put it behind the event bus or a worker pool.
  */
 public interface ServerHandshaker {
   /** HELLO (complete frame) → HELLO_REPLY. */
@@ -35,8 +35,17 @@ public interface ServerHandshaker {
     }
   }
 
-  /** A successful AUTH: the device, the traffic keys, and the lifetime to announce (0: no session kept). */
-  record Authenticated(String deviceId, Suite suite, KeyMaterial c2s, KeyMaterial s2c, byte[] sessionId, long lifetime) {
+  /**
+   * A successful AUTH: the device, the traffic keys, and the lifetime to announce (0: no session
+   * kept).
+   */
+  record Authenticated(
+      String deviceId,
+      Suite suite,
+      KeyMaterial c2s,
+      KeyMaterial s2c,
+      byte[] sessionId,
+      long lifetime) {
     @Override
     public String toString() {
       return "Authenticated[" + deviceId + ", " + suite + ", lifetime=" + lifetime + "]";
@@ -44,8 +53,15 @@ public interface ServerHandshaker {
   }
 
   /** A successful RESUME: RESUMED to send, the traffic keys and {@code K_early}. */
-  record Resumed(String deviceId, Suite suite, byte[] resumedFrame, KeyMaterial c2s, KeyMaterial s2c, KeyMaterial early,
-      byte[] sessionId, long lifetime) {
+  record Resumed(
+      String deviceId,
+      Suite suite,
+      byte[] resumedFrame,
+      KeyMaterial c2s,
+      KeyMaterial s2c,
+      KeyMaterial early,
+      byte[] sessionId,
+      long lifetime) {
     @Override
     public String toString() {
       return "Resumed[" + deviceId + ", " + suite + ", lifetime=" + lifetime + "]";

@@ -5,10 +5,12 @@ import java.util.EnumSet;
 import java.util.Set;
 
 /**
- * Protocol settings of a server: enabled suites, the session lifetime and keep-alive it announces in
- * WELCOME, its {@code max_body}, and the largest body it sends a device (spec 2: 1,024 unless known).
+ * Protocol settings of a server: enabled suites, the session lifetime and keep-alive it announces
+ * in WELCOME, its {@code max_body}, and the largest body it sends a device (spec 2: 1,024 unless
+ * known).
  */
-public record ServerSettings(Set<Suite> suites, long lifetimeSeconds, int keepaliveSeconds, int maxBody, int deviceMaxBody) {
+public record ServerSettings(
+    Set<Suite> suites, long lifetimeSeconds, int keepaliveSeconds, int maxBody, int deviceMaxBody) {
   public static final int DEFAULT_MAX_BODY = 65_536;
   public static final int DEVICE_MIN_MAX_BODY = 1024;
 
@@ -32,7 +34,8 @@ public record ServerSettings(Set<Suite> suites, long lifetimeSeconds, int keepal
   }
 
   public static ServerSettings defaults() {
-    return new ServerSettings(EnumSet.allOf(Suite.class), 86_400, 60, DEFAULT_MAX_BODY, DEVICE_MIN_MAX_BODY);
+    return new ServerSettings(
+        EnumSet.allOf(Suite.class), 86_400, 60, DEFAULT_MAX_BODY, DEVICE_MIN_MAX_BODY);
   }
 
   public ServerSettings withLifetime(long seconds) {

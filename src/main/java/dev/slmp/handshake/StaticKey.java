@@ -4,7 +4,10 @@ import dev.slmp.crypto.Bytes;
 import dev.slmp.crypto.DhGroup;
 import dev.slmp.protocol.KeySchedule;
 
-/** One server static key pair of a group, with its {@code key_id} (spec 4). {@code toString} hides the private half. */
+/**
+ * One server static key pair of a group, with its {@code key_id} (spec 4). {@code toString} hides
+ * the private half.
+ */
 public record StaticKey(DhGroup group, byte[] privateKey, byte[] publicKey, byte[] keyId) {
   public static StaticKey of(DhGroup group, byte[] privateKey) {
     byte[] pub = group.publicKey(privateKey);

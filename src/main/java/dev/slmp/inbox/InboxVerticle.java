@@ -20,28 +20,41 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The built-in durable inbox: takes {@code slmp.deliver} messages of this node and appends them as JSON
- * lines to {@code <dataDir>/inbox.jsonl}, answering each only after its line is on disk (fsync). One writer on a
- * worker thread appends what is queued; messages that arrive during a write go to disk together in the next
- * one, so one fsync serves a whole batch under load. At most {@code inbox.maxQueue} messages wait: past that a
- * delivery is answered NOT_DELIVERED (the device resends later) instead of a stalled disk filling the heap. What
- * happens under disk faults is {@link InboxFile}'s. It also prints
- * {@code Authenticated message from <device>: <payload>} for every message this node accepted ({@code slmp.in}),
- * escaped ({@link Printable}): a device's bytes never reach the terminal as control sequences.
+ * The built-in durable inbox: takes {@code slmp.deliver} messages of this node and appends them as
+ * JSON lines to {@code <dataDir>/inbox.jsonl}, answering each only after its line is on disk
+ * (fsync). One writer on a worker thread appends what is queued; messages that arrive during a
+ * write go to disk together in the next one, so one fsync serves a whole batch under load. At most
+ * {@code inbox.maxQueue} messages wait: past that a delivery is answered NOT_DELIVERED (the device
+ * resends later) instead of a stalled disk filling the heap. What happens under disk faults is
+ * {@link InboxFile}'s. It also prints {@code Authenticated message from <device>: <payload>} for
+ * every message this node accepted ({@code slmp.in}), escaped ({@link Printable}): a device's bytes
+ * never reach the terminal as control sequences.
  */
 public final class InboxVerticle extends VerticleBase {
   private static final System.Logger LOG = System.getLogger(InboxVerticle.class.getName());
-  /** The failure code that the gateway answers with ACK NOT_DELIVERED: not stored, the device may resend. */
+
+  /**
+   * The failure code that the gateway answers with ACK NOT_DELIVERED: not stored, the device may
+   * resend.
+   */
   static final int FAIL_NOT_DELIVERED = 1;
+
   private final InboxSettings settings;
   private final PrintStream out;
   private final InboxFile.Opener opener;
+
   /** How long one worker task keeps writing before it hands over to a fresh one. */
   static final long WRITER_SLICE_NANOS = 1_000_000_000L;
+
   /** Filled on the event loop, drained by the one writer on a worker thread. */
   private final Queue<Message<JsonObject>> queue = new ConcurrentLinkedQueue<>();
-  /** Messages in {@link #queue}: counted apart, since a ConcurrentLinkedQueue's size() walks the whole queue. */
+
+  /**
+   * Messages in {@link #queue}: counted apart, since a ConcurrentLinkedQueue's size() walks the
+   * whole queue.
+   */
   private final AtomicInteger queued = new AtomicInteger();
+
   private final AtomicBoolean writerRunning = new AtomicBoolean();
   private boolean overflowing;
   private InboxFile file;
@@ -62,15 +75,28 @@ public final class InboxVerticle extends VerticleBase {
   public Future<?> start() {
     maxBatch = settings.maxBatch();
     boolean print = settings.print();
-    return vertx.executeBlocking(() -> InboxFile.open(settings.file(), settings.minFreeBytes(), settings.maxFileBytes(),
-            opener))
-        .compose(f -> {
-          file = f;
-          Future<Void> printing = print
-              ? vertx.eventBus().<JsonObject>localConsumer(Addresses.IN, m -> printMessage(m.body())).completion()
-              : Future.succeededFuture();
-          return Future.all(printing, vertx.eventBus().<JsonObject>localConsumer(Addresses.DELIVER, this::take).completion());
-        });
+    return vertx
+        .executeBlocking(
+            () ->
+                InboxFile.open(
+                    settings.file(), settings.minFreeBytes(), settings.maxFileBytes(), opener))
+        .compose(
+            f -> {
+              file = f;
+              Future<Void> printing =
+                  print
+                      ? vertx
+                          .eventBus()
+                          .<JsonObject>localConsumer(Addresses.IN, m -> printMessage(m.body()))
+                          .completion()
+                      : Future.succeededFuture();
+              return Future.all(
+                  printing,
+                  vertx
+                      .eventBus()
+                      .<JsonObject>localConsumer(Addresses.DELIVER, this::take)
+                      .completion());
+            });
   }
 
   private void printMessage(JsonObject body) {
@@ -78,11 +104,18 @@ public final class InboxVerticle extends VerticleBase {
     try {
       m = DeviceMessage.fromJson(body);
     } catch (IllegalArgumentException e) {
-      out.println("Message on " + Addresses.IN + " that is not a device message: " + Printable.escape(e.getMessage()));
+      out.println(
+          "Message on "
+              + Addresses.IN
+              + " that is not a device message: "
+              + Printable.escape(e.getMessage()));
       return;
     }
-    out.println("Authenticated message from " + Printable.escape(m.device()) + ": "
-        + Printable.escape(new String(m.payload(), StandardCharsets.UTF_8)));
+    out.println(
+        "Authenticated message from "
+            + Printable.escape(m.device())
+            + ": "
+            + Printable.escape(new String(m.payload(), StandardCharsets.UTF_8)));
   }
 
   private void take(Message<JsonObject> msg) {
@@ -90,8 +123,11 @@ public final class InboxVerticle extends VerticleBase {
       queued.decrementAndGet();
       if (!overflowing) {
         overflowing = true;
-        LOG.log(System.Logger.Level.WARNING, "inbox queue full (inbox.maxQueue " + settings.maxQueue()
-            + " messages waiting for the disk): deliveries are answered NOT_DELIVERED");
+        LOG.log(
+            System.Logger.Level.WARNING,
+            "inbox queue full (inbox.maxQueue "
+                + settings.maxQueue()
+                + " messages waiting for the disk): deliveries are answered NOT_DELIVERED");
       }
       msg.fail(FAIL_NOT_DELIVERED, "inbox queue full");
       return;
@@ -104,10 +140,11 @@ public final class InboxVerticle extends VerticleBase {
   }
 
   /**
-   * The writer, on a worker thread: takes what is queued (at most {@code inbox.maxBatch}), appends it, fsyncs,
-   * hands the answers to the event loop and goes straight on with what arrived meanwhile, so one fsync follows
-   * another without a round trip through the event loop. Returns when the queue is empty, or after
-   * {@link #WRITER_SLICE_NANOS} (then a fresh task goes on: no worker task runs long enough to look blocked).
+   * The writer, on a worker thread: takes what is queued (at most {@code inbox.maxBatch}), appends
+   * it, fsyncs, hands the answers to the event loop and goes straight on with what arrived
+   * meanwhile, so one fsync follows another without a round trip through the event loop. Returns
+   * when the queue is empty, or after {@link #WRITER_SLICE_NANOS} (then a fresh task goes on: no
+   * worker task runs long enough to look blocked).
    */
   private Void writeBatches() {
     long start = System.nanoTime();
@@ -119,7 +156,8 @@ public final class InboxVerticle extends VerticleBase {
       }
       if (batch.isEmpty()) {
         writerRunning.set(false);
-        // A message queued after the poll saw the writer running: take it on unless another writer started.
+        // A message queued after the poll saw the writer running: take it on unless another writer
+        // started.
         if (queue.isEmpty() || !writerRunning.compareAndSet(false, true)) {
           return null;
         }
@@ -141,8 +179,12 @@ public final class InboxVerticle extends VerticleBase {
     }
   }
 
-  /** One JSON line per message; a body JSON cannot encode (sent by some application) moves to {@code unencodable}. */
-  private static Buffer encode(List<Message<JsonObject>> batch, List<Message<JsonObject>> unencodable) {
+  /**
+   * One JSON line per message; a body JSON cannot encode (sent by some application) moves to {@code
+   * unencodable}.
+   */
+  private static Buffer encode(
+      List<Message<JsonObject>> batch, List<Message<JsonObject>> unencodable) {
     Buffer lines = Buffer.buffer(batch.size() * 256);
     for (Iterator<Message<JsonObject>> it = batch.iterator(); it.hasNext(); ) {
       Message<JsonObject> m = it.next();
@@ -162,25 +204,33 @@ public final class InboxVerticle extends VerticleBase {
     }
   }
 
-  private void answer(List<Message<JsonObject>> batch, List<Message<JsonObject>> unencodable, IOException failure) {
-    context.runOnContext(v -> {
-      unencodable.forEach(m -> m.fail(Addresses.FAIL_REJECTED, "body cannot be written as JSON"));
-      if (failure == null) {
-        // Any reply means ACCEPTED (docs/event-bus.md); an empty one costs no body copy.
-        batch.forEach(m -> m.reply(null));
-      } else {
-        // Not on disk: the device is told NOT_DELIVERED and will resend. InboxFile logged the cause, once.
-        String why = failure instanceof InboxFile.Refused ? failure.getMessage() : "inbox write failed";
-        batch.forEach(m -> m.fail(FAIL_NOT_DELIVERED, why));
-      }
-    });
+  private void answer(
+      List<Message<JsonObject>> batch, List<Message<JsonObject>> unencodable, IOException failure) {
+    context.runOnContext(
+        v -> {
+          unencodable.forEach(
+              m -> m.fail(Addresses.FAIL_REJECTED, "body cannot be written as JSON"));
+          if (failure == null) {
+            // Any reply means ACCEPTED (docs/event-bus.md); an empty one costs no body copy.
+            batch.forEach(m -> m.reply(null));
+          } else {
+            // Not on disk: the device is told NOT_DELIVERED and will resend. InboxFile logged the
+            // cause, once.
+            String why =
+                failure instanceof InboxFile.Refused ? failure.getMessage() : "inbox write failed";
+            batch.forEach(m -> m.fail(FAIL_NOT_DELIVERED, why));
+          }
+        });
   }
 
   @Override
   public Future<?> stop() {
-    return file == null ? Future.succeededFuture() : vertx.executeBlocking(() -> {
-      file.close();
-      return null;
-    });
+    return file == null
+        ? Future.succeededFuture()
+        : vertx.executeBlocking(
+            () -> {
+              file.close();
+              return null;
+            });
   }
 }

@@ -1,11 +1,12 @@
 package dev.slmp.inbox;
 
 /**
- * Text from devices made safe for a terminal: a payload is whatever the device sent, and printed raw an
- * {@code ESC[2J} clears the operator's screen, a {@code \r} overwrites the line before it and a newline forges a
- * line of its own. Control characters (C0, DEL, C1), line and paragraph separators, invisible format characters
- * (bidirectional overrides among them) and lone surrogates become visible escapes; a backslash is doubled, so
- * every printed line reads back to exactly one text.
+ * Text from devices made safe for a terminal: a payload is whatever the device sent, and printed
+ * raw an {@code ESC[2J} clears the operator's screen, a {@code \r} overwrites the line before it
+ * and a newline forges a line of its own. Control characters (C0, DEL, C1), line and paragraph
+ * separators, invisible format characters (bidirectional overrides among them) and lone surrogates
+ * become visible escapes; a backslash is doubled, so every printed line reads back to exactly one
+ * text.
  */
 final class Printable {
   private Printable() {}
@@ -36,7 +37,9 @@ final class Printable {
 
   private static boolean invisible(int cp) {
     int type = Character.getType(cp);
-    return type == Character.FORMAT || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR
+    return type == Character.FORMAT
+        || type == Character.LINE_SEPARATOR
+        || type == Character.PARAGRAPH_SEPARATOR
         || type == Character.SURROGATE;
   }
 }

@@ -1,17 +1,15 @@
 package dev.slmp.node;
 
 import dev.slmp.config.NodeConfig;
-
 import dev.slmp.datadir.DataDirectory;
-
 import dev.slmp.gateway.ConnectionRegistry;
 import dev.slmp.gateway.FailedAuthLimiter;
 import dev.slmp.gateway.SourceLimiter;
 import dev.slmp.session.SessionStore;
 
 /**
- * What the verticles of one node share in memory: handed to each instance when the node deploys it (the
- * Hono pattern: collaborators injected, not looked up). Everything here is thread-safe.
+ * What the verticles of one node share in memory: handed to each instance when the node deploys it
+ * (the Hono pattern: collaborators injected, not looked up). Everything here is thread-safe.
  */
 public record NodeServices(
     NodeConfig config,
@@ -20,5 +18,4 @@ public record NodeServices(
     ConnectionRegistry connections,
     FailedAuthLimiter failedAuth,
     SourceLimiter sources,
-    String nodeId) {
-}
+    String nodeId) {}

@@ -1,37 +1,35 @@
 package dev.slmp.node;
 
-import dev.slmp.config.Keys;
-import dev.slmp.config.NodeConfig;
-
-import dev.slmp.datadir.DataDirectory;
-
 import com.hazelcast.core.HazelcastInstance;
-import dev.slmp.services.AuthVerticle;
-import dev.slmp.bus.Addresses;
 import dev.slmp.bridge.BridgeSettings;
+import dev.slmp.bus.Addresses;
 import dev.slmp.cluster.ClusterIdentity;
 import dev.slmp.cluster.ClusterSetup;
 import dev.slmp.cluster.HazelcastSessionStore;
-import dev.slmp.session.SessionStore;
-import io.vertx.core.json.JsonObject;
-import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
-import dev.slmp.services.CryptoVerticle;
+import dev.slmp.config.Keys;
+import dev.slmp.config.NodeConfig;
+import dev.slmp.datadir.DataDirectory;
 import dev.slmp.gateway.ConnectionRegistry;
 import dev.slmp.gateway.FailedAuthLimiter;
-import dev.slmp.gateway.SourceLimiter;
 import dev.slmp.gateway.GatewaySettings;
 import dev.slmp.gateway.GatewayVerticle;
-import dev.slmp.services.HandshakeSettings;
-import dev.slmp.services.HandshakeVerticle;
+import dev.slmp.gateway.SourceLimiter;
 import dev.slmp.handshake.StaticKey;
 import dev.slmp.inbox.InboxSettings;
 import dev.slmp.inbox.InboxVerticle;
+import dev.slmp.services.AuthVerticle;
+import dev.slmp.services.CryptoVerticle;
+import dev.slmp.services.HandshakeSettings;
+import dev.slmp.services.HandshakeVerticle;
 import dev.slmp.session.InMemorySessionStore;
+import dev.slmp.session.SessionStore;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.ThreadingModel;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.json.JsonObject;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
@@ -40,9 +38,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
- * The main verticle of a node: reads the configuration once, opens (or creates) the data directory, then
- * deploys auth, handshake, crypto and inbox verticles, and the gateways last, so a node only accepts
- * devices once everything behind the gateway is up. A verticle that fails to deploy fails the start.
+ * The main verticle of a node: reads the configuration once, opens (or creates) the data directory,
+ * then deploys auth, handshake, crypto and inbox verticles, and the gateways last, so a node only
+ * accepts devices once everything behind the gateway is up. A verticle that fails to deploy fails
+ * the start.
  */
 public final class SlmpNode extends VerticleBase {
   private static final System.Logger LOG = System.getLogger(SlmpNode.class.getName());
@@ -52,47 +51,86 @@ public final class SlmpNode extends VerticleBase {
   @Override
   public Future<?> start() {
     return NodeConfig.load(vertx, config())
-        .compose(cfg -> vertx.executeBlocking(() -> {
-          DataDirectory data = DataDirectory.openOrCreate(Path.of(cfg.get(Keys.DATA_DIR)));
-          if (vertx.isClustered()) {
-            ClusterIdentity.checkOrRecord(hazelcast(), data);
-          }
-          return data;
-        }).map(data -> services(cfg, data)))
-        .compose(s -> vertx.eventBus().<JsonObject>consumer(Addresses.CONNECTED, m -> {
-          // This node's own connections settle takeovers locally, at once; only other nodes' announcements count here
-          // (a late one of our own could otherwise close the newer connection).
-          if (!s.nodeId().equals(m.body().getString("node"))) {
-            s.connections().announced(m.body().getString("device"), m.body().getString("connection"), m.body().getLong("at"));
-          }
-        }).completion().map(s))
+        .compose(
+            cfg ->
+                vertx
+                    .executeBlocking(
+                        () -> {
+                          DataDirectory data =
+                              DataDirectory.openOrCreate(Path.of(cfg.get(Keys.DATA_DIR)));
+                          if (vertx.isClustered()) {
+                            ClusterIdentity.checkOrRecord(hazelcast(), data);
+                          }
+                          return data;
+                        })
+                    .map(data -> services(cfg, data)))
+        .compose(
+            s ->
+                vertx
+                    .eventBus()
+                    .<JsonObject>consumer(
+                        Addresses.CONNECTED,
+                        m -> {
+                          // This node's own connections settle takeovers locally, at once; only
+                          // other nodes' announcements count here
+                          // (a late one of our own could otherwise close the newer connection).
+                          if (!s.nodeId().equals(m.body().getString("node"))) {
+                            s.connections()
+                                .announced(
+                                    m.body().getString("device"),
+                                    m.body().getString("connection"),
+                                    m.body().getLong("at"));
+                          }
+                        })
+                    .completion()
+                    .map(s))
         .compose(this::deployAll)
         .onSuccess(v -> announce())
-        .onFailure(e -> LOG.log(System.Logger.Level.ERROR, "SLMP node failed to start: " + e.getMessage()));
+        .onFailure(
+            e ->
+                LOG.log(System.Logger.Level.ERROR, "SLMP node failed to start: " + e.getMessage()));
   }
 
   private NodeServices services(NodeConfig cfg, DataDirectory data) {
     SessionStore sessions;
     if (vertx.isClustered()) {
-      sessions = new HazelcastSessionStore(vertx, hazelcast().getMap(ClusterSetup.SESSIONS_MAP), data.clusterKey(),
-          cfg.get(Keys.CLUSTER_STORE_TIMEOUT_MS), () -> System.currentTimeMillis() / 1000);
+      sessions =
+          new HazelcastSessionStore(
+              vertx,
+              hazelcast().getMap(ClusterSetup.SESSIONS_MAP),
+              data.clusterKey(),
+              cfg.get(Keys.CLUSTER_STORE_TIMEOUT_MS),
+              () -> System.currentTimeMillis() / 1000);
     } else {
-      InMemorySessionStore local = new InMemorySessionStore(() -> System.currentTimeMillis() / 1000,
-          cfg.get(Keys.SESSION_MAX_SESSIONS));
+      InMemorySessionStore local =
+          new InMemorySessionStore(
+              () -> System.currentTimeMillis() / 1000, cfg.get(Keys.SESSION_MAX_SESSIONS));
       vertx.setPeriodic(60_000, id -> local.purgeExpired());
       sessions = local;
     }
-    String nodeId = vertx.isClustered() ? ((VertxInternal) vertx).clusterManager().getNodeId() : UUID.randomUUID().toString();
-    FailedAuthLimiter limiter = new FailedAuthLimiter(cfg.get(Keys.LIMITS_FAILED_AUTH_PER_MINUTE),
-        cfg.get(Keys.LIMITS_FAILED_AUTH_BLOCK_SECONDS), System::currentTimeMillis);
-    SourceLimiter sources = new SourceLimiter(cfg.get(Keys.LIMITS_HANDSHAKES_PER_SOURCE),
-        cfg.get(Keys.LIMITS_HELLO_RATE_PER_SOURCE), cfg.get(Keys.LIMITS_HELLO_BURST_PER_SOURCE), System::currentTimeMillis);
-    services = new NodeServices(cfg, data, sessions, new ConnectionRegistry(), limiter, sources, nodeId);
+    String nodeId =
+        vertx.isClustered()
+            ? ((VertxInternal) vertx).clusterManager().getNodeId()
+            : UUID.randomUUID().toString();
+    FailedAuthLimiter limiter =
+        new FailedAuthLimiter(
+            cfg.get(Keys.LIMITS_FAILED_AUTH_PER_MINUTE),
+            cfg.get(Keys.LIMITS_FAILED_AUTH_BLOCK_SECONDS),
+            System::currentTimeMillis);
+    SourceLimiter sources =
+        new SourceLimiter(
+            cfg.get(Keys.LIMITS_HANDSHAKES_PER_SOURCE),
+            cfg.get(Keys.LIMITS_HELLO_RATE_PER_SOURCE),
+            cfg.get(Keys.LIMITS_HELLO_BURST_PER_SOURCE),
+            System::currentTimeMillis);
+    services =
+        new NodeServices(cfg, data, sessions, new ConnectionRegistry(), limiter, sources, nodeId);
     return services;
   }
 
   private HazelcastInstance hazelcast() {
-    return ((HazelcastClusterManager) ((VertxInternal) vertx).clusterManager()).getHazelcastInstance();
+    return ((HazelcastClusterManager) ((VertxInternal) vertx).clusterManager())
+        .getHazelcastInstance();
   }
 
   private Future<?> deployAll(NodeServices s) {
@@ -106,20 +144,48 @@ public final class SlmpNode extends VerticleBase {
     InboxSettings inbox = VerticleSettings.inbox(c, s.data().dir());
     GatewaySettings gateway = VerticleSettings.gateway(c);
     BridgeSettings bridge = VerticleSettings.bridge(c);
-    return deploy("auth", () -> new AuthVerticle(s.data().registry()), options(c.get(Keys.VERTICLES_AUTH)))
-        .compose(v -> deploy("handshake", () -> new HandshakeVerticle(handshake, s.data().keyRing(), s.sessions()),
-            handshakeOpts))
-        .compose(v -> deploy("crypto", () -> new CryptoVerticle(cryptoIndex.getAndIncrement()),
-            options(c.get(Keys.VERTICLES_CRYPTO))))
-        .compose(v -> deploy("inbox", () -> new InboxVerticle(inbox), options(c.get(Keys.INBOX_ENABLED) ? 1 : 0)))
-        .compose(v -> deploy("gateway", () -> {
-          GatewayVerticle g = new GatewayVerticle(gateway, s.nodeId(), s.connections(), s.failedAuth(), s.sources());
-          gateways.add(g);
-          return g;
-        }, options(c.get(Keys.VERTICLES_GATEWAY))))
-        // Then the TCP bridge and the application's own verticles (config deploy), once SLMP's are up.
-        .compose(v -> deploy("bridge", () -> new dev.slmp.bridge.BridgeVerticle(bridge),
-            options(c.get(Keys.BRIDGE_ENABLED) ? 1 : 0)))
+    return deploy(
+            "auth",
+            () -> new AuthVerticle(s.data().registry()),
+            options(c.get(Keys.VERTICLES_AUTH)))
+        .compose(
+            v ->
+                deploy(
+                    "handshake",
+                    () -> new HandshakeVerticle(handshake, s.data().keyRing(), s.sessions()),
+                    handshakeOpts))
+        .compose(
+            v ->
+                deploy(
+                    "crypto",
+                    () -> new CryptoVerticle(cryptoIndex.getAndIncrement()),
+                    options(c.get(Keys.VERTICLES_CRYPTO))))
+        .compose(
+            v ->
+                deploy(
+                    "inbox",
+                    () -> new InboxVerticle(inbox),
+                    options(c.get(Keys.INBOX_ENABLED) ? 1 : 0)))
+        .compose(
+            v ->
+                deploy(
+                    "gateway",
+                    () -> {
+                      GatewayVerticle g =
+                          new GatewayVerticle(
+                              gateway, s.nodeId(), s.connections(), s.failedAuth(), s.sources());
+                      gateways.add(g);
+                      return g;
+                    },
+                    options(c.get(Keys.VERTICLES_GATEWAY))))
+        // Then the TCP bridge and the application's own verticles (config deploy), once SLMP's are
+        // up.
+        .compose(
+            v ->
+                deploy(
+                    "bridge",
+                    () -> new dev.slmp.bridge.BridgeVerticle(bridge),
+                    options(c.get(Keys.BRIDGE_ENABLED) ? 1 : 0)))
         .compose(v -> dev.slmp.polyglot.DeployList.deployAll(vertx, c.get(Keys.DEPLOY)));
   }
 
@@ -131,8 +197,13 @@ public final class SlmpNode extends VerticleBase {
     if (opts.getInstances() == 0) {
       return Future.succeededFuture();
     }
-    return vertx.deployVerticle(verticle, opts)
-        .recover(e -> Future.failedFuture(new IllegalStateException("the " + name + " verticle failed to deploy: " + e.getMessage(), e)));
+    return vertx
+        .deployVerticle(verticle, opts)
+        .recover(
+            e ->
+                Future.failedFuture(
+                    new IllegalStateException(
+                        "the " + name + " verticle failed to deploy: " + e.getMessage(), e)));
   }
 
   private void announce() {
@@ -141,8 +212,20 @@ public final class SlmpNode extends VerticleBase {
     for (StaticKey k : services.data().keyRing().keys()) {
       keys.append(' ').append(k.group().name()).append('=').append(k.keyIdHex());
     }
-    LOG.log(System.Logger.Level.INFO, "SLMP node " + services.nodeId() + " listening on " + c.get(Keys.HOST) + ":" + port()
-        + ", suites " + c.get(Keys.SUITES) + ", data " + services.data().dir() + ", key ids" + keys);
+    LOG.log(
+        System.Logger.Level.INFO,
+        "SLMP node "
+            + services.nodeId()
+            + " listening on "
+            + c.get(Keys.HOST)
+            + ":"
+            + port()
+            + ", suites "
+            + c.get(Keys.SUITES)
+            + ", data "
+            + services.data().dir()
+            + ", key ids"
+            + keys);
   }
 
   /** The port the gateways listen on (after start; the configured one unless it was 0). */

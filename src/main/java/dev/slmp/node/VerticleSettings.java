@@ -12,40 +12,67 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 /**
- * The one place where the configuration becomes what each verticle needs: verticles take typed settings records
- * and never read {@link NodeConfig} or a key themselves.
+ * The one place where the configuration becomes what each verticle needs: verticles take typed
+ * settings records and never read {@link NodeConfig} or a key themselves.
  */
 final class VerticleSettings {
   private VerticleSettings() {}
 
   /** The SLMP/1 settings a server announces and enforces (spec 2, 6). */
   static ServerSettings protocol(NodeConfig c) {
-    return new ServerSettings(c.get(Keys.SUITES), c.get(Keys.SESSION_LIFETIME_SECONDS), c.get(Keys.KEEPALIVE_SECONDS),
-        c.get(Keys.MAX_BODY), c.get(Keys.DEVICE_MAX_BODY));
+    return new ServerSettings(
+        c.get(Keys.SUITES),
+        c.get(Keys.SESSION_LIFETIME_SECONDS),
+        c.get(Keys.KEEPALIVE_SECONDS),
+        c.get(Keys.MAX_BODY),
+        c.get(Keys.DEVICE_MAX_BODY));
   }
 
   static HandshakeSettings handshake(NodeConfig c) {
-    return new HandshakeSettings(protocol(c), c.get(Keys.HANDSHAKE_TIMEOUT_MS),
+    return new HandshakeSettings(
+        protocol(c),
+        c.get(Keys.HANDSHAKE_TIMEOUT_MS),
         c.get(Keys.VERTICLES_P256_HANDSHAKE_ON_WORKER));
   }
 
   static GatewaySettings gateway(NodeConfig c) {
-    LegacySettings legacy = !c.get(Keys.LEGACY_ENABLED) ? null
-        : new LegacySettings(c.get(Keys.LEGACY_SECRET).getBytes(StandardCharsets.UTF_8), c.get(Keys.LEGACY_MAX_TOKEN_BYTES));
-    return new GatewaySettings(c.get(Keys.HOST), c.get(Keys.PORT), protocol(c), c.get(Keys.HANDSHAKE_TIMEOUT_MS),
-        c.get(Keys.DELIVERY_TIMEOUT_MS), c.get(Keys.DELIVERY_PUBLISH_IN), c.get(Keys.VERTICLES_CRYPTO),
-        c.get(Keys.LIMITS_MAX_CONNECTIONS), c.get(Keys.LIMITS_MAX_HANDSHAKES),
-        c.get(Keys.LIMITS_MAX_INFLIGHT_PER_CONNECTION), c.get(Keys.PROXY_PROTOCOL), legacy);
+    LegacySettings legacy =
+        !c.get(Keys.LEGACY_ENABLED)
+            ? null
+            : new LegacySettings(
+                c.get(Keys.LEGACY_SECRET).getBytes(StandardCharsets.UTF_8),
+                c.get(Keys.LEGACY_MAX_TOKEN_BYTES));
+    return new GatewaySettings(
+        c.get(Keys.HOST),
+        c.get(Keys.PORT),
+        protocol(c),
+        c.get(Keys.HANDSHAKE_TIMEOUT_MS),
+        c.get(Keys.DELIVERY_TIMEOUT_MS),
+        c.get(Keys.DELIVERY_PUBLISH_IN),
+        c.get(Keys.VERTICLES_CRYPTO),
+        c.get(Keys.LIMITS_MAX_CONNECTIONS),
+        c.get(Keys.LIMITS_MAX_HANDSHAKES),
+        c.get(Keys.LIMITS_MAX_INFLIGHT_PER_CONNECTION),
+        c.get(Keys.PROXY_PROTOCOL),
+        legacy);
   }
 
   /** {@code dataDir} is the opened data directory, which holds the inbox file. */
   static InboxSettings inbox(NodeConfig c, Path dataDir) {
-    return new InboxSettings(dataDir.resolve(c.get(Keys.INBOX_FILE)), c.get(Keys.INBOX_MAX_BATCH), c.get(Keys.INBOX_PRINT),
-        c.get(Keys.INBOX_MAX_QUEUE), c.get(Keys.INBOX_MIN_FREE_BYTES), c.get(Keys.INBOX_MAX_FILE_BYTES));
+    return new InboxSettings(
+        dataDir.resolve(c.get(Keys.INBOX_FILE)),
+        c.get(Keys.INBOX_MAX_BATCH),
+        c.get(Keys.INBOX_PRINT),
+        c.get(Keys.INBOX_MAX_QUEUE),
+        c.get(Keys.INBOX_MIN_FREE_BYTES),
+        c.get(Keys.INBOX_MAX_FILE_BYTES));
   }
 
   static BridgeSettings bridge(NodeConfig c) {
-    return new BridgeSettings(c.get(Keys.BRIDGE_HOST), c.get(Keys.BRIDGE_PORT), c.get(Keys.BRIDGE_INBOUND),
+    return new BridgeSettings(
+        c.get(Keys.BRIDGE_HOST),
+        c.get(Keys.BRIDGE_PORT),
+        c.get(Keys.BRIDGE_INBOUND),
         c.get(Keys.BRIDGE_OUTBOUND));
   }
 }

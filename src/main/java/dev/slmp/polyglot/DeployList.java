@@ -7,8 +7,8 @@ import io.vertx.core.Vertx;
 import java.util.List;
 
 /**
- * Deploys the config key {@code deploy} ({@link DeployEntry}, read and checked with the rest of the configuration):
- * application verticles a node deploys after its own, in order.
+ * Deploys the config key {@code deploy} ({@link DeployEntry}, read and checked with the rest of the
+ * configuration): application verticles a node deploys after its own, in order.
  */
 public final class DeployList {
   private static final System.Logger LOG = System.getLogger(DeployList.class.getName());
@@ -16,8 +16,8 @@ public final class DeployList {
   private DeployList() {}
 
   /**
-   * Deploys the entries one after the other, from the caller's verticle (so they are its children and go
-   * with it); the first failure stops, with a message naming the entry.
+   * Deploys the entries one after the other, from the caller's verticle (so they are its children
+   * and go with it); the first failure stops, with a message naming the entry.
    */
   public static Future<Void> deployAll(Vertx vertx, List<DeployEntry> entries) {
     Future<Void> chain = Future.succeededFuture();
@@ -28,13 +28,23 @@ public final class DeployList {
   }
 
   private static Future<Void> deploy(Vertx vertx, DeployEntry e) {
-    DeploymentOptions opts = new DeploymentOptions().setInstances(e.instances()).setConfig(e.config().copy());
-    return vertx.deployVerticle(e.name(), opts)
-        .<Void>map(id -> {
-          LOG.log(System.Logger.Level.INFO, "deployed " + e.label() + (e.instances() > 1 ? " (" + e.instances() + " instances)" : ""));
-          return null;
-        })
-        .recover(err -> Future.failedFuture(new IllegalStateException(e.label() + " failed: " + describe(err), err)));
+    DeploymentOptions opts =
+        new DeploymentOptions().setInstances(e.instances()).setConfig(e.config().copy());
+    return vertx
+        .deployVerticle(e.name(), opts)
+        .<Void>map(
+            id -> {
+              LOG.log(
+                  System.Logger.Level.INFO,
+                  "deployed "
+                      + e.label()
+                      + (e.instances() > 1 ? " (" + e.instances() + " instances)" : ""));
+              return null;
+            })
+        .recover(
+            err ->
+                Future.failedFuture(
+                    new IllegalStateException(e.label() + " failed: " + describe(err), err)));
   }
 
   private static String describe(Throwable err) {

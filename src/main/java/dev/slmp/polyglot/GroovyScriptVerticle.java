@@ -7,10 +7,11 @@ import io.vertx.core.VerticleBase;
 import org.codehaus.groovy.runtime.InvokerHelper;
 
 /**
- * A Groovy script run as a verticle: the script body is its start, on the verticle's event loop, with
- * {@code vertx} and {@code config} (the deployment's config) bound. When the script's last expression is a
- * {@code Future} (say, a consumer's {@code completion()}), the deployment waits for it; a script that defines
- * {@code vertxStop()} has it called on undeploy. Consumers it registered are removed on undeploy by Vert.x.
+ * A Groovy script run as a verticle: the script body is its start, on the verticle's event loop,
+ * with {@code vertx} and {@code config} (the deployment's config) bound. When the script's last
+ * expression is a {@code Future} (say, a consumer's {@code completion()}), the deployment waits for
+ * it; a script that defines {@code vertxStop()} has it called on undeploy. Consumers it registered
+ * are removed on undeploy by Vert.x.
  */
 final class GroovyScriptVerticle extends VerticleBase {
   private final Class<? extends Script> scriptClass;

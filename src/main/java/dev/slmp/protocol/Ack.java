@@ -4,8 +4,8 @@ import dev.slmp.crypto.Bytes;
 import java.util.Objects;
 
 /**
- * ACK (spec 6), in its sealed envelope {@code flags u8 || seq u32 || seal(K_dir, seq, 0x11 || flags || seq,
- * plaintext)} ({@link SealedFrames}). This type is the plaintext:
+ * ACK (spec 6), in its sealed envelope {@code flags u8 || seq u32 || seal(K_dir, seq, 0x11 || flags
+ * || seq, plaintext)} ({@link SealedFrames}). This type is the plaintext:
  *
  * <pre>
  * +---------------+-----------+
@@ -18,6 +18,7 @@ import java.util.Objects;
 public record Ack(long ackedSeq, AckStatus status) {
   /** The plaintext's length. */
   public static final int LENGTH = 4 + 1;
+
   private static final int STATUS_OFFSET = 4;
 
   public Ack {
@@ -43,7 +44,8 @@ public record Ack(long ackedSeq, AckStatus status) {
   /** Decodes an opened plaintext. */
   public static Ack decode(byte[] plaintext) throws SlmpException {
     if (plaintext.length != LENGTH) {
-      throw new SlmpException(CloseCode.PROTOCOL_ERROR, "ACK plaintext must be " + LENGTH + " bytes");
+      throw new SlmpException(
+          CloseCode.PROTOCOL_ERROR, "ACK plaintext must be " + LENGTH + " bytes");
     }
     int code = plaintext[STATUS_OFFSET] & 0xFF;
     AckStatus status = AckStatus.of(code);

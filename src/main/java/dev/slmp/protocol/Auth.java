@@ -6,8 +6,8 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * AUTH (spec 5), the device's claim: its id and a proof over the transcript, sealed with {@code K_auth}. The
- * body is {@code seal(K_auth, 0, 0x03, plaintext)}, where the plaintext is:
+ * AUTH (spec 5), the device's claim: its id and a proof over the transcript, sealed with {@code
+ * K_auth}. The body is {@code seal(K_auth, 0, 0x03, plaintext)}, where the plaintext is:
  *
  * <pre>
  * +-----------+--------------------+------------+
@@ -15,22 +15,26 @@ import java.util.Objects;
  * +-----------+--------------------+------------+
  * </pre>
  *
- * Every failure here (a body that does not open, a plaintext whose length is not {@code 1 + id_len + 32}) is
- * the same {@code AUTH_FAILED} with the same message as a wrong proof: no hint which. Whether the id is 1 to
- * {@link #MAX_ID_LENGTH} bytes of UTF-8 is left to the authenticator, which answers that in the same time as a
- * wrong proof (a dummy-key HMAC). The arrays are owned by the record: {@code decode} copies them out.
+ * Every failure here (a body that does not open, a plaintext whose length is not {@code 1 + id_len
+ * + 32}) is the same {@code AUTH_FAILED} with the same message as a wrong proof: no hint which.
+ * Whether the id is 1 to {@link #MAX_ID_LENGTH} bytes of UTF-8 is left to the authenticator, which
+ * answers that in the same time as a wrong proof (a dummy-key HMAC). The arrays are owned by the
+ * record: {@code decode} copies them out.
  */
 public record Auth(byte[] deviceId, byte[] proof) {
   /** The longest device id (spec 4: 1 to 64 bytes of UTF-8). */
   public static final int MAX_ID_LENGTH = 64;
+
   /** The message of every AUTH failure, whatever its cause. */
   public static final String FAILED = "authentication failed";
+
   private static final int SEQ = 0;
   private static final int MAX_ID_FIELD = 0xFF;
 
   public Auth {
     if (deviceId.length > MAX_ID_FIELD || proof.length != KeySchedule.MAC_LENGTH) {
-      throw new IllegalArgumentException("device id over 255 bytes or proof not " + KeySchedule.MAC_LENGTH + " bytes");
+      throw new IllegalArgumentException(
+          "device id over 255 bytes or proof not " + KeySchedule.MAC_LENGTH + " bytes");
     }
   }
 
@@ -48,11 +52,15 @@ public record Auth(byte[] deviceId, byte[] proof) {
     if (plaintext.length != 1 + idLen + KeySchedule.MAC_LENGTH) {
       throw failed();
     }
-    return new Auth(Arrays.copyOfRange(plaintext, 1, 1 + idLen),
+    return new Auth(
+        Arrays.copyOfRange(plaintext, 1, 1 + idLen),
         Arrays.copyOfRange(plaintext, 1 + idLen, plaintext.length));
   }
 
-  /** Opens and decodes a complete AUTH frame with {@code K_auth}; a body that does not open is AUTH_FAILED. */
+  /**
+   * Opens and decodes a complete AUTH frame with {@code K_auth}; a body that does not open is
+   * AUTH_FAILED.
+   */
   public static Auth open(Sealer authKey, byte[] frame) throws SlmpException {
     int len = Frame.checkedBodyLength(frame, FrameType.AUTH);
     try {
@@ -83,7 +91,9 @@ public record Auth(byte[] deviceId, byte[] proof) {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Auth a && Arrays.equals(a.deviceId, deviceId) && Arrays.equals(a.proof, proof);
+    return o instanceof Auth a
+        && Arrays.equals(a.deviceId, deviceId)
+        && Arrays.equals(a.proof, proof);
   }
 
   @Override

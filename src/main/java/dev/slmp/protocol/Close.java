@@ -13,14 +13,15 @@ import java.util.Objects;
  * +---------+---------------------------+
  * </pre>
  *
- * An empty body means "no code" ({@link #NO_CODE}). A receiver treats CLOSE as advisory and closes, so
- * {@link #decode} never fails: a code the spec does not define is kept as its value ({@link #closeCode} is null
- * then), and a reason that is not UTF-8 reads as empty. {@link #encode} cuts a reason to 254 bytes on a
- * character boundary.
+ * An empty body means "no code" ({@link #NO_CODE}). A receiver treats CLOSE as advisory and closes,
+ * so {@link #decode} never fails: a code the spec does not define is kept as its value ({@link
+ * #closeCode} is null then), and a reason that is not UTF-8 reads as empty. {@link #encode} cuts a
+ * reason to 254 bytes on a character boundary.
  */
 public record Close(int code, String reason) {
   /** The code of an empty body. */
   public static final int NO_CODE = -1;
+
   /** The longest reason, in UTF-8 bytes. */
   public static final int MAX_REASON = 254;
 

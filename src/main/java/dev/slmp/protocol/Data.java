@@ -6,8 +6,8 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * DATA (spec 6), in its sealed envelope {@code flags u8 || seq u32 || seal(K_dir, seq, 0x10 || flags || seq,
- * plaintext)} ({@link SealedFrames}). This type is the plaintext:
+ * DATA (spec 6), in its sealed envelope {@code flags u8 || seq u32 || seal(K_dir, seq, 0x10 ||
+ * flags || seq, plaintext)} ({@link SealedFrames}). This type is the plaintext:
  *
  * <pre>
  * +--------------+---------------------+-------------------+
@@ -15,9 +15,10 @@ import java.util.Objects;
  * +--------------+---------------------+-------------------+
  * </pre>
  *
- * A {@code topic_len} past the end of the plaintext, or a topic that is not UTF-8, is PROTOCOL_ERROR. This is
- * the per-message path: {@link #encode(byte[], byte[])} builds the plaintext without a record, and
- * {@link #decode} makes one copy (the payload), as the code before it did. The payload is owned by the record.
+ * A {@code topic_len} past the end of the plaintext, or a topic that is not UTF-8, is
+ * PROTOCOL_ERROR. This is the per-message path: {@link #encode(byte[], byte[])} builds the
+ * plaintext without a record, and {@link #decode} makes one copy (the payload), as the code before
+ * it did. The payload is owned by the record.
  */
 public record Data(String topic, byte[] payload) {
   /** The longest topic, in UTF-8 bytes (its length is a u8). */
@@ -28,7 +29,10 @@ public record Data(String topic, byte[] payload) {
     Objects.requireNonNull(payload);
   }
 
-  /** The plaintext {@code topic_len || topic || payload}; a topic over 255 bytes is IllegalArgumentException. */
+  /**
+   * The plaintext {@code topic_len || topic || payload}; a topic over 255 bytes is
+   * IllegalArgumentException.
+   */
   public static byte[] encode(byte[] topic, byte[] payload) {
     if (topic.length > MAX_TOPIC_LENGTH) {
       throw new IllegalArgumentException("topic longer than 255 bytes");
@@ -58,9 +62,13 @@ public record Data(String topic, byte[] payload) {
     return new Data(topic, Arrays.copyOfRange(plaintext, 1 + topicLen, plaintext.length));
   }
 
-  /** The length of the DATA body (envelope included) that carries this topic and payload under {@code suite}. */
+  /**
+   * The length of the DATA body (envelope included) that carries this topic and payload under
+   * {@code suite}.
+   */
   public static int bodyLength(Suite suite, int topicLength, int payloadLength) {
-    return SealedFrames.PREFIX + suite.sealedLength(SealedFrames.AAD_LENGTH, 1 + topicLength + payloadLength);
+    return SealedFrames.PREFIX
+        + suite.sealedLength(SealedFrames.AAD_LENGTH, 1 + topicLength + payloadLength);
   }
 
   @Override

@@ -3,11 +3,12 @@ package dev.slmp.protocol;
 import dev.slmp.crypto.Bytes;
 
 /**
- * One SLMP/1 frame: {@code type u8 || length u24 || body}. The body array is owned by the frame; callers
- * must not change it.
+ * One SLMP/1 frame: {@code type u8 || length u24 || body}. The body array is owned by the frame;
+ * callers must not change it.
  */
 public record Frame(int type, byte[] body) {
   public static final int HEADER = 4;
+
   /** The largest length a u24 can say. */
   public static final int MAX_LENGTH = 0xFFFFFF;
 
@@ -41,11 +42,14 @@ public record Frame(int type, byte[] body) {
   }
 
   /**
-   * The body length of {@code wire}, checked to be exactly one frame of {@code type}. The handshake is handed
-   * complete frames (their bytes go into the transcript), and the message types read their bodies in place.
+   * The body length of {@code wire}, checked to be exactly one frame of {@code type}. The handshake
+   * is handed complete frames (their bytes go into the transcript), and the message types read
+   * their bodies in place.
    */
   static int checkedBodyLength(byte[] wire, int type) {
-    if (wire.length < HEADER || (wire[0] & 0xFF) != type || Bytes.u24(wire, 1) != wire.length - HEADER) {
+    if (wire.length < HEADER
+        || (wire[0] & 0xFF) != type
+        || Bytes.u24(wire, 1) != wire.length - HEADER) {
       throw new IllegalArgumentException("not exactly one " + FrameType.name(type) + " frame");
     }
     return wire.length - HEADER;

@@ -19,18 +19,30 @@ public final class FrameType {
   /** A readable name for logs ("TYPE_0x07" for an unassigned type). */
   public static String name(int type) {
     switch (type) {
-      case HELLO: return "HELLO";
-      case HELLO_REPLY: return "HELLO_REPLY";
-      case AUTH: return "AUTH";
-      case WELCOME: return "WELCOME";
-      case RESUME: return "RESUME";
-      case RESUMED: return "RESUMED";
-      case DATA: return "DATA";
-      case ACK: return "ACK";
-      case PING: return "PING";
-      case PONG: return "PONG";
-      case CLOSE: return "CLOSE";
-      default: return String.format("TYPE_0x%02X", type);
+      case HELLO:
+        return "HELLO";
+      case HELLO_REPLY:
+        return "HELLO_REPLY";
+      case AUTH:
+        return "AUTH";
+      case WELCOME:
+        return "WELCOME";
+      case RESUME:
+        return "RESUME";
+      case RESUMED:
+        return "RESUMED";
+      case DATA:
+        return "DATA";
+      case ACK:
+        return "ACK";
+      case PING:
+        return "PING";
+      case PONG:
+        return "PONG";
+      case CLOSE:
+        return "CLOSE";
+      default:
+        return String.format("TYPE_0x%02X", type);
     }
   }
 }

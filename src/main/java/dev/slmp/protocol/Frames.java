@@ -15,7 +15,10 @@ public final class Frames {
 
   private Frames() {}
 
-  /** {@code CLOSE}: {@code code u8 || reason}, the reason cut to 254 bytes on a character boundary ({@link Close}). */
+  /**
+   * {@code CLOSE}: {@code code u8 || reason}, the reason cut to 254 bytes on a character boundary
+   * ({@link Close}).
+   */
   public static byte[] close(CloseCode code, String reason) {
     return Close.of(code, reason).frame();
   }
@@ -23,10 +26,12 @@ public final class Frames {
   /** Strict UTF-8 decoding of {@code b[off, off+len)}; null when the bytes are not UTF-8. */
   public static String utf8OrNull(byte[] b, int off, int len) {
     try {
-      CharBuffer cb = StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(b, off, len));
+      CharBuffer cb =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(b, off, len));
       return cb.toString();
     } catch (CharacterCodingException e) {
       return null;

@@ -16,21 +16,25 @@ import java.util.Set;
  * +------------+----------+------------+------------------------------------+
  * </pre>
  *
- * {@link #decode} makes the structural checks of spec 5 in the spec's order; which CLOSE code wins depends on
- * it (the negative vectors pin it): empty body, version, body shorter than 2, suite enabled, exact length. The
- * two checks that need the server (key_id known, e_c a valid point) are the handshake's, after these. The
- * arrays are owned by the record: {@code decode} copies them out of the body, and nobody changes them after.
+ * {@link #decode} makes the structural checks of spec 5 in the spec's order; which CLOSE code wins
+ * depends on it (the negative vectors pin it): empty body, version, body shorter than 2, suite
+ * enabled, exact length. The two checks that need the server (key_id known, e_c a valid point) are
+ * the handshake's, after these. The arrays are owned by the record: {@code decode} copies them out
+ * of the body, and nobody changes them after.
  */
 public record Hello(Suite suite, byte[] keyId, byte[] ephemeral) {
   /** The only version of SLMP/1; also RESUME's first byte. */
   public static final int VERSION = 1;
+
   /** {@code version || suite || key_id}: the bytes before {@code e_c}. */
   public static final int FIXED_LENGTH = 2 + KeySchedule.KEY_ID_LENGTH;
+
   private static final int KEY_ID_OFFSET = 2;
   private static final Set<Suite> ALL_SUITES = EnumSet.allOf(Suite.class);
 
   public Hello {
-    if (keyId.length != KeySchedule.KEY_ID_LENGTH || ephemeral.length != suite.group().publicKeyLength()) {
+    if (keyId.length != KeySchedule.KEY_ID_LENGTH
+        || ephemeral.length != suite.group().publicKeyLength()) {
       throw new IllegalArgumentException("key_id or e_c of the wrong length for " + suite);
     }
   }
@@ -40,12 +44,17 @@ public record Hello(Suite suite, byte[] keyId, byte[] ephemeral) {
     return decode(body, 0, body.length, ALL_SUITES);
   }
 
-  /** Decodes a body with the checks of spec 5; a suite outside {@code enabled} is UNSUPPORTED_SUITE. */
+  /**
+   * Decodes a body with the checks of spec 5; a suite outside {@code enabled} is UNSUPPORTED_SUITE.
+   */
   public static Hello decode(byte[] body, Set<Suite> enabled) throws SlmpException {
     return decode(body, 0, body.length, enabled);
   }
 
-  /** Decodes the body of a complete HELLO frame in place (the handshake keeps the frame for its transcript). */
+  /**
+   * Decodes the body of a complete HELLO frame in place (the handshake keeps the frame for its
+   * transcript).
+   */
   public static Hello decodeFrame(byte[] frame, Set<Suite> enabled) throws SlmpException {
     return decode(frame, Frame.HEADER, Frame.checkedBodyLength(frame, FrameType.HELLO), enabled);
   }
@@ -54,19 +63,24 @@ public record Hello(Suite suite, byte[] keyId, byte[] ephemeral) {
     Objects.checkFromIndexSize(off, len, b.length);
     Suite suite = versionAndSuite(b, off, len, enabled, "HELLO");
     if (len != FIXED_LENGTH + suite.group().publicKeyLength()) {
-      throw new SlmpException(CloseCode.PROTOCOL_ERROR, "HELLO body length " + len + " wrong for " + suite);
+      throw new SlmpException(
+          CloseCode.PROTOCOL_ERROR, "HELLO body length " + len + " wrong for " + suite);
     }
     int k = off + KEY_ID_OFFSET;
-    return new Hello(suite, Arrays.copyOfRange(b, k, k + KeySchedule.KEY_ID_LENGTH),
+    return new Hello(
+        suite,
+        Arrays.copyOfRange(b, k, k + KeySchedule.KEY_ID_LENGTH),
         Arrays.copyOfRange(b, off + FIXED_LENGTH, off + len));
   }
 
   /**
-   * The first checks of HELLO and RESUME (spec 5, 8: "in this order (as for HELLO)"), on {@code b[off, off+len)}:
-   * empty → PROTOCOL_ERROR; version ≠ 1 → UNSUPPORTED_VERSION; shorter than 2 → PROTOCOL_ERROR; suite unknown or
-   * not enabled → UNSUPPORTED_SUITE. The version is read before the length is known to be 2, as the spec orders.
+   * The first checks of HELLO and RESUME (spec 5, 8: "in this order (as for HELLO)"), on {@code
+   * b[off, off+len)}: empty → PROTOCOL_ERROR; version ≠ 1 → UNSUPPORTED_VERSION; shorter than 2 →
+   * PROTOCOL_ERROR; suite unknown or not enabled → UNSUPPORTED_SUITE. The version is read before
+   * the length is known to be 2, as the spec orders.
    */
-  static Suite versionAndSuite(byte[] b, int off, int len, Set<Suite> enabled, String what) throws SlmpException {
+  static Suite versionAndSuite(byte[] b, int off, int len, Set<Suite> enabled, String what)
+      throws SlmpException {
     if (len == 0) {
       throw new SlmpException(CloseCode.PROTOCOL_ERROR, "empty " + what);
     }
@@ -86,11 +100,13 @@ public record Hello(Suite suite, byte[] keyId, byte[] ephemeral) {
   }
 
   /**
-   * The suite a complete HELLO frame names, or null when it names none; nothing else is checked. For routing
-   * only (which thread does the work): {@link #decodeFrame} makes the checks.
+   * The suite a complete HELLO frame names, or null when it names none; nothing else is checked.
+   * For routing only (which thread does the work): {@link #decodeFrame} makes the checks.
    */
   public static Suite suiteOf(byte[] helloFrame) {
-    return helloFrame.length < Frame.HEADER + 2 ? null : Suite.byId(helloFrame[Frame.HEADER + 1] & 0xFF);
+    return helloFrame.length < Frame.HEADER + 2
+        ? null
+        : Suite.byId(helloFrame[Frame.HEADER + 1] & 0xFF);
   }
 
   /** The body. */
@@ -110,7 +126,9 @@ public record Hello(Suite suite, byte[] keyId, byte[] ephemeral) {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Hello h && h.suite == suite && Arrays.equals(h.keyId, keyId)
+    return o instanceof Hello h
+        && h.suite == suite
+        && Arrays.equals(h.keyId, keyId)
         && Arrays.equals(h.ephemeral, ephemeral);
   }
 

@@ -13,9 +13,10 @@ import java.util.Objects;
  * +------------------------------------+--------------+
  * </pre>
  *
- * The group (and so the length of {@code e_s}) is the one of the suite the device asked for; any other body
- * length is PROTOCOL_ERROR. Checking {@code e_s} and {@code confirm} is the device's handshake work. The arrays
- * are owned by the record: {@code decode} copies them out of the body, and nobody changes them after.
+ * The group (and so the length of {@code e_s}) is the one of the suite the device asked for; any
+ * other body length is PROTOCOL_ERROR. Checking {@code e_s} and {@code confirm} is the device's
+ * handshake work. The arrays are owned by the record: {@code decode} copies them out of the body,
+ * and nobody changes them after.
  */
 public record HelloReply(byte[] ephemeral, byte[] confirm) {
   public HelloReply {
@@ -30,7 +31,8 @@ public record HelloReply(byte[] ephemeral, byte[] confirm) {
     if (body.length != keyLen + KeySchedule.MAC_LENGTH) {
       throw new SlmpException(CloseCode.PROTOCOL_ERROR, "HELLO_REPLY body length " + body.length);
     }
-    return new HelloReply(Arrays.copyOfRange(body, 0, keyLen), Arrays.copyOfRange(body, keyLen, body.length));
+    return new HelloReply(
+        Arrays.copyOfRange(body, 0, keyLen), Arrays.copyOfRange(body, keyLen, body.length));
   }
 
   /** The body. */
@@ -47,7 +49,9 @@ public record HelloReply(byte[] ephemeral, byte[] confirm) {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof HelloReply r && Arrays.equals(r.ephemeral, ephemeral) && Arrays.equals(r.confirm, confirm);
+    return o instanceof HelloReply r
+        && Arrays.equals(r.ephemeral, ephemeral)
+        && Arrays.equals(r.confirm, confirm);
   }
 
   @Override

@@ -17,7 +17,9 @@ public record KeyMaterial(byte[] key, byte[] iv) {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof KeyMaterial k && java.util.Arrays.equals(k.key, key) && java.util.Arrays.equals(k.iv, iv);
+    return o instanceof KeyMaterial k
+        && java.util.Arrays.equals(k.key, key)
+        && java.util.Arrays.equals(k.iv, iv);
   }
 
   @Override

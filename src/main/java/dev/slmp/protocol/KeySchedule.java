@@ -12,8 +12,10 @@ public final class KeySchedule {
   public static final int KEY_ID_LENGTH = 4;
   public static final int SESSION_ID_LENGTH = 16;
   public static final int SECRET_LENGTH = 32;
+
   /** Length of an HMAC-SHA256 output: a confirm, a proof, a binder (spec 5, 8). */
   public static final int MAC_LENGTH = 32;
+
   /** Length of {@code nonce_c} and {@code nonce_s} (spec 8). */
   public static final int NONCE_LENGTH = 16;
 
@@ -39,7 +41,10 @@ public final class KeySchedule {
     return extract(th1, Bytes.concat(ee, es));
   }
 
-  /** {@code HMAC(Expand(secret, label("server confirm"), 32), transcript)}, for both HELLO_REPLY and RESUMED. */
+  /**
+   * {@code HMAC(Expand(secret, label("server confirm"), 32), transcript)}, for both HELLO_REPLY and
+   * RESUMED.
+   */
   public static byte[] serverConfirm(byte[] secret, byte[] transcript) {
     return Hashes.hmac(expand(secret, Labels.SERVER_CONFIRM, SECRET_LENGTH), transcript);
   }
@@ -54,7 +59,10 @@ public final class KeySchedule {
     return Hashes.hmac(deviceKey, Labels.DEVICE_PROOF, th2);
   }
 
-  /** {@code ms = Extract(salt = th3, ikm = hs)} (full) or {@code Extract(salt = th_r, ikm = rs)} (resumed). */
+  /**
+   * {@code ms = Extract(salt = th3, ikm = hs)} (full) or {@code Extract(salt = th_r, ikm = rs)}
+   * (resumed).
+   */
   public static byte[] masterSecret(byte[] transcript, byte[] ikm) {
     return extract(transcript, ikm);
   }
@@ -89,6 +97,7 @@ public final class KeySchedule {
   }
 
   private static KeyMaterial pair(Suite suite, byte[] secret, byte[] keyLabel, byte[] ivLabel) {
-    return new KeyMaterial(expand(secret, keyLabel, suite.keyBytes()), expand(secret, ivLabel, suite.ivBytes()));
+    return new KeyMaterial(
+        expand(secret, keyLabel, suite.keyBytes()), expand(secret, ivLabel, suite.ivBytes()));
   }
 }

@@ -2,7 +2,10 @@ package dev.slmp.protocol;
 
 import java.nio.charset.StandardCharsets;
 
-/** {@code label(s)} of spec section 1: the ASCII of {@code "slmp/1 " + s}, and every label the spec uses. */
+/**
+ * {@code label(s)} of spec section 1: the ASCII of {@code "slmp/1 " + s}, and every label the spec
+ * uses.
+ */
 public final class Labels {
   public static final byte[] SERVER_CONFIRM = label("server confirm");
   public static final byte[] CLIENT_AUTH_KEY = label("client auth key");

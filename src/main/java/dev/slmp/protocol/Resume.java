@@ -18,32 +18,43 @@ import java.util.Set;
  * </pre>
  *
  * {@link #decode} makes the structural checks of spec 8 in its order, which is HELLO's ({@link
- * Hello#versionAndSuite}) and then the exact length: empty → PROTOCOL_ERROR, version → UNSUPPORTED_VERSION,
- * shorter than 2 → PROTOCOL_ERROR, suite → UNSUPPORTED_SUITE, not 70 bytes → PROTOCOL_ERROR. The session, binder
- * and counter checks are the handshake's, after these. The arrays are owned by the record: {@code decode}
- * copies them out of the body, and nobody changes them after.
+ * Hello#versionAndSuite}) and then the exact length: empty → PROTOCOL_ERROR, version →
+ * UNSUPPORTED_VERSION, shorter than 2 → PROTOCOL_ERROR, suite → UNSUPPORTED_SUITE, not 70 bytes →
+ * PROTOCOL_ERROR. The session, binder and counter checks are the handshake's, after these. The
+ * arrays are owned by the record: {@code decode} copies them out of the body, and nobody changes
+ * them after.
  */
 public record Resume(Suite suite, byte[] sessionId, long counter, byte[] nonce, byte[] binder) {
   /** {@code version || suite || session_id || counter || nonce_c}: what the binder covers. */
-  public static final int BINDER_INPUT_LENGTH = 2 + KeySchedule.SESSION_ID_LENGTH + 4 + KeySchedule.NONCE_LENGTH;
+  public static final int BINDER_INPUT_LENGTH =
+      2 + KeySchedule.SESSION_ID_LENGTH + 4 + KeySchedule.NONCE_LENGTH;
+
   /** The body's length (70). */
   public static final int LENGTH = BINDER_INPUT_LENGTH + KeySchedule.MAC_LENGTH;
+
   private static final int SESSION_ID_OFFSET = 2;
   private static final int COUNTER_OFFSET = SESSION_ID_OFFSET + KeySchedule.SESSION_ID_LENGTH;
   private static final int NONCE_OFFSET = COUNTER_OFFSET + 4;
   private static final Set<Suite> ALL_SUITES = EnumSet.allOf(Suite.class);
 
   public Resume {
-    if (sessionId.length != KeySchedule.SESSION_ID_LENGTH || nonce.length != KeySchedule.NONCE_LENGTH
-        || binder.length != KeySchedule.MAC_LENGTH || counter < 0 || counter > 0xFFFFFFFFL) {
-      throw new IllegalArgumentException("session_id, nonce_c or binder of the wrong length, or counter not a u32");
+    if (sessionId.length != KeySchedule.SESSION_ID_LENGTH
+        || nonce.length != KeySchedule.NONCE_LENGTH
+        || binder.length != KeySchedule.MAC_LENGTH
+        || counter < 0
+        || counter > 0xFFFFFFFFL) {
+      throw new IllegalArgumentException(
+          "session_id, nonce_c or binder of the wrong length, or counter not a u32");
     }
   }
 
-  /** The RESUME a device sends: the binder computed from {@code rs} over the other fields (spec 8). */
+  /**
+   * The RESUME a device sends: the binder computed from {@code rs} over the other fields (spec 8).
+   */
   public static Resume bind(Suite suite, byte[] sessionId, long counter, byte[] nonce, byte[] rs) {
     Resume unbound = new Resume(suite, sessionId, counter, nonce, new byte[KeySchedule.MAC_LENGTH]);
-    return new Resume(suite, sessionId, counter, nonce, KeySchedule.binder(rs, unbound.binderInput()));
+    return new Resume(
+        suite, sessionId, counter, nonce, KeySchedule.binder(rs, unbound.binderInput()));
   }
 
   /** Decodes a body, accepting every suite this implementation knows (tests). */
@@ -51,30 +62,40 @@ public record Resume(Suite suite, byte[] sessionId, long counter, byte[] nonce, 
     return decode(body, 0, body.length, ALL_SUITES);
   }
 
-  /** Decodes a body with the checks of spec 8; a suite outside {@code enabled} is UNSUPPORTED_SUITE. */
+  /**
+   * Decodes a body with the checks of spec 8; a suite outside {@code enabled} is UNSUPPORTED_SUITE.
+   */
   public static Resume decode(byte[] body, Set<Suite> enabled) throws SlmpException {
     return decode(body, 0, body.length, enabled);
   }
 
-  /** Decodes the body of a complete RESUME frame in place (the handshake keeps the frame for {@code th_r}). */
+  /**
+   * Decodes the body of a complete RESUME frame in place (the handshake keeps the frame for {@code
+   * th_r}).
+   */
   public static Resume decodeFrame(byte[] frame, Set<Suite> enabled) throws SlmpException {
     return decode(frame, Frame.HEADER, Frame.checkedBodyLength(frame, FrameType.RESUME), enabled);
   }
 
-  private static Resume decode(byte[] b, int off, int len, Set<Suite> enabled) throws SlmpException {
+  private static Resume decode(byte[] b, int off, int len, Set<Suite> enabled)
+      throws SlmpException {
     Objects.checkFromIndexSize(off, len, b.length);
     Suite suite = Hello.versionAndSuite(b, off, len, enabled, "RESUME");
     if (len != LENGTH) {
-      throw new SlmpException(CloseCode.PROTOCOL_ERROR, "RESUME body must be " + LENGTH + " bytes, was " + len);
+      throw new SlmpException(
+          CloseCode.PROTOCOL_ERROR, "RESUME body must be " + LENGTH + " bytes, was " + len);
     }
-    return new Resume(suite,
+    return new Resume(
+        suite,
         Arrays.copyOfRange(b, off + SESSION_ID_OFFSET, off + COUNTER_OFFSET),
         Bytes.u32(b, off + COUNTER_OFFSET),
         Arrays.copyOfRange(b, off + NONCE_OFFSET, off + BINDER_INPUT_LENGTH),
         Arrays.copyOfRange(b, off + BINDER_INPUT_LENGTH, off + LENGTH));
   }
 
-  /** {@code version || suite || session_id || counter || nonce_c}, the input of the binder's HMAC. */
+  /**
+   * {@code version || suite || session_id || counter || nonce_c}, the input of the binder's HMAC.
+   */
   public byte[] binderInput() {
     return Arrays.copyOf(encode(), BINDER_INPUT_LENGTH);
   }
@@ -98,16 +119,27 @@ public record Resume(Suite suite, byte[] sessionId, long counter, byte[] nonce, 
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Resume r && r.suite == suite && r.counter == counter && Arrays.equals(r.sessionId, sessionId)
-        && Arrays.equals(r.nonce, nonce) && Arrays.equals(r.binder, binder);
+    return o instanceof Resume r
+        && r.suite == suite
+        && r.counter == counter
+        && Arrays.equals(r.sessionId, sessionId)
+        && Arrays.equals(r.nonce, nonce)
+        && Arrays.equals(r.binder, binder);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(suite, counter, Arrays.hashCode(sessionId), Arrays.hashCode(nonce), Arrays.hashCode(binder));
+    return Objects.hash(
+        suite,
+        counter,
+        Arrays.hashCode(sessionId),
+        Arrays.hashCode(nonce),
+        Arrays.hashCode(binder));
   }
 
-  /** The session id travels in clear (spec 8) and names the session in logs; the binder stays out. */
+  /**
+   * The session id travels in clear (spec 8) and names the session in logs; the binder stays out.
+   */
   @Override
   public String toString() {
     return "Resume[" + suite + ", " + Bytes.hex(sessionId) + ", counter=" + counter + "]";

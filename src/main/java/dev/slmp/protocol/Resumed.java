@@ -12,8 +12,9 @@ import java.util.Objects;
  * +--------------+--------------+
  * </pre>
  *
- * Any other body length is PROTOCOL_ERROR; checking {@code confirm} is the device's handshake work. The arrays
- * are owned by the record: {@code decode} copies them out of the body, and nobody changes them after.
+ * Any other body length is PROTOCOL_ERROR; checking {@code confirm} is the device's handshake work.
+ * The arrays are owned by the record: {@code decode} copies them out of the body, and nobody
+ * changes them after.
  */
 public record Resumed(byte[] nonce, byte[] confirm) {
   /** The body's length. */
@@ -28,9 +29,11 @@ public record Resumed(byte[] nonce, byte[] confirm) {
   /** Decodes a body: exactly {@link #LENGTH} bytes, else PROTOCOL_ERROR. */
   public static Resumed decode(byte[] body) throws SlmpException {
     if (body.length != LENGTH) {
-      throw new SlmpException(CloseCode.PROTOCOL_ERROR, "RESUMED body must be " + LENGTH + " bytes");
+      throw new SlmpException(
+          CloseCode.PROTOCOL_ERROR, "RESUMED body must be " + LENGTH + " bytes");
     }
-    return new Resumed(Arrays.copyOfRange(body, 0, KeySchedule.NONCE_LENGTH),
+    return new Resumed(
+        Arrays.copyOfRange(body, 0, KeySchedule.NONCE_LENGTH),
         Arrays.copyOfRange(body, KeySchedule.NONCE_LENGTH, LENGTH));
   }
 
@@ -48,7 +51,9 @@ public record Resumed(byte[] nonce, byte[] confirm) {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Resumed r && Arrays.equals(r.nonce, nonce) && Arrays.equals(r.confirm, confirm);
+    return o instanceof Resumed r
+        && Arrays.equals(r.nonce, nonce)
+        && Arrays.equals(r.confirm, confirm);
   }
 
   @Override

@@ -4,8 +4,8 @@ import dev.slmp.crypto.Bytes;
 import dev.slmp.crypto.Sealer;
 
 /**
- * The sealed envelope of WELCOME, DATA and ACK (spec 5, 6); the plaintexts are {@link Welcome}, {@link Data}
- * and {@link Ack}.
+ * The sealed envelope of WELCOME, DATA and ACK (spec 5, 6); the plaintexts are {@link Welcome},
+ * {@link Data} and {@link Ack}.
  *
  * <pre>
  * +----------+---------+-----------------------------------------------------+
@@ -13,16 +13,19 @@ import dev.slmp.crypto.Sealer;
  * +----------+---------+-----------------------------------------------------+
  * </pre>
  *
- * A receiver checks the body in the order of spec 6: shorter than {@link #PREFIX} → PROTOCOL_ERROR, then the
- * flags, then the seq, then {@code open}. These are static accessors, not a record: this is the per-message path,
- * and reading two fields must not allocate. The body-level accessors need a body of at least {@link #PREFIX}
- * bytes (the caller checks that first, as spec 6 orders); the frame-level ones a complete sealed frame.
+ * A receiver checks the body in the order of spec 6: shorter than {@link #PREFIX} → PROTOCOL_ERROR,
+ * then the flags, then the seq, then {@code open}. These are static accessors, not a record: this
+ * is the per-message path, and reading two fields must not allocate. The body-level accessors need
+ * a body of at least {@link #PREFIX} bytes (the caller checks that first, as spec 6 orders); the
+ * frame-level ones a complete sealed frame.
  */
 public final class SealedFrames {
   /** {@code flags || seq}: the clear bytes before the sealed value. */
   public static final int PREFIX = 1 + 4;
+
   /** {@code type || flags || seq}: the associated data. */
   public static final int AAD_LENGTH = 1 + PREFIX;
+
   public static final int FLAG_ACK_REQUESTED = 0x01;
   public static final int FLAG_EARLY = 0x02;
   private static final int SEQ_OFFSET = 1;
@@ -75,8 +78,8 @@ public final class SealedFrames {
   }
 
   /**
-   * {@link Data#encode(byte[], byte[])}, kept for {@code ServerConnection.sendData} (being reworked on another
-   * branch); new code calls {@link Data} directly.
+   * {@link Data#encode(byte[], byte[])}, kept for {@code ServerConnection.sendData} (being reworked
+   * on another branch); new code calls {@link Data} directly.
    */
   public static byte[] dataPlaintext(byte[] topic, byte[] payload) {
     return Data.encode(topic, payload);

@@ -1,10 +1,8 @@
 package dev.slmp.services;
 
-import dev.slmp.datadir.DeviceRegistry;
-
 import dev.slmp.auth.ProofVerifier;
-
 import dev.slmp.bus.Addresses;
+import dev.slmp.datadir.DeviceRegistry;
 import dev.slmp.protocol.CloseCode;
 import dev.slmp.protocol.SlmpException;
 import io.vertx.core.Future;
@@ -14,10 +12,10 @@ import io.vertx.core.json.JsonObject;
 import java.util.Base64;
 
 /**
- * Serves {@link Addresses#AUTH_VERIFY} and {@link Addresses#AUTH_REVOKED} from the node's device registry
- * and master secret (spec 4). Every failure is the same {@code AUTH_FAILED} in the same time
- * ({@link ProofVerifier}). The registry file is re-read when it changes, so {@code device add/revoke} take
- * effect on a running node within {@link #RELOAD_MS}.
+ * Serves {@link Addresses#AUTH_VERIFY} and {@link Addresses#AUTH_REVOKED} from the node's device
+ * registry and master secret (spec 4). Every failure is the same {@code AUTH_FAILED} in the same
+ * time ({@link ProofVerifier}). The registry file is re-read when it changes, so {@code device
+ * add/revoke} take effect on a running node within {@link #RELOAD_MS}.
  */
 public final class AuthVerticle extends VerticleBase {
   static final long RELOAD_MS = 1000;
@@ -32,8 +30,16 @@ public final class AuthVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     verifier = new ProofVerifier(registry);
-    vertx.setPeriodic(RELOAD_MS, id -> vertx.executeBlocking(() -> registry.reloadIfChanged(), false)
-        .onFailure(e -> LOG.log(System.Logger.Level.WARNING, "device registry not reloaded: " + e.getMessage())));
+    vertx.setPeriodic(
+        RELOAD_MS,
+        id ->
+            vertx
+                .executeBlocking(() -> registry.reloadIfChanged(), false)
+                .onFailure(
+                    e ->
+                        LOG.log(
+                            System.Logger.Level.WARNING,
+                            "device registry not reloaded: " + e.getMessage())));
     return Future.all(
         vertx.eventBus().<JsonObject>consumer(Addresses.AUTH_VERIFY, this::verify).completion(),
         vertx.eventBus().<JsonObject>consumer(Addresses.AUTH_REVOKED, this::revoked).completion());
@@ -55,19 +61,23 @@ public final class AuthVerticle extends VerticleBase {
     try {
       msg.reply(new JsonObject().put("device", verifier.verify(id, th2, proof)));
     } catch (SlmpException e) {
-      // A device added (or reinstated) a moment ago may not be loaded yet: look at the file once more before
+      // A device added (or reinstated) a moment ago may not be loaded yet: look at the file once
+      // more before
       // refusing, so `device add` followed at once by a connection works.
-      vertx.executeBlocking(registry::reloadIfChanged, false).onComplete(ar -> {
-        if (ar.succeeded() && ar.result()) {
-          try {
-            msg.reply(new JsonObject().put("device", verifier.verify(id, th2, proof)));
-            return;
-          } catch (SlmpException again) {
-            // still refused
-          }
-        }
-        msg.fail(CloseCode.AUTH_FAILED.code(), "authentication failed");
-      });
+      vertx
+          .executeBlocking(registry::reloadIfChanged, false)
+          .onComplete(
+              ar -> {
+                if (ar.succeeded() && ar.result()) {
+                  try {
+                    msg.reply(new JsonObject().put("device", verifier.verify(id, th2, proof)));
+                    return;
+                  } catch (SlmpException again) {
+                    // still refused
+                  }
+                }
+                msg.fail(CloseCode.AUTH_FAILED.code(), "authentication failed");
+              });
     }
   }
 

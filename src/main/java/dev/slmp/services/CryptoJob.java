@@ -3,12 +3,15 @@ package dev.slmp.services;
 import dev.slmp.crypto.Sealer;
 
 /**
- * One open or seal of a DATA/ACK frame, sent to a crypto verticle and back (local only, zero-copy: the same
- * object carries the input and, in {@link #result}, the output).
+ * One open or seal of a DATA/ACK frame, sent to a crypto verticle and back (local only, zero-copy:
+ * the same object carries the input and, in {@link #result}, the output).
  */
 public final class CryptoJob {
   /** Open or seal. */
-  public enum Op { OPEN, SEAL }
+  public enum Op {
+    OPEN,
+    SEAL
+  }
 
   final Op op;
   final Sealer sealer;

@@ -1,17 +1,16 @@
 package dev.slmp.services;
 
-import dev.slmp.crypto.OpenFailedException;
-
 import dev.slmp.bus.Addresses;
 import dev.slmp.bus.LocalCodec;
+import dev.slmp.crypto.OpenFailedException;
 import dev.slmp.protocol.CloseCode;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 
 /**
- * Opens and seals DATA and ACK frames for the gateway. Each instance serves its own address
- * {@code slmp.internal.crypto.<n>}: a connection always uses the same instance, so its frames are handled
+ * Opens and seals DATA and ACK frames for the gateway. Each instance serves its own address {@code
+ * slmp.internal.crypto.<n>}: a connection always uses the same instance, so its frames are handled
  * in order by one thread and its {@link Sealer}s are never shared between threads.
  */
 public final class CryptoVerticle extends VerticleBase {
@@ -24,15 +23,19 @@ public final class CryptoVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     LocalCodec.register(vertx, CryptoJob.class);
-    return vertx.eventBus().<CryptoJob>localConsumer(Addresses.crypto(instance), this::run).completion();
+    return vertx
+        .eventBus()
+        .<CryptoJob>localConsumer(Addresses.crypto(instance), this::run)
+        .completion();
   }
 
   private void run(Message<CryptoJob> msg) {
     CryptoJob job = msg.body();
     try {
-      job.result = job.op == CryptoJob.Op.OPEN
-          ? job.sealer.open(job.seq, job.aad, job.data, job.off, job.len)
-          : job.sealer.seal(job.seq, job.aad, job.data);
+      job.result =
+          job.op == CryptoJob.Op.OPEN
+              ? job.sealer.open(job.seq, job.aad, job.data, job.off, job.len)
+              : job.sealer.seal(job.seq, job.aad, job.data);
       msg.reply(job);
     } catch (OpenFailedException e) {
       msg.fail(CloseCode.DECRYPT_FAILED.code(), "sealed frame did not open");

@@ -1,7 +1,6 @@
 package dev.slmp.services;
 
 import dev.slmp.auth.DeviceAuthenticator;
-
 import dev.slmp.bus.Addresses;
 import dev.slmp.protocol.CloseCode;
 import dev.slmp.protocol.SlmpException;
@@ -15,8 +14,9 @@ import java.util.Base64;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Asks an auth verticle (of this node or, in a cluster, of any node) to check an AUTH. JSON messages so an
- * auth-only node can serve others. An auth service that does not answer is {@code BUSY}, never a verdict.
+ * Asks an auth verticle (of this node or, in a cluster, of any node) to check an AUTH. JSON
+ * messages so an auth-only node can serve others. An auth service that does not answer is {@code
+ * BUSY}, never a verdict.
  */
 public final class EventBusAuthenticator implements DeviceAuthenticator {
   private static final Base64.Encoder B64 = Base64.getEncoder();
@@ -30,9 +30,14 @@ public final class EventBusAuthenticator implements DeviceAuthenticator {
 
   @Override
   public CompletionStage<String> authenticate(byte[] deviceId, byte[] th2, byte[] proof) {
-    JsonObject req = new JsonObject().put("id", B64.encodeToString(deviceId)).put("th2", B64.encodeToString(th2))
-        .put("proof", B64.encodeToString(proof));
-    return vertx.eventBus().<JsonObject>request(Addresses.AUTH_VERIFY, req, options)
+    JsonObject req =
+        new JsonObject()
+            .put("id", B64.encodeToString(deviceId))
+            .put("th2", B64.encodeToString(th2))
+            .put("proof", B64.encodeToString(proof));
+    return vertx
+        .eventBus()
+        .<JsonObject>request(Addresses.AUTH_VERIFY, req, options)
         .map(m -> m.body().getString("device"))
         .recover(EventBusAuthenticator::verdictOrBusy)
         .toCompletionStage();
@@ -40,16 +45,21 @@ public final class EventBusAuthenticator implements DeviceAuthenticator {
 
   @Override
   public CompletionStage<Boolean> isRevoked(String deviceId) {
-    return vertx.eventBus().<JsonObject>request(Addresses.AUTH_REVOKED, new JsonObject().put("device", deviceId), options)
+    return vertx
+        .eventBus()
+        .<JsonObject>request(
+            Addresses.AUTH_REVOKED, new JsonObject().put("device", deviceId), options)
         .map(m -> m.body().getBoolean("revoked", true))
         .toCompletionStage();
   }
 
   private static <T> Future<T> verdictOrBusy(Throwable err) {
-    if (err instanceof ReplyException re && re.failureType() == ReplyFailure.RECIPIENT_FAILURE
+    if (err instanceof ReplyException re
+        && re.failureType() == ReplyFailure.RECIPIENT_FAILURE
         && re.failureCode() == CloseCode.AUTH_FAILED.code()) {
       return Future.failedFuture(new SlmpException(CloseCode.AUTH_FAILED, "authentication failed"));
     }
-    return Future.failedFuture(new SlmpException(CloseCode.BUSY, "authentication service unavailable; retry in 5 s"));
+    return Future.failedFuture(
+        new SlmpException(CloseCode.BUSY, "authentication service unavailable; retry in 5 s"));
   }
 }

@@ -1,9 +1,8 @@
 package dev.slmp.services;
 
-import dev.slmp.handshake.ServerHandshaker;
-
 import dev.slmp.bus.Addresses;
 import dev.slmp.crypto.Randomness;
+import dev.slmp.handshake.ServerHandshaker;
 import dev.slmp.protocol.CloseCode;
 import dev.slmp.protocol.SlmpException;
 import io.vertx.core.Future;
@@ -14,8 +13,9 @@ import io.vertx.core.eventbus.ReplyFailure;
 import java.util.concurrent.CompletionStage;
 
 /**
- * The gateway's side of {@link Addresses#HANDSHAKE}: a {@link ServerHandshaker} whose work is done by a
- * handshake verticle of this node. Stages complete on the caller's Vert.x context, as a connection needs.
+ * The gateway's side of {@link Addresses#HANDSHAKE}: a {@link ServerHandshaker} whose work is done
+ * by a handshake verticle of this node. Stages complete on the caller's Vert.x context, as a
+ * connection needs.
  */
 public final class EventBusHandshaker implements ServerHandshaker {
   private final Vertx vertx;
@@ -34,10 +34,12 @@ public final class EventBusHandshaker implements ServerHandshaker {
   static <T> Future<T> toSlmp(Throwable err) {
     if (err instanceof ReplyException re && re.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
       CloseCode code = CloseCode.of(re.failureCode());
-      return Future.failedFuture(new SlmpException(code != null ? code : CloseCode.INTERNAL_ERROR, re.getMessage()));
+      return Future.failedFuture(
+          new SlmpException(code != null ? code : CloseCode.INTERNAL_ERROR, re.getMessage()));
     }
     // No handshake verticle answered in time: the node is overloaded, the device should retry.
-    return Future.failedFuture(new SlmpException(CloseCode.BUSY, "handshake service unavailable; retry in 5 s"));
+    return Future.failedFuture(
+        new SlmpException(CloseCode.BUSY, "handshake service unavailable; retry in 5 s"));
   }
 
   @Override

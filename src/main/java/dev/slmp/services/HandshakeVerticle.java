@@ -1,20 +1,17 @@
 package dev.slmp.services;
 
-import dev.slmp.handshake.ServerHandshaker;
-
-import dev.slmp.handshake.ServerHandshake;
-
-import dev.slmp.services.EventBusAuthenticator;
 import dev.slmp.bus.Addresses;
 import dev.slmp.bus.LocalCodec;
-import dev.slmp.crypto.Randomness;
-import dev.slmp.handshake.ServerKeyRing;
-import dev.slmp.session.SessionStore;
-import dev.slmp.protocol.CloseCode;
-import dev.slmp.protocol.SlmpException;
 import dev.slmp.crypto.DhGroup;
+import dev.slmp.crypto.Randomness;
 import dev.slmp.crypto.Suite;
+import dev.slmp.handshake.ServerHandshake;
+import dev.slmp.handshake.ServerHandshaker;
+import dev.slmp.handshake.ServerKeyRing;
+import dev.slmp.protocol.CloseCode;
 import dev.slmp.protocol.Hello;
+import dev.slmp.protocol.SlmpException;
+import dev.slmp.session.SessionStore;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -23,12 +20,12 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Serves {@link Addresses#HANDSHAKE}: HELLO → HELLO_REPLY, AUTH → WELCOME keys, RESUME → RESUMED, with the
- * node's static keys and session store; device credentials come from the auth verticle over the event bus.
- * Runs on an event loop by default. A P-256 HELLO (about 0.4 ms of CPU) goes to a worker thread
- * ({@code verticles.p256HandshakeOnWorker}, on by default); X25519 (0.15 ms) stays on the loop: under load each was
- * measured faster that way (README, Benchmarks). {@code verticles.handshakeOnWorker} moves the whole verticle to
- * worker threads.
+ * Serves {@link Addresses#HANDSHAKE}: HELLO → HELLO_REPLY, AUTH → WELCOME keys, RESUME → RESUMED,
+ * with the node's static keys and session store; device credentials come from the auth verticle
+ * over the event bus. Runs on an event loop by default. A P-256 HELLO (about 0.4 ms of CPU) goes to
+ * a worker thread ({@code verticles.p256HandshakeOnWorker}, on by default); X25519 (0.15 ms) stays
+ * on the loop: under load each was measured faster that way (README, Benchmarks). {@code
+ * verticles.handshakeOnWorker} moves the whole verticle to worker threads.
  */
 public final class HandshakeVerticle extends VerticleBase {
   private final HandshakeSettings settings;
@@ -37,7 +34,8 @@ public final class HandshakeVerticle extends VerticleBase {
   private ServerHandshake handshake;
   private boolean p256OnWorker;
 
-  public HandshakeVerticle(HandshakeSettings settings, ServerKeyRing keyRing, SessionStore sessions) {
+  public HandshakeVerticle(
+      HandshakeSettings settings, ServerKeyRing keyRing, SessionStore sessions) {
     this.settings = settings;
     this.keyRing = keyRing;
     this.sessions = sessions;
@@ -55,9 +53,17 @@ public final class HandshakeVerticle extends VerticleBase {
   public Future<?> start() {
     registerCodecs(vertx);
     p256OnWorker = settings.p256OnWorker();
-    handshake = new ServerHandshake(settings.protocol(), keyRing,
-        new EventBusAuthenticator(vertx, settings.timeoutMs()), sessions, () -> System.currentTimeMillis() / 1000);
-    return vertx.eventBus().<HandshakeRequest>localConsumer(Addresses.HANDSHAKE, this::serve).completion();
+    handshake =
+        new ServerHandshake(
+            settings.protocol(),
+            keyRing,
+            new EventBusAuthenticator(vertx, settings.timeoutMs()),
+            sessions,
+            () -> System.currentTimeMillis() / 1000);
+    return vertx
+        .eventBus()
+        .<HandshakeRequest>localConsumer(Addresses.HANDSHAKE, this::serve)
+        .completion();
   }
 
   /** Whether a HELLO names a P-256 suite (else, or when malformed, it is handled inline). */
@@ -70,23 +76,30 @@ public final class HandshakeVerticle extends VerticleBase {
     HandshakeRequest r = msg.body();
     CompletionStage<?> result;
     switch (r.kind()) {
-      case HELLO -> result = p256OnWorker && isP256(r.frame()) && !Context.isOnWorkerThread()
-          ? vertx.executeBlocking(() -> handshake.helloNow(r.frame(), Randomness.secure()), false).toCompletionStage()
-          : handshake.hello(r.frame(), Randomness.secure());
+      case HELLO ->
+          result =
+              p256OnWorker && isP256(r.frame()) && !Context.isOnWorkerThread()
+                  ? vertx
+                      .executeBlocking(
+                          () -> handshake.helloNow(r.frame(), Randomness.secure()), false)
+                      .toCompletionStage()
+                  : handshake.hello(r.frame(), Randomness.secure());
       case AUTH -> result = handshake.auth(r.state(), r.frame());
       default -> result = handshake.resume(r.frame(), Randomness.secure());
     }
-    result.whenComplete((value, err) -> {
-      if (err == null) {
-        msg.reply(value);
-        return;
-      }
-      Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
-      if (cause instanceof SlmpException se) {
-        msg.fail(se.code().code(), se.getMessage());
-      } else {
-        msg.fail(CloseCode.INTERNAL_ERROR.code(), "internal error");
-      }
-    });
+    result.whenComplete(
+        (value, err) -> {
+          if (err == null) {
+            msg.reply(value);
+            return;
+          }
+          Throwable cause =
+              err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+          if (cause instanceof SlmpException se) {
+            msg.fail(se.code().code(), se.getMessage());
+          } else {
+            msg.fail(CloseCode.INTERNAL_ERROR.code(), "internal error");
+          }
+        });
   }
 }

@@ -4,11 +4,18 @@ import dev.slmp.crypto.Bytes;
 import dev.slmp.crypto.Suite;
 
 /**
- * What a device keeps to resume a session (spec 8): {@code (session_id, rs, suite, keepalive, max_body)}, the
- * last resume counter it used, and when the session expires (Unix seconds by the device's clock). A device
- * stores {@link #nextCounter()} before it sends the RESUME that uses it.
+ * What a device keeps to resume a session (spec 8): {@code (session_id, rs, suite, keepalive,
+ * max_body)}, the last resume counter it used, and when the session expires (Unix seconds by the
+ * device's clock). A device stores {@link #nextCounter()} before it sends the RESUME that uses it.
  */
-public record DeviceTicket(byte[] sessionId, byte[] rs, Suite suite, long lastCounter, int keepalive, int maxBody, long expiresAt) {
+public record DeviceTicket(
+    byte[] sessionId,
+    byte[] rs,
+    Suite suite,
+    long lastCounter,
+    int keepalive,
+    int maxBody,
+    long expiresAt) {
   /** The ticket with the counter the next RESUME will carry. */
   public DeviceTicket nextCounter() {
     if (lastCounter >= 0xFFFFFFFFL) {
@@ -23,6 +30,14 @@ public record DeviceTicket(byte[] sessionId, byte[] rs, Suite suite, long lastCo
 
   @Override
   public String toString() {
-    return "DeviceTicket[" + Bytes.hex(sessionId) + ", " + suite + ", counter=" + lastCounter + ", expiresAt=" + expiresAt + "]";
+    return "DeviceTicket["
+        + Bytes.hex(sessionId)
+        + ", "
+        + suite
+        + ", counter="
+        + lastCounter
+        + ", expiresAt="
+        + expiresAt
+        + "]";
   }
 }

@@ -9,8 +9,8 @@ import java.util.function.LongSupplier;
 
 /**
  * The session store of a standalone node: a bounded map, expired entries dropped on access and by
- * {@link #purgeExpired()}. Past {@code maxSessions} a new session is refused (the handshake then completes
- * with lifetime 0) rather than evicting a live one.
+ * {@link #purgeExpired()}. Past {@code maxSessions} a new session is refused (the handshake then
+ * completes with lifetime 0) rather than evicting a live one.
  */
 public final class InMemorySessionStore implements SessionStore {
   private final Map<String, SessionRecord> sessions = new ConcurrentHashMap<>();
@@ -52,17 +52,19 @@ public final class InMemorySessionStore implements SessionStore {
   public CompletionStage<Advance> advanceCounter(byte[] sessionId, long counter) {
     Advance[] result = {Advance.UNKNOWN};
     long now = clock.getAsLong();
-    sessions.computeIfPresent(Bytes.hex(sessionId), (k, r) -> {
-      if (r.expires() <= now) {
-        return null;
-      }
-      if (counter > r.resumeCounter()) {
-        result[0] = Advance.ADVANCED;
-        return r.withCounter(counter);
-      }
-      result[0] = Advance.REPLAY;
-      return r;
-    });
+    sessions.computeIfPresent(
+        Bytes.hex(sessionId),
+        (k, r) -> {
+          if (r.expires() <= now) {
+            return null;
+          }
+          if (counter > r.resumeCounter()) {
+            result[0] = Advance.ADVANCED;
+            return r.withCounter(counter);
+          }
+          result[0] = Advance.REPLAY;
+          return r;
+        });
     return CompletableFuture.completedFuture(result[0]);
   }
 

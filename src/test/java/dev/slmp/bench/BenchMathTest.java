@@ -53,7 +53,8 @@ class BenchMathTest {
 
   @Test
   void procStatUserPlusSystemTicks() {
-    String line = "12345 (java) S 1 12345 12345 0 -1 4194560 51234 0 12 0 731 209 0 0 20 0 38 0 123456 9000000000 100000";
+    String line =
+        "12345 (java) S 1 12345 12345 0 -1 4194560 51234 0 12 0 731 209 0 0 20 0 38 0 123456 9000000000 100000";
     assertEquals(731 + 209, ProcStat.cpuTicks(line));
     // A command name with spaces and parentheses: fields resume after the last ')'.
     String odd = "77 (my (odd) name) R 1 77 77 0 -1 0 0 0 0 0 5 6 0 0 20 0 1 0 1 1 1";
@@ -74,22 +75,31 @@ class BenchMathTest {
     BenchOptions full = BenchOptions.parse(List.of());
     assertEquals(5, full.rounds());
     assertEquals(10_000, full.memoryConnections());
-    BenchOptions quick = BenchOptions.parse(List.of("--quick", "--rounds", "7", "--only", "steady,bytes", "--suites", "3,1"));
+    BenchOptions quick =
+        BenchOptions.parse(
+            List.of("--quick", "--rounds", "7", "--only", "steady,bytes", "--suites", "3,1"));
     assertTrue(quick.quick());
     assertEquals(7, quick.rounds());
     assertEquals(List.of(Suite.X25519_CHACHA20POLY1305, Suite.P256_FERNET), quick.suites());
-    assertTrue(quick.wants(Results.STEADY_ACK) && quick.wants(Results.STEADY_NOACK) && quick.wants(Results.BYTES));
+    assertTrue(
+        quick.wants(Results.STEADY_ACK)
+            && quick.wants(Results.STEADY_NOACK)
+            && quick.wants(Results.BYTES));
     assertFalse(quick.wants(Results.MEMORY));
-    BenchOptions none = BenchOptions.parse(List.of("--warmup", "0", "--duration=250ms", "--baselines", "none"));
+    BenchOptions none =
+        BenchOptions.parse(List.of("--warmup", "0", "--duration=250ms", "--baselines", "none"));
     assertEquals(0, none.warmupNanos());
     assertEquals(0, none.warmupEachNanos());
     assertEquals(TimeUnit.MILLISECONDS.toNanos(250), none.durationNanos());
     assertTrue(none.baselines().isEmpty());
     assertEquals(TimeUnit.MILLISECONDS.toNanos(1500), BenchOptions.duration("x", "1.5s"));
     assertEquals(TimeUnit.MINUTES.toNanos(2), BenchOptions.duration("x", "2m"));
-    assertThrows(BenchOptions.UsageException.class, () -> BenchOptions.parse(List.of("--only", "nap")));
-    assertThrows(BenchOptions.UsageException.class, () -> BenchOptions.parse(List.of("--suites", "4")));
-    assertThrows(BenchOptions.UsageException.class, () -> BenchOptions.parse(List.of("--duration", "soon")));
+    assertThrows(
+        BenchOptions.UsageException.class, () -> BenchOptions.parse(List.of("--only", "nap")));
+    assertThrows(
+        BenchOptions.UsageException.class, () -> BenchOptions.parse(List.of("--suites", "4")));
+    assertThrows(
+        BenchOptions.UsageException.class, () -> BenchOptions.parse(List.of("--duration", "soon")));
   }
 
   @Test
@@ -130,7 +140,9 @@ class BenchMathTest {
   }
 
   private static void series(Results r, String workload, String system, double rate, double cpu) {
-    Results.Series s = new Results.Series(workload, system, workload.startsWith("sleepy") ? "sessions/s" : "msgs/s");
+    Results.Series s =
+        new Results.Series(
+            workload, system, workload.startsWith("sleepy") ? "sessions/s" : "msgs/s");
     s.rounds().add(new Results.Round(rate * 0.9, cpu, 10, 2, 5, 100, 0));
     s.rounds().add(new Results.Round(rate, cpu, 10, 2, 5, 100, 0));
     s.rounds().add(new Results.Round(rate * 1.1, cpu, 10, 2, 5, 100, 0));
@@ -138,7 +150,10 @@ class BenchMathTest {
   }
 
   private static Targets.Verdict verdict(List<Targets.Verdict> vs, String target, Suite s) {
-    return vs.stream().filter(v -> v.target().startsWith(target) && v.system().equals(Results.slmp(s))).findFirst().orElseThrow();
+    return vs.stream()
+        .filter(v -> v.target().startsWith(target) && v.system().equals(Results.slmp(s)))
+        .findFirst()
+        .orElseThrow();
   }
 
   @Test
@@ -149,7 +164,8 @@ class BenchMathTest {
     Suite bad = Suite.P256_FERNET;
     assertEquals(Targets.MET, verdict(v, "sleepy full", good).result());
     assertEquals("7.00×", verdict(v, "sleepy full", good).measuredText());
-    assertEquals(Targets.MISSED, verdict(v, "sleepy full", bad).result()); // 2.83× < 3× for a P-256 suite
+    assertEquals(
+        Targets.MISSED, verdict(v, "sleepy full", bad).result()); // 2.83× < 3× for a P-256 suite
     assertEquals(Targets.MET, verdict(v, "sleepy resumed sessions/s ÷ TLS", good).result());
     assertEquals(Targets.MET, verdict(v, "sleepy resumed sessions/s ÷ plain TCP", good).result());
     assertEquals(Targets.NOT_MEASURED, verdict(v, "sleepy resumed sessions/s ÷ TLS", bad).result());
@@ -182,10 +198,15 @@ class BenchMathTest {
     long cells = side.lines().findFirst().orElseThrow().chars().filter(c -> c == '|').count();
     assertTrue(side.lines().allMatch(l -> l.chars().filter(c -> c == '|').count() == cells), side);
     JsonObject json = r.toJson(v);
-    assertEquals(4200.0, json.getJsonArray("series").getJsonObject(4).getJsonObject("rate").getDouble("median"));
+    assertEquals(
+        4200.0,
+        json.getJsonArray("series").getJsonObject(4).getJsonObject("rate").getDouble("median"));
     assertEquals(8000, json.getJsonArray("memory").getJsonObject(1).getLong("bytesPerConnection"));
-    assertTrue(json.getJsonArray("targets").stream().map(o -> ((JsonObject) o).getString("result")).toList().containsAll(
-        List.of(Targets.MET, Targets.MISSED, Targets.NOT_MEASURED)));
+    assertTrue(
+        json.getJsonArray("targets").stream()
+            .map(o -> ((JsonObject) o).getString("result"))
+            .toList()
+            .containsAll(List.of(Targets.MET, Targets.MISSED, Targets.NOT_MEASURED)));
   }
 
   @Test

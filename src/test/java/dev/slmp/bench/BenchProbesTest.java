@@ -14,7 +14,10 @@ import org.junit.jupiter.api.Test;
 class BenchProbesTest {
   private static Buffer frame(int type, int bodyLength) {
     Buffer b = Buffer.buffer();
-    b.appendByte((byte) type).appendByte((byte) (bodyLength >> 16)).appendByte((byte) (bodyLength >> 8)).appendByte((byte) bodyLength);
+    b.appendByte((byte) type)
+        .appendByte((byte) (bodyLength >> 16))
+        .appendByte((byte) (bodyLength >> 8))
+        .appendByte((byte) bodyLength);
     b.appendBytes(new byte[bodyLength]);
     return b;
   }
@@ -23,7 +26,11 @@ class BenchProbesTest {
   void frameTallyCountsFramesSplitAcrossReads() {
     Map<String, long[]> totals = new HashMap<>();
     FrameTally t = new FrameTally(totals, "up");
-    Buffer all = Buffer.buffer().appendBuffer(frame(0x01, 71)).appendBuffer(frame(0x10, 300)).appendBuffer(frame(0x1F, 1));
+    Buffer all =
+        Buffer.buffer()
+            .appendBuffer(frame(0x01, 71))
+            .appendBuffer(frame(0x10, 300))
+            .appendBuffer(frame(0x1F, 1));
     // Fed in awkward pieces: inside a header, inside a body.
     t.feed(all.getBuffer(0, 2));
     t.feed(all.getBuffer(2, 80));
@@ -38,24 +45,29 @@ class BenchProbesTest {
 
   @Test
   void heapHistogramGrowthPerConnection() {
-    String before = """
+    String before =
+        """
          num     #instances         #bytes  class name (module)
         -------------------------------------------------------
            1:          1000         100000  [B (java.base@17.0.15)
            2:            10           1000  dev.slmp.connection.ServerConnection
         Total          1010         101000
         """;
-    String after = """
+    String after =
+        """
          num     #instances         #bytes  class name (module)
         -------------------------------------------------------
            1:          3000         500000  [B (java.base@17.0.15)
            2:           110          13000  dev.slmp.connection.ServerConnection
            3:           100           4800  java.util.HashMap
         """;
-    List<String> g = HeapHistogram.growth(HeapHistogram.parse(before), HeapHistogram.parse(after), 100, 2);
+    List<String> g =
+        HeapHistogram.growth(HeapHistogram.parse(before), HeapHistogram.parse(after), 100, 2);
     assertEquals(2, g.size());
     assertTrue(g.get(0).matches("\\s*4000 B\\s+20.00 objects\\s+\\[B"), g.get(0));
-    assertTrue(g.get(1).matches("\\s*120 B\\s+1.00 objects\\s+dev.slmp.connection.ServerConnection"), g.get(1));
+    assertTrue(
+        g.get(1).matches("\\s*120 B\\s+1.00 objects\\s+dev.slmp.connection.ServerConnection"),
+        g.get(1));
   }
 
   @Test

@@ -19,8 +19,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * One tiny run of {@code bench} in-process (its servers are child JVMs): it must write results.json with
- * non-zero rates for SLMP, TLS 1.3 and TCP. No rate is compared with anything: rates depend on the machine.
+ * One tiny run of {@code bench} in-process (its servers are child JVMs): it must write results.json
+ * with non-zero rates for SLMP, TLS 1.3 and TCP. No rate is compared with anything: rates depend on
+ * the machine.
  */
 class BenchSmokeTest {
   @Test
@@ -30,10 +31,30 @@ class BenchSmokeTest {
     ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
     int code;
     try (PrintStream out = new PrintStream(outBytes, true, StandardCharsets.UTF_8);
-         PrintStream err = new PrintStream(errBytes, true, StandardCharsets.UTF_8)) {
-      code = SlmpMain.run(out, err, "bench", "--rounds", "1", "--duration", "500ms", "--warmup", "0", "--devices", "4",
-          "--connections", "8", "--only", "sleepy-full,steady", "--suites", "3", "--server-jvm", "-Xmx256m",
-          "--out", dir.toString());
+        PrintStream err = new PrintStream(errBytes, true, StandardCharsets.UTF_8)) {
+      code =
+          SlmpMain.run(
+              out,
+              err,
+              "bench",
+              "--rounds",
+              "1",
+              "--duration",
+              "500ms",
+              "--warmup",
+              "0",
+              "--devices",
+              "4",
+              "--connections",
+              "8",
+              "--only",
+              "sleepy-full,steady",
+              "--suites",
+              "3",
+              "--server-jvm",
+              "-Xmx256m",
+              "--out",
+              dir.toString());
     }
     String out = outBytes.toString(StandardCharsets.UTF_8);
     assertEquals(0, code, out + errBytes.toString(StandardCharsets.UTF_8));
@@ -48,10 +69,20 @@ class BenchSmokeTest {
       assertEquals(0L, s.getLong("errors"), s.encode());
       seen.add(s.getString("workload") + "/" + s.getString("system"));
     }
-    assertEquals(Set.of("sleepy-full/slmp-3", "steady-ack/slmp-3", "steady-noack/slmp-3", "sleepy-full/tls", "steady-ack/tls",
-        "sleepy-full/tcp", "steady-ack/tcp"), seen);
+    assertEquals(
+        Set.of(
+            "sleepy-full/slmp-3",
+            "steady-ack/slmp-3",
+            "steady-noack/slmp-3",
+            "sleepy-full/tls",
+            "steady-ack/tls",
+            "sleepy-full/tcp",
+            "steady-ack/tcp"),
+        seen);
     assertTrue(out.contains("round 1/1"), out);
     assertTrue(out.contains("SLMP ÷ TLS"), out);
-    assertTrue(json.containsKey("cpu") && json.containsKey("java") && json.containsKey("date"), json.encode());
+    assertTrue(
+        json.containsKey("cpu") && json.containsKey("java") && json.containsKey("date"),
+        json.encode());
   }
 }

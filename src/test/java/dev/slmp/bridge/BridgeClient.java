@@ -8,7 +8,10 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 
-/** A plain blocking socket speaking the bridge's framing (4-byte big-endian length + UTF-8 JSON), as any language would. */
+/**
+ * A plain blocking socket speaking the bridge's framing (4-byte big-endian length + UTF-8 JSON), as
+ * any language would.
+ */
 final class BridgeClient implements AutoCloseable {
   private final Socket socket;
   private final DataInputStream in;

@@ -8,11 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.slmp.client.SlmpClient;
 import dev.slmp.config.NodeConfig;
+import dev.slmp.connection.InboundMessage;
 import dev.slmp.protocol.AckStatus;
 import dev.slmp.testkit.Await;
 import dev.slmp.testkit.Eventually;
 import dev.slmp.testkit.TestNode;
-import dev.slmp.connection.InboundMessage;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -34,8 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class BridgeTest {
-  @TempDir
-  static Path dataDir;
+  @TempDir static Path dataDir;
   static TestNode node;
   static int bridgePort;
 
@@ -43,20 +42,26 @@ class BridgeTest {
   static void startNode(Vertx vertx) throws Exception {
     bridgePort = TestNode.freePort();
     // The inbox is off so that a bridge client registered on slmp.deliver is the one answering.
-    node = await(TestNode.start(vertx, dataDir, new JsonObject()
-        .put("inbox", new JsonObject().put("enabled", false))
-        .put("bridge", new JsonObject().put("enabled", true).put("port", bridgePort))));
+    node =
+        await(
+            TestNode.start(
+                vertx,
+                dataDir,
+                new JsonObject()
+                    .put("inbox", new JsonObject().put("enabled", false))
+                    .put("bridge", new JsonObject().put("enabled", true).put("port", bridgePort))));
   }
 
   private static String text(JsonObject body) {
-    return new String(Base64.getDecoder().decode(body.getString("payload")), StandardCharsets.UTF_8);
+    return new String(
+        Base64.getDecoder().decode(body.getString("payload")), StandardCharsets.UTF_8);
   }
 
   @Test
   void clientRegisteredOnSlmpInReceivesDeviceMessages(Vertx vertx) throws Exception {
     try (BridgeClient client = new BridgeClient(bridgePort)) {
       assertEquals("pong", client.register("slmp.in").getString("type"));
-      SlmpClient device = await(node.client("bridge-in", m -> { }));
+      SlmpClient device = await(node.client("bridge-in", m -> {}));
       await(device.send("sensors/temp", utf8("21.5")));
 
       JsonObject frame = client.next();
@@ -71,25 +76,36 @@ class BridgeTest {
     }
   }
 
-  /** Verifies a bridge client consuming slmp.deliver decides the device's ACK through the reply address it gets. */
+  /**
+   * Verifies a bridge client consuming slmp.deliver decides the device's ACK through the reply
+   * address it gets.
+   */
   @Test
   void clientConsumingSlmpDeliverAcceptsAndRejects(Vertx vertx) throws Exception {
     try (BridgeClient client = new BridgeClient(bridgePort)) {
       client.register("slmp.deliver");
-      SlmpClient device = await(node.client("bridge-deliver", m -> { }));
+      SlmpClient device = await(node.client("bridge-deliver", m -> {}));
 
       Future<AckStatus> first = device.sendWithAck("t", utf8("take me"));
       JsonObject frame = client.next();
       assertEquals("slmp.deliver", frame.getString("address"));
       assertEquals(true, frame.getBoolean("send"));
       assertEquals("take me", text(frame.getJsonObject("body")));
-      client.send(new JsonObject().put("type", "send").put("address", frame.getString("replyAddress")).put("body", new JsonObject()));
+      client.send(
+          new JsonObject()
+              .put("type", "send")
+              .put("address", frame.getString("replyAddress"))
+              .put("body", new JsonObject()));
       assertEquals(AckStatus.ACCEPTED, await(first));
 
       Future<AckStatus> second = device.sendWithAck("t", utf8("refuse me"));
       frame = client.next();
-      client.send(new JsonObject().put("type", "send").put("address", frame.getString("replyAddress"))
-          .put("failureCode", 2).put("message", "malformed reading"));
+      client.send(
+          new JsonObject()
+              .put("type", "send")
+              .put("address", frame.getString("replyAddress"))
+              .put("failureCode", 2)
+              .put("message", "malformed reading"));
       assertEquals(AckStatus.REJECTED, await(second));
     }
   }
@@ -99,9 +115,16 @@ class BridgeTest {
     List<InboundMessage> received = new CopyOnWriteArrayList<>();
     await(node.client("bridge-out", received::add));
     try (BridgeClient client = new BridgeClient(bridgePort)) {
-      JsonObject command = new JsonObject().put("topic", "cmd/led").put("payload", Base64.getEncoder().encodeToString(utf8("on")));
-      client.send(new JsonObject().put("type", "send").put("address", "slmp.out.bridge-out").put("replyAddress", "my-reply")
-          .put("body", command));
+      JsonObject command =
+          new JsonObject()
+              .put("topic", "cmd/led")
+              .put("payload", Base64.getEncoder().encodeToString(utf8("on")));
+      client.send(
+          new JsonObject()
+              .put("type", "send")
+              .put("address", "slmp.out.bridge-out")
+              .put("replyAddress", "my-reply")
+              .put("body", command));
       JsonObject reply = client.next();
       assertEquals("message", reply.getString("type"));
       assertEquals("my-reply", reply.getString("address"));
@@ -111,7 +134,12 @@ class BridgeTest {
       assertEquals("cmd/led", m.topic());
       assertEquals("on", new String(m.payload(), StandardCharsets.UTF_8));
 
-      client.send(new JsonObject().put("type", "send").put("address", "slmp.out.nobody").put("replyAddress", "r2").put("body", command));
+      client.send(
+          new JsonObject()
+              .put("type", "send")
+              .put("address", "slmp.out.nobody")
+              .put("replyAddress", "r2")
+              .put("body", command));
       JsonObject err = client.next();
       assertEquals("err", err.getString("type"));
       assertEquals("r2", err.getString("address"));
@@ -123,18 +151,35 @@ class BridgeTest {
   void addressesNotPermittedAreRefused(Vertx vertx) throws Exception {
     try (BridgeClient client = new BridgeClient(bridgePort)) {
       JsonObject[] refused = {
-          new JsonObject().put("type", "register").put("address", "slmp.internal.auth.verify"),
-          new JsonObject().put("type", "register").put("address", "slmp.out.some-device"), // receiving commands: no
-          new JsonObject().put("type", "publish").put("address", "slmp.in").put("body", new JsonObject()), // faking devices: no
-          new JsonObject().put("type", "send").put("address", "slmp.deliver").put("body", new JsonObject()),
-          new JsonObject().put("type", "send").put("address", "slmp.outage").put("body", new JsonObject()),
-          new JsonObject().put("type", "send").put("address", "slmp.internal.auth.revoked").put("replyAddress", "r")
-              .put("body", new JsonObject().put("device", "x")),
+        new JsonObject().put("type", "register").put("address", "slmp.internal.auth.verify"),
+        new JsonObject()
+            .put("type", "register")
+            .put("address", "slmp.out.some-device"), // receiving commands: no
+        new JsonObject()
+            .put("type", "publish")
+            .put("address", "slmp.in")
+            .put("body", new JsonObject()), // faking devices: no
+        new JsonObject()
+            .put("type", "send")
+            .put("address", "slmp.deliver")
+            .put("body", new JsonObject()),
+        new JsonObject()
+            .put("type", "send")
+            .put("address", "slmp.outage")
+            .put("body", new JsonObject()),
+        new JsonObject()
+            .put("type", "send")
+            .put("address", "slmp.internal.auth.revoked")
+            .put("replyAddress", "r")
+            .put("body", new JsonObject().put("device", "x")),
       };
       for (JsonObject frame : refused) {
         client.send(frame);
         JsonObject answer = client.next();
-        assertEquals(new JsonObject().put("type", "err").put("message", "access_denied"), answer, frame.encode());
+        assertEquals(
+            new JsonObject().put("type", "err").put("message", "access_denied"),
+            answer,
+            frame.encode());
       }
       // The connection is still usable after refusals.
       assertEquals("pong", client.register("slmp.in").getString("type"));
@@ -144,17 +189,27 @@ class BridgeTest {
   /** Runs src/examples/python/bridge_consumer.py, as the README says, when python3 is installed. */
   @Test
   void pythonExampleConsumesAndCommands(Vertx vertx) throws Exception {
-    assertTrue(PythonRunner.available(), "python3 is needed for this example (.ci/run installs it)");
+    assertTrue(
+        PythonRunner.available(), "python3 is needed for this example (.ci/run installs it)");
     List<InboundMessage> received = new CopyOnWriteArrayList<>();
     SlmpClient device = await(node.client("py-dev", received::add));
-    try (PythonRunner consumer = PythonRunner.start("--port", String.valueOf(bridgePort), "--count", "1")) {
+    try (PythonRunner consumer =
+        PythonRunner.start("--port", String.valueOf(bridgePort), "--count", "1")) {
       assertEquals("listening on slmp.in", consumer.line());
       await(device.send("sensors/hum", utf8("48%")));
       assertEquals("[slmp.in] py-dev on 'sensors/hum': 48%", consumer.line());
       assertEquals(0, consumer.exitCode());
     }
-    try (PythonRunner sender = PythonRunner.start("--port", String.valueOf(bridgePort), "--send", "py-dev", "reboot",
-        "--topic", "cmd/power", "--ack")) {
+    try (PythonRunner sender =
+        PythonRunner.start(
+            "--port",
+            String.valueOf(bridgePort),
+            "--send",
+            "py-dev",
+            "reboot",
+            "--topic",
+            "cmd/power",
+            "--ack")) {
       JsonObject reply = new JsonObject(sender.line());
       assertEquals("ACCEPTED", reply.getString("status"));
       assertEquals(0, sender.exitCode());
@@ -163,22 +218,40 @@ class BridgeTest {
     InboundMessage m = received.get(0);
     assertEquals("cmd/power", m.topic());
     assertEquals("reboot", new String(m.payload(), StandardCharsets.UTF_8));
-    // A later command, ACKed by the device: whatever came before it has arrived by then. Nothing did.
-    JsonObject sentinel = new JsonObject().put("topic", "sentinel").put("payload", "").put("ack", true);
-    assertEquals("ACCEPTED", await(TestNode.requestOut(vertx, "py-dev", sentinel)).body().getString("status"));
-    assertEquals(List.of("cmd/power", "sentinel"), received.stream().map(InboundMessage::topic).toList());
+    // A later command, ACKed by the device: whatever came before it has arrived by then. Nothing
+    // did.
+    JsonObject sentinel =
+        new JsonObject().put("topic", "sentinel").put("payload", "").put("ack", true);
+    assertEquals(
+        "ACCEPTED",
+        await(TestNode.requestOut(vertx, "py-dev", sentinel)).body().getString("status"));
+    assertEquals(
+        List.of("cmd/power", "sentinel"), received.stream().map(InboundMessage::topic).toList());
   }
 
   @Test
   void badPermittedEntriesFailConfigValidation() {
-    JsonObject badRegex = new JsonObject().put("bridge", new JsonObject().put("inbound",
-        new JsonArray().add("slmp.a").add(new JsonObject().put("addressRegex", "slmp.(out"))));
-    String msg = assertThrows(IllegalArgumentException.class,
-        () -> NodeConfig.validate(badRegex)).getMessage();
+    JsonObject badRegex =
+        new JsonObject()
+            .put(
+                "bridge",
+                new JsonObject()
+                    .put(
+                        "inbound",
+                        new JsonArray()
+                            .add("slmp.a")
+                            .add(new JsonObject().put("addressRegex", "slmp.(out"))));
+    String msg =
+        assertThrows(IllegalArgumentException.class, () -> NodeConfig.validate(badRegex))
+            .getMessage();
     assertTrue(msg.startsWith("config key 'bridge.inbound[1]': bad addressRegex"), msg);
-    JsonObject badEntry = new JsonObject().put("bridge", new JsonObject().put("outbound", new JsonArray().add(7)));
-    msg = assertThrows(IllegalArgumentException.class,
-        () -> NodeConfig.validate(badEntry)).getMessage();
-    assertEquals("config key 'bridge.outbound[0]' must be an address, {\"address\": a} or {\"addressRegex\": r}, was 7", msg);
+    JsonObject badEntry =
+        new JsonObject().put("bridge", new JsonObject().put("outbound", new JsonArray().add(7)));
+    msg =
+        assertThrows(IllegalArgumentException.class, () -> NodeConfig.validate(badEntry))
+            .getMessage();
+    assertEquals(
+        "config key 'bridge.outbound[0]' must be an address, {\"address\": a} or {\"addressRegex\": r}, was 7",
+        msg);
   }
 }

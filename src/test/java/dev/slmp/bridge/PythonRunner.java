@@ -20,16 +20,21 @@ final class PythonRunner implements AutoCloseable {
   private PythonRunner(Process process) {
     this.process = process;
     pump(process.getInputStream(), lines::add);
-    pump(process.getErrorStream(), l -> {
-      synchronized (stderr) {
-        stderr.append(l).append('\n');
-      }
-    });
+    pump(
+        process.getErrorStream(),
+        l -> {
+          synchronized (stderr) {
+            stderr.append(l).append('\n');
+          }
+        });
   }
 
   static boolean available() {
     try {
-      return new ProcessBuilder("python3", "--version").redirectErrorStream(true).start().waitFor(10, TimeUnit.SECONDS);
+      return new ProcessBuilder("python3", "--version")
+          .redirectErrorStream(true)
+          .start()
+          .waitFor(10, TimeUnit.SECONDS);
     } catch (IOException e) {
       return false;
     } catch (InterruptedException e) {
@@ -45,15 +50,19 @@ final class PythonRunner implements AutoCloseable {
   }
 
   private static void pump(java.io.InputStream in, java.util.function.Consumer<String> sink) {
-    Thread t = new Thread(() -> {
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-        for (String l; (l = r.readLine()) != null; ) {
-          sink.accept(l);
-        }
-      } catch (IOException ignored) {
-        // the process ended
-      }
-    }, "python-output");
+    Thread t =
+        new Thread(
+            () -> {
+              try (BufferedReader r =
+                  new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                for (String l; (l = r.readLine()) != null; ) {
+                  sink.accept(l);
+                }
+              } catch (IOException ignored) {
+                // the process ended
+              }
+            },
+            "python-output");
     t.setDaemon(true);
     t.start();
   }

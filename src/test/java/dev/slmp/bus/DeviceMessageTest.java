@@ -11,8 +11,16 @@ import org.junit.jupiter.api.Test;
 
 /** The one definition of the device message's JSON (docs/event-bus.md) and what a bad body gets. */
 class DeviceMessageTest {
-  private final DeviceMessage m = new DeviceMessage("sensor-1", "t/x", "21.5 \u00b0C".getBytes(StandardCharsets.UTF_8), 7,
-      "ab01", "node-a", 1_764_190_000_123L, true);
+  private final DeviceMessage m =
+      new DeviceMessage(
+          "sensor-1",
+          "t/x",
+          "21.5 \u00b0C".getBytes(StandardCharsets.UTF_8),
+          7,
+          "ab01",
+          "node-a",
+          1_764_190_000_123L,
+          true);
 
   @Test
   void theJsonIsTheDocumentedShapeWithStandardBase64() {
@@ -41,23 +49,36 @@ class DeviceMessageTest {
 
   @Test
   void theLegacyShapeHasNoSession() {
-    DeviceMessage legacy = DeviceMessage.fromJson(new DeviceMessage("u", "legacy", new byte[0], 0, null, "n", 1, false)
-        .toJson());
+    DeviceMessage legacy =
+        DeviceMessage.fromJson(
+            new DeviceMessage("u", "legacy", new byte[0], 0, null, "n", 1, false).toJson());
     assertEquals(null, legacy.session());
     assertEquals(0, legacy.payload().length);
   }
 
   @Test
   void aBodyThatIsNoDeviceMessageIsRefusedNamingTheField() {
-    assertTrue(assertThrows(IllegalArgumentException.class, () -> DeviceMessage.fromJson(new JsonObject()))
-        .getMessage().contains("'device'"));
-    assertTrue(assertThrows(IllegalArgumentException.class,
-        () -> DeviceMessage.fromJson(new JsonObject().put("device", "d").put("payload", "not base64!")))
-        .getMessage().contains("'payload'"));
-    assertTrue(assertThrows(IllegalArgumentException.class,
-        () -> DeviceMessage.fromJson(new JsonObject().put("device", "d").put("seq", "one")))
-        .getMessage().contains("'seq'"));
-    assertTrue(assertThrows(IllegalArgumentException.class, () -> DeviceMessage.fromJson(null)).getMessage()
-        .contains("no body"));
+    assertTrue(
+        assertThrows(IllegalArgumentException.class, () -> DeviceMessage.fromJson(new JsonObject()))
+            .getMessage()
+            .contains("'device'"));
+    assertTrue(
+        assertThrows(
+                IllegalArgumentException.class,
+                () ->
+                    DeviceMessage.fromJson(
+                        new JsonObject().put("device", "d").put("payload", "not base64!")))
+            .getMessage()
+            .contains("'payload'"));
+    assertTrue(
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> DeviceMessage.fromJson(new JsonObject().put("device", "d").put("seq", "one")))
+            .getMessage()
+            .contains("'seq'"));
+    assertTrue(
+        assertThrows(IllegalArgumentException.class, () -> DeviceMessage.fromJson(null))
+            .getMessage()
+            .contains("no body"));
   }
 }

@@ -35,7 +35,8 @@ class KeysAndDeviceCommandTest {
         PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
       code = SlmpMain.run(o, e, args);
     }
-    return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    return new Result(
+        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
   /** A data directory created the one way a tool may: {@code keys --init}. */
@@ -87,7 +88,8 @@ class KeysAndDeviceCommandTest {
     Result r = run("device", "key", "sensor-42", "--data", data());
     assertEquals(0, r.code(), r.err());
     byte[] master = DataDirectory.open(Path.of(data())).masterSecret();
-    String expected = Bytes.hex(KeySchedule.deviceKey(master, "sensor-42".getBytes(StandardCharsets.UTF_8)));
+    String expected =
+        Bytes.hex(KeySchedule.deviceKey(master, "sensor-42".getBytes(StandardCharsets.UTF_8)));
     assertEquals(expected + "\n", r.out());
     assertEquals("", r.err());
     // --data may come before the id too.
@@ -100,27 +102,42 @@ class KeysAndDeviceCommandTest {
     assertEquals(0, add.code(), add.err());
     assertTrue(add.out().matches("[0-9a-f]{64}\n"), add.out());
     String key = add.out().strip();
-    assertEquals(key + "\n", run("device", "key", "pump", "--data", data()).out(), "the registered key wins");
+    assertEquals(
+        key + "\n",
+        run("device", "key", "pump", "--data", data()).out(),
+        "the registered key wins");
     Result dup = run("device", "add", "pump", "--data", data());
     assertEquals(1, dup.code());
     assertEquals("error: device pump is already registered\n", dup.err());
     assertEquals("", dup.out());
 
-    assertEquals(new Result(0, "revoked pump\n", ""), run("device", "revoke", "pump", "--data", data()));
-    assertEquals(new Result(0, "revoked valve\n", ""), run("device", "revoke", "--data", data(), "valve"));
+    assertEquals(
+        new Result(0, "revoked pump\n", ""), run("device", "revoke", "pump", "--data", data()));
+    assertEquals(
+        new Result(0, "revoked valve\n", ""), run("device", "revoke", "--data", data(), "valve"));
     run("device", "add", "fan", "--data", data());
-    assertEquals(new Result(0, "fan registered\npump registered revoked\nvalve revoked\n", ""),
+    assertEquals(
+        new Result(0, "fan registered\npump registered revoked\nvalve revoked\n", ""),
         run("device", "list", "--data", data()));
-    assertEquals(new Result(0, "reinstated pump\n", ""), run("device", "reinstate", "pump", "--data", data()));
-    assertEquals("fan registered\npump registered\nvalve revoked\n", run("device", "list", "--data", data()).out());
+    assertEquals(
+        new Result(0, "reinstated pump\n", ""),
+        run("device", "reinstate", "pump", "--data", data()));
+    assertEquals(
+        "fan registered\npump registered\nvalve revoked\n",
+        run("device", "list", "--data", data()).out());
     assertEquals(key, Bytes.hex(DataDirectory.open(Path.of(data())).registry().deviceKey("pump")));
   }
 
   @Test
   void deviceUsageAndIdErrors() {
-    for (String[] args : List.of(new String[] {"device"}, new String[] {"device", "frob", "x"},
-        new String[] {"device", "key"}, new String[] {"device", "add", "a", "b"}, new String[] {"device", "list", "x"},
-        new String[] {"device", "key", "a", "--data"})) {
+    for (String[] args :
+        List.of(
+            new String[] {"device"},
+            new String[] {"device", "frob", "x"},
+            new String[] {"device", "key"},
+            new String[] {"device", "add", "a", "b"},
+            new String[] {"device", "list", "x"},
+            new String[] {"device", "key", "a", "--data"})) {
       Result r = run(args);
       assertEquals(2, r.code(), String.join(" ", args));
       assertTrue(r.err().startsWith("usage: device "), r.err());
@@ -142,7 +159,10 @@ class KeysAndDeviceCommandTest {
     Result init = run("keys", "--init", "--data", nested.toString());
     assertEquals(0, init.code(), init.err());
     assertTrue(Files.isRegularFile(nested.resolve(DataDirectory.MASTER_SECRET)));
-    assertEquals(init.out(), run("keys", "--data", nested.toString()).out(), "--init again creates nothing new");
+    assertEquals(
+        init.out(),
+        run("keys", "--data", nested.toString()).out(),
+        "--init again creates nothing new");
     assertEquals(init.out(), run("keys", "--data", nested.toString(), "--init").out());
     assertEquals(0, run("device", "list", "--data", nested.toString()).code());
   }
@@ -153,10 +173,16 @@ class KeysAndDeviceCommandTest {
     for (String[] args : commandsOn(missing)) {
       Result r = run(args);
       assertEquals(1, r.code(), String.join(" ", args));
-      assertEquals("error: data directory " + missing + " does not exist: start a node once or run `keys --init`"
-          + " to create it\n", r.err(), String.join(" ", args));
+      assertEquals(
+          "error: data directory "
+              + missing
+              + " does not exist: start a node once or run `keys --init`"
+              + " to create it\n",
+          r.err(),
+          String.join(" ", args));
       assertEquals("", r.out());
-      assertFalse(Files.exists(tmp.resolve("typo")), "nothing created by " + String.join(" ", args));
+      assertFalse(
+          Files.exists(tmp.resolve("typo")), "nothing created by " + String.join(" ", args));
     }
   }
 
@@ -167,18 +193,25 @@ class KeysAndDeviceCommandTest {
     for (String[] args : commandsOn(other)) {
       Result r = run(args);
       assertEquals(1, r.code(), String.join(" ", args));
-      assertTrue(r.err().startsWith("error: directory " + other + " does not hold a node's data"), r.err());
+      assertTrue(
+          r.err().startsWith("error: directory " + other + " does not hold a node's data"),
+          r.err());
       assertEquals("", r.out());
       try (var files = Files.list(other)) {
-        assertEquals(List.of(other.resolve("notes.txt")), files.toList(), "nothing created by " + args[1]);
+        assertEquals(
+            List.of(other.resolve("notes.txt")), files.toList(), "nothing created by " + args[1]);
       }
     }
   }
 
   private static List<String[]> commandsOn(Path dir) {
     String d = dir.toString();
-    return List.of(new String[] {"keys", "--data", d}, new String[] {"device", "list", "--data", d},
-        new String[] {"device", "key", "x", "--data", d}, new String[] {"device", "add", "x", "--data", d},
-        new String[] {"device", "revoke", "x", "--data", d}, new String[] {"device", "reinstate", "x", "--data", d});
+    return List.of(
+        new String[] {"keys", "--data", d},
+        new String[] {"device", "list", "--data", d},
+        new String[] {"device", "key", "x", "--data", d},
+        new String[] {"device", "add", "x", "--data", d},
+        new String[] {"device", "revoke", "x", "--data", d},
+        new String[] {"device", "reinstate", "x", "--data", d});
   }
 }

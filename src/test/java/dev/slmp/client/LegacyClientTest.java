@@ -22,16 +22,16 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code send --legacy} in-process through {@link SlmpMain#run}: against a server written from spec section 10
- * alone ({@link PrototypeServer}), and against a node with legacy mode on and off.
+ * {@code send --legacy} in-process through {@link SlmpMain#run}: against a server written from spec
+ * section 10 alone ({@link PrototypeServer}), and against a node with legacy mode on and off.
  */
 @ExtendWith(VertxExtension.class)
 class LegacyClientTest {
   private static final String SECRET = "my_secret";
 
-
   private static CliRun send(int port, String... more) {
-    List<String> args = new ArrayList<>(List.of("send", "--legacy", "--port", String.valueOf(port)));
+    List<String> args =
+        new ArrayList<>(List.of("send", "--legacy", "--port", String.valueOf(port)));
     args.addAll(List.of(more));
     return CliRun.of(args);
   }
@@ -42,8 +42,11 @@ class LegacyClientTest {
     CliRun r = send(server.port(), "--user", "user1", "--secret", SECRET, "Hello", "SLMP!");
     assertEquals(0, r.code(), r.err());
     assertEquals("Response from server: Message received: Hello SLMP!\n", r.out());
-    assertEquals(List.of(new PrototypeServer.Received("user1", "Hello SLMP!", true)), server.received);
-    assertTrue(server.clientPems.get(0).startsWith("-----BEGIN PUBLIC KEY-----\n"), server.clientPems.get(0));
+    assertEquals(
+        List.of(new PrototypeServer.Received("user1", "Hello SLMP!", true)), server.received);
+    assertTrue(
+        server.clientPems.get(0).startsWith("-----BEGIN PUBLIC KEY-----\n"),
+        server.clientPems.get(0));
     assertTrue(server.clientPems.get(0).endsWith("-----END PUBLIC KEY-----\n"));
   }
 
@@ -91,9 +94,13 @@ class LegacyClientTest {
 
   private static SlmpNode node(Vertx vertx, Path dir, boolean legacy) throws Exception {
     SlmpNode node = new SlmpNode();
-    JsonObject conf = new JsonObject().put("host", "127.0.0.1").put("port", 0).put("dataDir", dir.toString())
-        .put("inbox", new JsonObject().put("print", false))
-        .put("legacy", new JsonObject().put("enabled", legacy).put("secret", SECRET));
+    JsonObject conf =
+        new JsonObject()
+            .put("host", "127.0.0.1")
+            .put("port", 0)
+            .put("dataDir", dir.toString())
+            .put("inbox", new JsonObject().put("print", false))
+            .put("legacy", new JsonObject().put("enabled", legacy).put("secret", SECRET));
     await(vertx.deployVerticle(node, new DeploymentOptions().setConfig(conf)));
     return node;
   }

@@ -2,6 +2,9 @@ package dev.slmp.client;
 
 import dev.slmp.auth.InMemoryDeviceDirectory;
 import dev.slmp.auth.ProofVerifier;
+import dev.slmp.connection.DeviceIdentity;
+import dev.slmp.connection.InboundMessage;
+import dev.slmp.connection.ServerConnection;
 import dev.slmp.crypto.DhGroup;
 import dev.slmp.crypto.Randomness;
 import dev.slmp.crypto.Suite;
@@ -12,10 +15,7 @@ import dev.slmp.handshake.StaticKey;
 import dev.slmp.protocol.AckStatus;
 import dev.slmp.protocol.CloseCode;
 import dev.slmp.protocol.KeySchedule;
-import dev.slmp.connection.DeviceIdentity;
 import dev.slmp.session.InMemorySessionStore;
-import dev.slmp.connection.InboundMessage;
-import dev.slmp.connection.ServerConnection;
 import dev.slmp.session.SessionRecord;
 import dev.slmp.session.SessionStore;
 import io.vertx.core.Context;
@@ -31,8 +31,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A minimal SLMP/1 server for the client tests: each socket drives a real {@link ServerConnection} with real keys
- * and crypto; every message is recorded and acknowledged ACCEPTED.
+ * A minimal SLMP/1 server for the client tests: each socket drives a real {@link ServerConnection}
+ * with real keys and crypto; every message is recorded and acknowledged ACCEPTED.
  */
 final class TestServer {
   /** A live, established server connection and the context it is confined to. */
@@ -68,8 +68,18 @@ final class TestServer {
 
   /** A man in the middle: it answers to {@code real}'s key ids but holds other private keys. */
   static Future<TestServer> impostor(Vertx vertx, TestServer real) {
-    StaticKey p = new StaticKey(DhGroup.p256(), key(DhGroup.p256()).privateKey(), real.p256.publicKey(), real.p256.keyId());
-    StaticKey x = new StaticKey(DhGroup.x25519(), key(DhGroup.x25519()).privateKey(), real.x25519.publicKey(), real.x25519.keyId());
+    StaticKey p =
+        new StaticKey(
+            DhGroup.p256(),
+            key(DhGroup.p256()).privateKey(),
+            real.p256.publicKey(),
+            real.p256.keyId());
+    StaticKey x =
+        new StaticKey(
+            DhGroup.x25519(),
+            key(DhGroup.x25519()).privateKey(),
+            real.x25519.publicKey(),
+            real.x25519.keyId());
     return new TestServer(vertx, p, x, ServerKeyRing.of(p, x)).listen();
   }
 
@@ -78,55 +88,70 @@ final class TestServer {
   }
 
   private Future<TestServer> listen() {
-    return vertx.createNetServer().connectHandler(this::accept).listen(0, "127.0.0.1").map(s -> {
-      server = s;
-      return this;
-    });
+    return vertx
+        .createNetServer()
+        .connectHandler(this::accept)
+        .listen(0, "127.0.0.1")
+        .map(
+            s -> {
+              server = s;
+              return this;
+            });
   }
 
   private void accept(NetSocket socket) {
     Context ctx = Vertx.currentContext();
-    ServerHandshake hs = new ServerHandshake(settings, ring, verifier, store, () -> System.currentTimeMillis() / 1000);
+    ServerHandshake hs =
+        new ServerHandshake(
+            settings, ring, verifier, store, () -> System.currentTimeMillis() / 1000);
     ServerConnection[] self = new ServerConnection[1];
     long[] drain = {-1};
-    self[0] = new ServerConnection(hs, settings, Randomness.secure(), new ServerConnection.Listener() {
-      @Override
-      public void write(byte[] bytes) {
-        socket.write(Buffer.buffer(bytes));
-      }
+    self[0] =
+        new ServerConnection(
+            hs,
+            settings,
+            Randomness.secure(),
+            new ServerConnection.Listener() {
+              @Override
+              public void write(byte[] bytes) {
+                socket.write(Buffer.buffer(bytes));
+              }
 
-      @Override
-      public void established(ServerConnection c) {
-        live.add(new Live(c, ctx));
-      }
+              @Override
+              public void established(ServerConnection c) {
+                live.add(new Live(c, ctx));
+              }
 
-      @Override
-      public void message(InboundMessage m) {
-        messages.add(m);
-        self[0].acknowledge(m, AckStatus.ACCEPTED);
-      }
+              @Override
+              public void message(InboundMessage m) {
+                messages.add(m);
+                self[0].acknowledge(m, AckStatus.ACCEPTED);
+              }
 
-      @Override
-      public void acknowledged(long seq, AckStatus status) {
-        deviceAcks.add(status);
-      }
+              @Override
+              public void acknowledged(long seq, AckStatus status) {
+                deviceAcks.add(status);
+              }
 
-      @Override
-      public void closed(CloseCode code, String reason, boolean byPeer) {
-        if (byPeer) {
-          socket.close();
-        } else {
-          drain[0] = vertx.setTimer(1000, id -> socket.close()); // the device closes when it reads our CLOSE
-        }
-      }
-    });
+              @Override
+              public void closed(CloseCode code, String reason, boolean byPeer) {
+                if (byPeer) {
+                  socket.close();
+                } else {
+                  drain[0] =
+                      vertx.setTimer(
+                          1000, id -> socket.close()); // the device closes when it reads our CLOSE
+                }
+              }
+            });
     socket.handler(b -> self[0].receive(b.getBytes()));
-    socket.closeHandler(v -> {
-      live.removeIf(l -> l.connection() == self[0]);
-      if (drain[0] >= 0) {
-        vertx.cancelTimer(drain[0]);
-      }
-    });
+    socket.closeHandler(
+        v -> {
+          live.removeIf(l -> l.connection() == self[0]);
+          if (drain[0] >= 0) {
+            vertx.cancelTimer(drain[0]);
+          }
+        });
   }
 
   int port() {
@@ -156,29 +181,36 @@ final class TestServer {
 
   /** A store that cannot answer: resumption gets BUSY, a full handshake lifetime 0. */
   void storeUnavailable() {
-    store = new SessionStore() {
-      @Override
-      public CompletableFuture<Void> put(SessionRecord record) {
-        return CompletableFuture.failedFuture(new IllegalStateException("store down"));
-      }
+    store =
+        new SessionStore() {
+          @Override
+          public CompletableFuture<Void> put(SessionRecord record) {
+            return CompletableFuture.failedFuture(new IllegalStateException("store down"));
+          }
 
-      @Override
-      public CompletableFuture<SessionRecord> get(byte[] sessionId) {
-        return CompletableFuture.failedFuture(new IllegalStateException("store down"));
-      }
+          @Override
+          public CompletableFuture<SessionRecord> get(byte[] sessionId) {
+            return CompletableFuture.failedFuture(new IllegalStateException("store down"));
+          }
 
-      @Override
-      public CompletableFuture<Advance> advanceCounter(byte[] sessionId, long counter) {
-        return CompletableFuture.failedFuture(new IllegalStateException("store down"));
-      }
-    };
+          @Override
+          public CompletableFuture<Advance> advanceCounter(byte[] sessionId, long counter) {
+            return CompletableFuture.failedFuture(new IllegalStateException("store down"));
+          }
+        };
   }
 
   /** Sends a DATA with ACK_REQUESTED to the newest established connection, on its own context. */
   Future<Long> push(String topic, byte[] payload) {
     Live l = live.get(live.size() - 1);
     Promise<Long> p = Promise.promise();
-    l.context().runOnContext(v -> p.complete(l.connection().sendData(topic.getBytes(StandardCharsets.UTF_8), payload, true).seq()));
+    l.context()
+        .runOnContext(
+            v ->
+                p.complete(
+                    l.connection()
+                        .sendData(topic.getBytes(StandardCharsets.UTF_8), payload, true)
+                        .seq()));
     return p.future();
   }
 

@@ -28,8 +28,10 @@ class AeadSealerTest {
 
   @Test
   void openAfterSealOfTheSameSeqOnOneInstance() throws Exception {
-    // Regression: the JDK's ChaCha20-Poly1305 refuses to re-init with the previous key and nonce even to
-    // decrypt, which made open(seq) fail right after seal(seq) (or a second open(seq)) on one instance.
+    // Regression: the JDK's ChaCha20-Poly1305 refuses to re-init with the previous key and nonce
+    // even to
+    // decrypt, which made open(seq) fail right after seal(seq) (or a second open(seq)) on one
+    // instance.
     for (AeadSealer.Algorithm alg : AeadSealer.Algorithm.values()) {
       AeadSealer s = sealer(alg);
       for (long seq : new long[] {0, 1, 7, 0xFFFFFFFFL}) {
@@ -38,7 +40,8 @@ class AeadSealerTest {
         assertArrayEquals(MSG, s.open(seq, AAD, sealed), alg + " seq " + seq);
         assertArrayEquals(MSG, s.open(seq, AAD, sealed), alg + " seq " + seq + " (again)");
         assertArrayEquals(sealed, s.seal(seq, AAD, MSG), alg + " seq " + seq + " (re-seal)");
-        assertArrayEquals(MSG, sealer(alg).open(seq, AAD, sealed), alg + " seq " + seq + " (other instance)");
+        assertArrayEquals(
+            MSG, sealer(alg).open(seq, AAD, sealed), alg + " seq " + seq + " (other instance)");
       }
     }
   }
@@ -55,12 +58,25 @@ class AeadSealerTest {
       assertThrows(OpenFailedException.class, () -> s.open(5, aad2, sealed), alg + " wrong aad");
       byte[] key2 = new byte[alg == AeadSealer.Algorithm.AES_128_GCM ? 16 : 32];
       key2[0] = 1;
-      assertThrows(OpenFailedException.class, () -> new AeadSealer(alg, key2, IV).open(5, AAD, sealed), alg + " wrong key");
-      assertThrows(OpenFailedException.class, () -> s.open(5, AAD, new byte[15]), alg + " shorter than tag");
-      assertThrows(OpenFailedException.class, () -> s.open(5, AAD, Arrays.copyOf(sealed, sealed.length - 1)), alg + " truncated");
+      assertThrows(
+          OpenFailedException.class,
+          () -> new AeadSealer(alg, key2, IV).open(5, AAD, sealed),
+          alg + " wrong key");
+      assertThrows(
+          OpenFailedException.class, () -> s.open(5, AAD, new byte[15]), alg + " shorter than tag");
+      assertThrows(
+          OpenFailedException.class,
+          () -> s.open(5, AAD, Arrays.copyOf(sealed, sealed.length - 1)),
+          alg + " truncated");
       assertArrayEquals(MSG, s.open(5, AAD, sealed), alg + " still usable after failures");
-      assertThrows(IllegalArgumentException.class, () -> new AeadSealer(alg, new byte[24], IV), alg + " key length");
-      assertThrows(IllegalArgumentException.class, () -> new AeadSealer(alg, key2, new byte[16]), alg + " iv length");
+      assertThrows(
+          IllegalArgumentException.class,
+          () -> new AeadSealer(alg, new byte[24], IV),
+          alg + " key length");
+      assertThrows(
+          IllegalArgumentException.class,
+          () -> new AeadSealer(alg, key2, new byte[16]),
+          alg + " iv length");
     }
   }
 }

@@ -24,33 +24,49 @@ final class AeadVectors {
       if ("valid".equals(result)) {
         fail(id + ": caller must not pass a valid non-96-bit case here");
       }
-      assertThrows(IllegalArgumentException.class, () -> new AeadSealer(alg, key, iv), id + ": iv length accepted");
+      assertThrows(
+          IllegalArgumentException.class,
+          () -> new AeadSealer(alg, key, iv),
+          id + ": iv length accepted");
       return;
     }
     AeadSealer sealer = new AeadSealer(alg, key, iv);
     switch (result) {
       case "valid":
         assertArrayEquals(sealed, sealer.seal(0, aad, msg), id + ": seal");
-        assertArrayEquals(msg, open(sealer, 0, aad, sealed, 0, sealed.length, id + ": open"), id + ": open");
-        // A second seal of the same input (the JCA refuses nonce reuse on one Cipher) must still work.
+        assertArrayEquals(
+            msg, open(sealer, 0, aad, sealed, 0, sealed.length, id + ": open"), id + ": open");
+        // A second seal of the same input (the JCA refuses nonce reuse on one Cipher) must still
+        // work.
         assertArrayEquals(sealed, sealer.seal(0, aad, msg), id + ": re-seal");
         // The offset form on a larger buffer.
         byte[] buf = Bytes.concat(new byte[5], sealed, new byte[3]);
-        assertArrayEquals(msg, open(sealer, 0, aad, buf, 5, sealed.length, id + ": open at offset"), id + ": open at offset");
+        assertArrayEquals(
+            msg,
+            open(sealer, 0, aad, buf, 5, sealed.length, id + ": open at offset"),
+            id + ": open at offset");
         break;
       case "invalid":
-        assertThrows(OpenFailedException.class, () -> sealer.open(0, aad, sealed), id + ": invalid case opened");
+        assertThrows(
+            OpenFailedException.class,
+            () -> sealer.open(0, aad, sealed),
+            id + ": invalid case opened");
         // The sealer must stay usable after a failed open.
         byte[] again = sealer.seal(1, aad, msg);
-        assertArrayEquals(msg, open(sealer, 1, aad, again, 0, again.length, id + ": open after failed open"), id);
+        assertArrayEquals(
+            msg, open(sealer, 1, aad, again, 0, again.length, id + ": open after failed open"), id);
         break;
       default:
         fail(id + ": unexpected result " + result);
     }
   }
 
-  /** {@code open}, turning a failure into an assertion that names the case (the exception has no stack). */
-  private static byte[] open(AeadSealer s, long seq, byte[] aad, byte[] in, int off, int len, String what) {
+  /**
+   * {@code open}, turning a failure into an assertion that names the case (the exception has no
+   * stack).
+   */
+  private static byte[] open(
+      AeadSealer s, long seq, byte[] aad, byte[] in, int off, int len, String what) {
     try {
       return s.open(seq, aad, in, off, len);
     } catch (OpenFailedException e) {

@@ -25,7 +25,10 @@ class DhGroupTest {
     return out;
   }
 
-  /** The static-key path (a cached comb for P-256) agrees with the plain one and refuses the same keys. */
+  /**
+   * The static-key path (a cached comb for P-256) agrees with the plain one and refuses the same
+   * keys.
+   */
   @Test
   void agreementWithAStaticKeyMatchesThePlainAgreement() throws Exception {
     SecureRandom rnd = Randomness.threadRandom();
@@ -36,11 +39,15 @@ class DhGroupTest {
         byte[] eph = g.generatePrivate(rnd);
         byte[] viaStatic = g.agreeWithStatic(eph, serverPublic);
         assertArrayEquals(g.agree(eph, serverPublic), viaStatic, g.name() + " round " + i);
-        assertArrayEquals(g.agree(serverPrivate, g.publicKey(eph)), viaStatic, g.name() + " both sides agree");
+        assertArrayEquals(
+            g.agree(serverPrivate, g.publicKey(eph)), viaStatic, g.name() + " both sides agree");
         DhGroup.Peer peer = g.peer(g.publicKey(eph));
-        assertArrayEquals(viaStatic, g.agree(serverPrivate, peer), g.name() + " through a checked peer");
-        assertArrayEquals(viaStatic, g.agree(serverPrivate, peer), g.name() + " the same peer again");
-        assertArrayEquals(viaStatic, g.agreeLongTerm(serverPrivate, peer), g.name() + " blinded long-term key");
+        assertArrayEquals(
+            viaStatic, g.agree(serverPrivate, peer), g.name() + " through a checked peer");
+        assertArrayEquals(
+            viaStatic, g.agree(serverPrivate, peer), g.name() + " the same peer again");
+        assertArrayEquals(
+            viaStatic, g.agreeLongTerm(serverPrivate, peer), g.name() + " blinded long-term key");
       }
     }
     byte[] priv = DhGroup.p256().generatePrivate(rnd);
@@ -48,13 +55,24 @@ class DhGroupTest {
     offCurve[64] ^= 1;
     for (int i = 0; i < 2; i++) {
       // A refused key is never cached: the second attempt is refused the same way.
-      InvalidKeyException e = assertThrows(InvalidKeyException.class, () -> DhGroup.p256().agreeWithStatic(priv, offCurve));
+      InvalidKeyException e =
+          assertThrows(
+              InvalidKeyException.class, () -> DhGroup.p256().agreeWithStatic(priv, offCurve));
       assertEquals("P-256 point is not on the curve", e.getMessage());
-      assertThrows(InvalidKeyException.class, () -> DhGroup.p256().peer(offCurve), "a peer is checked at once");
+      assertThrows(
+          InvalidKeyException.class,
+          () -> DhGroup.p256().peer(offCurve),
+          "a peer is checked at once");
     }
-    assertThrows(InvalidKeyException.class, () -> DhGroup.x25519().agreeWithStatic(priv, new byte[32]), "low order");
+    assertThrows(
+        InvalidKeyException.class,
+        () -> DhGroup.x25519().agreeWithStatic(priv, new byte[32]),
+        "low order");
     DhGroup.Peer lowOrder = DhGroup.x25519().peer(new byte[32]);
-    assertThrows(InvalidKeyException.class, () -> DhGroup.x25519().agree(priv, lowOrder), "low order through a peer");
+    assertThrows(
+        InvalidKeyException.class,
+        () -> DhGroup.x25519().agree(priv, lowOrder),
+        "low order through a peer");
   }
 
   @Test
@@ -107,7 +125,8 @@ class DhGroupTest {
     }
     byte[] matchingHybrid = pub.clone();
     matchingHybrid[0] = (byte) (yOdd ? 0x07 : 0x06);
-    assertThrows(InvalidKeyException.class, () -> g.agree(priv, matchingHybrid), "matching hybrid prefix");
+    assertThrows(
+        InvalidKeyException.class, () -> g.agree(priv, matchingHybrid), "matching hybrid prefix");
 
     // Compressed 02/03 || X.
     byte[] compressed = Arrays.copyOf(pub, 33);
@@ -123,17 +142,26 @@ class DhGroupTest {
     assertThrows(InvalidKeyException.class, () -> g.agree(priv, yp), "Y = p");
 
     // Wrong lengths.
-    assertThrows(InvalidKeyException.class, () -> g.agree(priv, Arrays.copyOfRange(pub, 1, 65)), "64 bytes");
-    assertThrows(InvalidKeyException.class, () -> g.agree(priv, Arrays.copyOf(pub, 66)), "66 bytes");
-    assertThrows(InvalidKeyException.class, () -> g.agree(priv, Bytes.concat(new byte[] {0}, pub)), "66 bytes, 00 prefix");
-    assertThrows(InvalidKeyException.class, () -> g.agree(priv, new byte[] {0}), "infinity encoding");
+    assertThrows(
+        InvalidKeyException.class, () -> g.agree(priv, Arrays.copyOfRange(pub, 1, 65)), "64 bytes");
+    assertThrows(
+        InvalidKeyException.class, () -> g.agree(priv, Arrays.copyOf(pub, 66)), "66 bytes");
+    assertThrows(
+        InvalidKeyException.class,
+        () -> g.agree(priv, Bytes.concat(new byte[] {0}, pub)),
+        "66 bytes, 00 prefix");
+    assertThrows(
+        InvalidKeyException.class, () -> g.agree(priv, new byte[] {0}), "infinity encoding");
     assertThrows(InvalidKeyException.class, () -> g.agree(priv, Bytes.EMPTY), "empty");
 
     // Off the curve.
     byte[] off = pub.clone();
     off[64] ^= 1;
     assertThrows(InvalidKeyException.class, () -> g.agree(priv, off), "off curve");
-    assertThrows(InvalidKeyException.class, () -> g.agree(priv, Bytes.concat(new byte[] {4}, new byte[64])), "(0, 0)");
+    assertThrows(
+        InvalidKeyException.class,
+        () -> g.agree(priv, Bytes.concat(new byte[] {4}, new byte[64])),
+        "(0, 0)");
   }
 
   @Test
@@ -161,14 +189,18 @@ class DhGroupTest {
     DhGroup g = DhGroup.x25519();
     byte[] priv = g.generatePrivate(Randomness.threadRandom());
     byte[] pub = g.publicKey(g.generatePrivate(Randomness.threadRandom()));
-    assertThrows(InvalidKeyException.class, () -> g.agree(priv, Arrays.copyOf(pub, 31)), "31 bytes");
-    assertThrows(InvalidKeyException.class, () -> g.agree(priv, Arrays.copyOf(pub, 33)), "33 bytes");
+    assertThrows(
+        InvalidKeyException.class, () -> g.agree(priv, Arrays.copyOf(pub, 31)), "31 bytes");
+    assertThrows(
+        InvalidKeyException.class, () -> g.agree(priv, Arrays.copyOf(pub, 33)), "33 bytes");
     // Low-order points u = 0 and u = 1 give an all-zero shared secret.
     assertThrows(InvalidKeyException.class, () -> g.agree(priv, new byte[32]), "u = 0");
     byte[] one = new byte[32];
     one[0] = 1;
     assertThrows(InvalidKeyException.class, () -> g.agree(priv, one), "u = 1");
-    assertThrows(IllegalArgumentException.class, () -> g.agree(new byte[31], pub), "31-byte private key");
-    assertThrows(IllegalArgumentException.class, () -> g.publicKey(new byte[33]), "33-byte private key");
+    assertThrows(
+        IllegalArgumentException.class, () -> g.agree(new byte[31], pub), "31-byte private key");
+    assertThrows(
+        IllegalArgumentException.class, () -> g.publicKey(new byte[33]), "33-byte private key");
   }
 }

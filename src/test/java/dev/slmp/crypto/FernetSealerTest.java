@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 
 /** The binary Fernet form of spec 3.2. */
 class FernetSealerTest {
-  private static final byte[] KEY = Bytes.unhex("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f");
+  private static final byte[] KEY =
+      Bytes.unhex("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f");
   private static final byte[] SIGNING = Arrays.copyOfRange(KEY, 0, 16);
   private static final byte[] ENCRYPTION = Arrays.copyOfRange(KEY, 16, 32);
   private static final byte[] IV = Bytes.unhex("a0a1a2a3a4a5a6a7a8a9aaabacadaeaf");
@@ -23,8 +24,12 @@ class FernetSealerTest {
 
   private final FernetSealer sealer = new FernetSealer(KEY, Randomness.secure());
 
-  /** A token built by hand: {@code 80 || ts || iv || AES-CBC-NoPadding(body) || HMAC}; body must be block-aligned. */
-  private static byte[] handToken(byte version, long ts, byte[] iv, byte[] alignedBody) throws Exception {
+  /**
+   * A token built by hand: {@code 80 || ts || iv || AES-CBC-NoPadding(body) || HMAC}; body must be
+   * block-aligned.
+   */
+  private static byte[] handToken(byte version, long ts, byte[] iv, byte[] alignedBody)
+      throws Exception {
     Cipher c = Cipher.getInstance("AES/CBC/NoPadding");
     c.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(ENCRYPTION, "AES"), new IvParameterSpec(iv));
     byte[] ct = c.doFinal(alignedBody);
@@ -40,7 +45,9 @@ class FernetSealerTest {
     return b;
   }
 
-  /** Recomputes the trailing HMAC after the token was edited (so only the edited property is wrong). */
+  /**
+   * Recomputes the trailing HMAC after the token was edited (so only the edited property is wrong).
+   */
   private static byte[] remac(byte[] token) {
     byte[] head = Arrays.copyOf(token, token.length - 32);
     return Bytes.concat(head, Hashes.hmac(SIGNING, head));
@@ -79,17 +86,26 @@ class FernetSealerTest {
   void rejectsWrongLength() {
     byte[] token = sealer.seal(0, AAD, PLAIN); // 89 bytes
     assertThrows(OpenFailedException.class, () -> sealer.open(0, AAD, Bytes.EMPTY));
-    assertThrows(OpenFailedException.class, () -> sealer.open(0, AAD, Arrays.copyOf(token, 72)), "72 < 73");
+    assertThrows(
+        OpenFailedException.class, () -> sealer.open(0, AAD, Arrays.copyOf(token, 72)), "72 < 73");
     assertThrows(OpenFailedException.class, () -> sealer.open(0, AAD, Arrays.copyOf(token, 57)));
-    assertThrows(OpenFailedException.class, () -> sealer.open(0, AAD, Arrays.copyOf(token, token.length - 1)));
-    assertThrows(OpenFailedException.class, () -> sealer.open(0, AAD, Arrays.copyOf(token, token.length + 1)));
-    assertThrows(OpenFailedException.class, () -> sealer.open(0, AAD, Arrays.copyOf(token, token.length + 16)));
-    // A 74-byte value with a correct HMAC over its first 42 bytes: still wrong by length ((74-57)%16 != 0).
+    assertThrows(
+        OpenFailedException.class,
+        () -> sealer.open(0, AAD, Arrays.copyOf(token, token.length - 1)));
+    assertThrows(
+        OpenFailedException.class,
+        () -> sealer.open(0, AAD, Arrays.copyOf(token, token.length + 1)));
+    assertThrows(
+        OpenFailedException.class,
+        () -> sealer.open(0, AAD, Arrays.copyOf(token, token.length + 16)));
+    // A 74-byte value with a correct HMAC over its first 42 bytes: still wrong by length
+    // ((74-57)%16 != 0).
     byte[] odd = remac(new byte[74]);
     odd[0] = FernetSealer.VERSION;
     assertThrows(OpenFailedException.class, () -> sealer.open(0, Bytes.EMPTY, remac(odd)));
     // A 72-byte hand-made token, HMAC valid, header + 15 bytes: too short.
-    byte[] shortTok = remac(Bytes.concat(new byte[] {FernetSealer.VERSION}, new byte[8 + 16 + 15], new byte[32]));
+    byte[] shortTok =
+        remac(Bytes.concat(new byte[] {FernetSealer.VERSION}, new byte[8 + 16 + 15], new byte[32]));
     assertEquals(72, shortTok.length);
     assertThrows(OpenFailedException.class, () -> sealer.openToken(shortTok, 0, shortTok.length));
   }
@@ -102,7 +118,10 @@ class FernetSealerTest {
       t[0] = (byte) v;
       byte[] remaced = remac(t); // HMAC valid, so only the version byte is wrong
       assertThrows(OpenFailedException.class, () -> sealer.open(0, AAD, remaced), "version " + v);
-      assertThrows(OpenFailedException.class, () -> sealer.open(0, AAD, t), "version " + v + " (stale HMAC)");
+      assertThrows(
+          OpenFailedException.class,
+          () -> sealer.open(0, AAD, t),
+          "version " + v + " (stale HMAC)");
     }
   }
 
@@ -118,7 +137,9 @@ class FernetSealerTest {
     }
     byte[] wrongKey = KEY.clone();
     wrongKey[0] ^= 1;
-    assertThrows(OpenFailedException.class, () -> new FernetSealer(wrongKey, Randomness.secure()).open(0, AAD, token));
+    assertThrows(
+        OpenFailedException.class,
+        () -> new FernetSealer(wrongKey, Randomness.secure()).open(0, AAD, token));
   }
 
   @Test
@@ -127,23 +148,28 @@ class FernetSealerTest {
     byte[] other = AAD.clone();
     other[other.length - 1] ^= 1;
     assertThrows(OpenFailedException.class, () -> sealer.open(0, other, token));
-    assertThrows(OpenFailedException.class, () -> sealer.open(0, Arrays.copyOf(AAD, AAD.length + 1), token));
+    assertThrows(
+        OpenFailedException.class, () -> sealer.open(0, Arrays.copyOf(AAD, AAD.length + 1), token));
     // Longer than the whole plaintext.
     assertThrows(OpenFailedException.class, () -> sealer.open(0, new byte[64], token));
     // A shorter aad that is a prefix opens, and strips exactly that many bytes.
     byte[] shorter = Arrays.copyOf(AAD, 5);
-    assertArrayEquals(Bytes.concat(Arrays.copyOfRange(AAD, 5, AAD.length), PLAIN), sealer.open(0, shorter, token));
+    assertArrayEquals(
+        Bytes.concat(Arrays.copyOfRange(AAD, 5, AAD.length), PLAIN),
+        sealer.open(0, shorter, token));
   }
 
   @Test
   void rejectsBadPaddingWithValidHmac() throws Exception {
     // Control: a hand-built token with correct PKCS#7 padding opens, so the construction is right.
     byte[] good = Bytes.concat("0123456789".getBytes(UTF_8), new byte[] {6, 6, 6, 6, 6, 6});
-    assertArrayEquals("0123456789".getBytes(UTF_8),
+    assertArrayEquals(
+        "0123456789".getBytes(UTF_8),
         sealer.open(0, Bytes.EMPTY, handToken(FernetSealer.VERSION, 1, IV, good)));
 
     byte[][] badBlocks = {
-      Bytes.concat("0123456789".getBytes(UTF_8), new byte[] {6, 6, 6, 6, 6, 5}), // inconsistent bytes
+      Bytes.concat(
+          "0123456789".getBytes(UTF_8), new byte[] {6, 6, 6, 6, 6, 5}), // inconsistent bytes
       Bytes.concat(new byte[15], new byte[] {0}), // pad length 0
       Bytes.concat(new byte[15], new byte[] {17}), // pad length > block
       Bytes.concat(new byte[14], new byte[] {3, 2}), // wrong pad value
@@ -151,8 +177,10 @@ class FernetSealerTest {
     for (int i = 0; i < badBlocks.length; i++) {
       byte[] t = handToken(FernetSealer.VERSION, 1, IV, badBlocks[i]);
       int at = i;
-      assertThrows(OpenFailedException.class, () -> sealer.open(0, Bytes.EMPTY, t), "bad padding " + at);
-      assertThrows(OpenFailedException.class, () -> sealer.openToken(t, 0, t.length), "bad padding " + at);
+      assertThrows(
+          OpenFailedException.class, () -> sealer.open(0, Bytes.EMPTY, t), "bad padding " + at);
+      assertThrows(
+          OpenFailedException.class, () -> sealer.openToken(t, 0, t.length), "bad padding " + at);
     }
   }
 
@@ -162,7 +190,8 @@ class FernetSealerTest {
     for (long ts : new long[] {0L, 1L, 499162800L, 1L << 40, Long.MAX_VALUE, -1L}) {
       byte[] token = sealer.seal(IV, ts, AAD, PLAIN);
       assertArrayEquals(PLAIN, sealer.open(0, AAD, token), "timestamp " + ts);
-      assertEquals(ts, Fernet.timestamp(Base64.getUrlEncoder().encodeToString(token)), "timestamp " + ts);
+      assertEquals(
+          ts, Fernet.timestamp(Base64.getUrlEncoder().encodeToString(token)), "timestamp " + ts);
     }
   }
 
@@ -170,7 +199,9 @@ class FernetSealerTest {
   void deterministicSealMatchesHandBuilt() throws Exception {
     byte[] body = Bytes.concat(AAD, PLAIN); // 25 bytes -> pad 7
     byte[] padded = Bytes.concat(body, new byte[] {7, 7, 7, 7, 7, 7, 7});
-    assertArrayEquals(handToken(FernetSealer.VERSION, 1234567890L, IV, padded), sealer.seal(IV, 1234567890L, AAD, PLAIN));
+    assertArrayEquals(
+        handToken(FernetSealer.VERSION, 1234567890L, IV, padded),
+        sealer.seal(IV, 1234567890L, AAD, PLAIN));
   }
 
   @Test
@@ -186,7 +217,9 @@ class FernetSealerTest {
 
   @Test
   void rejectsWrongKeyLength() {
-    assertThrows(IllegalArgumentException.class, () -> new FernetSealer(new byte[16], Randomness.secure()));
-    assertThrows(IllegalArgumentException.class, () -> new FernetSealer(new byte[33], Randomness.secure()));
+    assertThrows(
+        IllegalArgumentException.class, () -> new FernetSealer(new byte[16], Randomness.secure()));
+    assertThrows(
+        IllegalArgumentException.class, () -> new FernetSealer(new byte[33], Randomness.secure()));
   }
 }

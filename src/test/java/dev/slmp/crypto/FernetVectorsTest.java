@@ -58,7 +58,8 @@ class FernetVectorsTest {
     int ran = 0;
     for (int i = 0; i < cases.size(); i++) {
       JsonObject c = cases.getJsonObject(i);
-      assertArrayEquals(c.getString("src").getBytes(UTF_8), fernet(c).decrypt(c.getString("token")), "case " + i);
+      assertArrayEquals(
+          c.getString("src").getBytes(UTF_8), fernet(c).decrypt(c.getString("token")), "case " + i);
       ran++;
     }
     assertEquals(cases.size(), ran);
@@ -82,14 +83,18 @@ class FernetVectorsTest {
       long now = epoch(c.getString("now"));
       long ttl = c.getLong("ttl_sec");
       if (desc.startsWith("far-future TS") || desc.equals("expired TTL")) {
-        // SLMP/1 spec 3.2: "A receiver MUST NOT reject a token because of its timestamp" (devices have no
-        // clock; the sequence number stops replays). These two tokens carry a valid MAC and padding and are
-        // invalid in fernet/spec only because of their timestamp, so Fernet.decrypt must ACCEPT them.
+        // SLMP/1 spec 3.2: "A receiver MUST NOT reject a token because of its timestamp" (devices
+        // have no
+        // clock; the sequence number stops replays). These two tokens carry a valid MAC and padding
+        // and are
+        // invalid in fernet/spec only because of their timestamp, so Fernet.decrypt must ACCEPT
+        // them.
         byte[] plain;
         try {
           plain = f.decrypt(token);
         } catch (OpenFailedException e) {
-          throw new AssertionError(id + ": rejected, but spec 3.2 forbids rejecting on the timestamp", e);
+          throw new AssertionError(
+              id + ": rejected, but spec 3.2 forbids rejecting on the timestamp", e);
         }
         assertNotNull(plain, id);
         long ts = Fernet.timestamp(token);
@@ -109,7 +114,12 @@ class FernetVectorsTest {
     assertTrue(ran >= 8, "ran only " + ran);
     assertEquals(2, timeOnly, "time-based cases found");
     assertEquals(6, rejected, "rejected cases");
-    Vectors.report(file, ran, rejected + " rejected, " + timeOnly
-        + " time-only cases accepted as spec 3.2 requires (receivers never check the timestamp)");
+    Vectors.report(
+        file,
+        ran,
+        rejected
+            + " rejected, "
+            + timeOnly
+            + " time-only cases accepted as spec 3.2 requires (receivers never check the timestamp)");
   }
 }

@@ -16,7 +16,10 @@ import java.security.spec.InvalidKeySpecException;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
-/** The incremental readers of the prototype's format against the independent JDK implementation in the tests. */
+/**
+ * The incremental readers of the prototype's format against the independent JDK implementation in
+ * the tests.
+ */
 class LegacyWireTest {
   private static final byte[] KEY = new byte[32];
 
@@ -44,29 +47,44 @@ class LegacyWireTest {
       String token = SeedCrypto.encrypt(KEY, msg.getBytes(StandardCharsets.UTF_8));
       LegacyWire.TokenReader r = new LegacyWire.TokenReader(KEY, 4096);
       for (int i = 0; i < token.length() - 1; i++) {
-        assertNull(r.append(new byte[] {(byte) token.charAt(i)}), "complete early at " + i + " of " + token.length());
+        assertNull(
+            r.append(new byte[] {(byte) token.charAt(i)}),
+            "complete early at " + i + " of " + token.length());
       }
-      assertArrayEquals(msg.getBytes(StandardCharsets.UTF_8), r.append(new byte[] {(byte) token.charAt(token.length() - 1)}));
+      assertArrayEquals(
+          msg.getBytes(StandardCharsets.UTF_8),
+          r.append(new byte[] {(byte) token.charAt(token.length() - 1)}));
     }
   }
 
   @Test
   void aPaddedTokenThatDoesNotVerifyIsRefusedAtOnce() throws Exception {
-    String token = SeedCrypto.encrypt(KEY, "x".getBytes(StandardCharsets.UTF_8)); // 73 bytes: "==" padding
+    String token =
+        SeedCrypto.encrypt(KEY, "x".getBytes(StandardCharsets.UTF_8)); // 73 bytes: "==" padding
     assertTrue(token.endsWith("=="));
     char[] t = token.toCharArray();
     t[40] = t[40] == 'A' ? 'B' : 'A';
-    assertThrows(OpenFailedException.class, () -> new LegacyWire.TokenReader(KEY, 4096).append(ascii(new String(t))));
+    assertThrows(
+        OpenFailedException.class,
+        () -> new LegacyWire.TokenReader(KEY, 4096).append(ascii(new String(t))));
     byte[] other = KEY.clone();
     other[0] ^= 1;
-    assertThrows(OpenFailedException.class, () -> new LegacyWire.TokenReader(other, 4096).append(ascii(token)));
+    assertThrows(
+        OpenFailedException.class,
+        () -> new LegacyWire.TokenReader(other, 4096).append(ascii(token)));
   }
 
   @Test
   void garbageAndOversizeAreRefused() throws Exception {
-    assertThrows(OpenFailedException.class, () -> new LegacyWire.TokenReader(KEY, 4096).append(ascii("gAAAA+AA")));
-    assertThrows(OpenFailedException.class, () -> new LegacyWire.TokenReader(KEY, 4096).append(ascii("gA=A")));
-    assertThrows(OpenFailedException.class, () -> new LegacyWire.TokenReader(KEY, 4096).append(ascii("gAAAA\n")));
+    assertThrows(
+        OpenFailedException.class,
+        () -> new LegacyWire.TokenReader(KEY, 4096).append(ascii("gAAAA+AA")));
+    assertThrows(
+        OpenFailedException.class,
+        () -> new LegacyWire.TokenReader(KEY, 4096).append(ascii("gA=A")));
+    assertThrows(
+        OpenFailedException.class,
+        () -> new LegacyWire.TokenReader(KEY, 4096).append(ascii("gAAAA\n")));
     LegacyWire.TokenReader r = new LegacyWire.TokenReader(KEY, 300);
     assertNull(r.append(ascii("A".repeat(300))));
     assertThrows(OpenFailedException.class, () -> r.append(ascii("A")));
@@ -87,14 +105,25 @@ class LegacyWireTest {
 
   @Test
   void pemReaderRefusesGarbageOffCurveOtherCurvesAndOversize() throws Exception {
-    assertThrows(InvalidKeySpecException.class, () -> new LegacyWire.PemReader().append(ascii("-GET / HTTP/1.1")));
-    assertThrows(InvalidKeySpecException.class, () -> new LegacyWire.PemReader().append(ascii("-----BEGIN PRIVATE KEY-----")));
+    assertThrows(
+        InvalidKeySpecException.class,
+        () -> new LegacyWire.PemReader().append(ascii("-GET / HTTP/1.1")));
+    assertThrows(
+        InvalidKeySpecException.class,
+        () -> new LegacyWire.PemReader().append(ascii("-----BEGIN PRIVATE KEY-----")));
     KeyPair k = SeedCrypto.newKeyPair();
-    assertThrows(InvalidKeySpecException.class,
-        () -> new LegacyWire.PemReader().append(ascii(SeedCrypto.pem(SeedCrypto.offCurveSpki(k.getPublic())))));
+    assertThrows(
+        InvalidKeySpecException.class,
+        () ->
+            new LegacyWire.PemReader()
+                .append(ascii(SeedCrypto.pem(SeedCrypto.offCurveSpki(k.getPublic())))));
     KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
     g.initialize(new ECGenParameterSpec("secp384r1"));
-    assertThrows(InvalidKeySpecException.class, () -> new LegacyWire.PemReader().append(ascii(SeedCrypto.pem(g.generateKeyPair().getPublic()))));
+    assertThrows(
+        InvalidKeySpecException.class,
+        () ->
+            new LegacyWire.PemReader()
+                .append(ascii(SeedCrypto.pem(g.generateKeyPair().getPublic()))));
     LegacyWire.PemReader r = new LegacyWire.PemReader();
     assertNull(r.append(ascii(LegacyWire.PEM_BEGIN + "\n" + "A".repeat(900))));
     assertThrows(InvalidKeySpecException.class, () -> r.append(ascii("A".repeat(200))));
@@ -102,9 +131,12 @@ class LegacyWireTest {
 
   @Test
   void credentialIsTheSeedsHexDigest() {
-    assertEquals(SeedCrypto.credential("user1", "my_secret"),
-        new String(LegacyWire.credential(ascii("user1"), ascii("my_secret")), StandardCharsets.US_ASCII));
-    LegacyWire.Submission s = LegacyWire.Submission.parse(SeedCrypto.submission("user1", "my_secret", "a;b"));
+    assertEquals(
+        SeedCrypto.credential("user1", "my_secret"),
+        new String(
+            LegacyWire.credential(ascii("user1"), ascii("my_secret")), StandardCharsets.US_ASCII));
+    LegacyWire.Submission s =
+        LegacyWire.Submission.parse(SeedCrypto.submission("user1", "my_secret", "a;b"));
     assertTrue(s.matches(ascii("my_secret")));
     assertEquals("a;b", new String(s.message(), StandardCharsets.UTF_8));
     assertNull(LegacyWire.Submission.parse(ascii("only;one")));

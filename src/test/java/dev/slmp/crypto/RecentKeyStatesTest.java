@@ -17,8 +17,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
- * The per-thread cache of keyed Ciphers and HMACs: slots are lent, recycled by the clock algorithm and never
- * confused between owners or threads; sealers stay correct when many more connections than slots interleave.
+ * The per-thread cache of keyed Ciphers and HMACs: slots are lent, recycled by the clock algorithm
+ * and never confused between owners or threads; sealers stay correct when many more connections
+ * than slots interleave.
  */
 class RecentKeyStatesTest {
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -32,16 +33,21 @@ class RecentKeyStatesTest {
     assertTrue(slot.lentTo(a));
     assertFalse(slot.lentTo(b), "another owner");
     assertFalse(CompletableFuture.supplyAsync(() -> slot.lentTo(a)).get(), "another thread");
-    assertNotSame(slot, CompletableFuture.supplyAsync(() -> states.lend(a)).get(), "each thread has its own slots");
+    assertNotSame(
+        slot,
+        CompletableFuture.supplyAsync(() -> states.lend(a)).get(),
+        "each thread has its own slots");
   }
 
   @Test
   void onceFullTheClockRecyclesStatesInsteadOfMakingNewOnes() {
     AtomicInteger made = new AtomicInteger();
-    RecentKeyStates<Object> states = new RecentKeyStates<>(() -> {
-      made.incrementAndGet();
-      return new Object();
-    });
+    RecentKeyStates<Object> states =
+        new RecentKeyStates<>(
+            () -> {
+              made.incrementAndGet();
+              return new Object();
+            });
     List<Object> owners = new ArrayList<>();
     List<RecentKeyStates.Slot<Object>> slots = new ArrayList<>();
     for (int i = 0; i < RecentKeyStates.CAPACITY; i++) {
@@ -53,7 +59,10 @@ class RecentKeyStatesTest {
     RecentKeyStates.Slot<Object> taken = states.lend(newcomer);
     assertEquals(RecentKeyStates.CAPACITY, made.get(), "a full thread recycles");
     assertTrue(taken.lentTo(newcomer));
-    assertSame(slots.get(0), taken, "every slot was recently used: the sweep clears them and takes the first");
+    assertSame(
+        slots.get(0),
+        taken,
+        "every slot was recently used: the sweep clears them and takes the first");
     assertFalse(slots.get(0).lentTo(owners.get(0)), "the previous owner lost it");
     // Owner 1 uses its slot again, owner 2 does not: the next newcomer takes owner 2's.
     assertTrue(slots.get(1).lentTo(owners.get(1)));
@@ -74,7 +83,10 @@ class RecentKeyStatesTest {
     assertTrue(slot.lentTo(owner));
   }
 
-  /** More connections than slots, interleaved on one thread: every frame still opens, with its own key only. */
+  /**
+   * More connections than slots, interleaved on one thread: every frame still opens, with its own
+   * key only.
+   */
   @Test
   void sealersStayCorrectWhenConnectionsOutnumberSlots() throws Exception {
     int n = RecentKeyStates.CAPACITY + 57;
@@ -93,7 +105,10 @@ class RecentKeyStatesTest {
     for (int i = 0; i < n; i++) {
       byte[] key = new byte[32];
       RANDOM.nextBytes(key);
-      fernet.add(new Sealer[] {new FernetSealer(key, Randomness.secure()), new FernetSealer(key, Randomness.secure())});
+      fernet.add(
+          new Sealer[] {
+            new FernetSealer(key, Randomness.secure()), new FernetSealer(key, Randomness.secure())
+          });
     }
     roundTrips("Fernet", fernet);
   }
@@ -102,12 +117,15 @@ class RecentKeyStatesTest {
     byte[] aad = {0x10, 0, 0, 0, 1};
     for (int round = 1; round <= 3; round++) {
       for (int i = 0; i < pairs.size(); i++) {
-        byte[] msg = (what + " connection " + i + " frame " + round).getBytes(StandardCharsets.UTF_8);
+        byte[] msg =
+            (what + " connection " + i + " frame " + round).getBytes(StandardCharsets.UTF_8);
         byte[] sealed = pairs.get(i)[0].seal(round, aad, msg);
-        assertArrayEquals(msg, pairs.get(i)[1].open(round, aad, sealed, 0, sealed.length), what + " " + i);
+        assertArrayEquals(
+            msg, pairs.get(i)[1].open(round, aad, sealed, 0, sealed.length), what + " " + i);
         // A neighbour's key never opens it, whatever its slot held before.
         Sealer other = pairs.get((i + 1) % pairs.size())[1];
-        assertThrows(OpenFailedException.class, () -> other.open(1, aad, sealed, 0, sealed.length), what);
+        assertThrows(
+            OpenFailedException.class, () -> other.open(1, aad, sealed, 0, sealed.length), what);
       }
     }
   }

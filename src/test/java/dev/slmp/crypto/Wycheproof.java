@@ -5,7 +5,9 @@ import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
 import java.util.Map;
 
-/** Walks {@code testGroups[*].tests[*]} of a Wycheproof file and tallies results. Test-only helper. */
+/**
+ * Walks {@code testGroups[*].tests[*]} of a Wycheproof file and tallies results. Test-only helper.
+ */
 final class Wycheproof {
   private Wycheproof() {}
 
@@ -42,7 +44,12 @@ final class Wycheproof {
 
   /** "tcId 12 (comment) [flags]" for assertion messages. */
   static String id(JsonObject test) {
-    return "tcId " + test.getInteger("tcId") + " (" + test.getString("comment", "") + ") " + test.getJsonArray("flags");
+    return "tcId "
+        + test.getInteger("tcId")
+        + " ("
+        + test.getString("comment", "")
+        + ") "
+        + test.getJsonArray("flags");
   }
 
   static boolean hasFlag(JsonObject test, String flag) {

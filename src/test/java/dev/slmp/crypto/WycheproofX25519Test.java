@@ -10,7 +10,10 @@ import dev.slmp.testing.Vectors;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
-/** Wycheproof X25519 against {@code DhGroup.x25519().agree}; an all-zero result must be refused (spec 3.1). */
+/**
+ * Wycheproof X25519 against {@code DhGroup.x25519().agree}; an all-zero result must be refused
+ * (spec 3.1).
+ */
 class WycheproofX25519Test {
   private static final String FILE = "wycheproof/x25519_test.json";
 
@@ -21,39 +24,49 @@ class WycheproofX25519Test {
     Wycheproof.Tally tally = new Wycheproof.Tally();
     int[] zeroRejected = {0};
 
-    int ran = Wycheproof.forEach(file, (group, t) -> {
-      String id = Wycheproof.id(t);
-      assertEquals("curve25519", group.getString("curve"), id);
-      String result = t.getString("result");
-      tally.add(result);
-      byte[] pub = Wycheproof.hex(t, "public");
-      byte[] priv = Wycheproof.hex(t, "private");
-      byte[] expected = Wycheproof.hex(t, "shared");
-      assertEquals(32, pub.length, id);
-      assertEquals(32, priv.length, id);
+    int ran =
+        Wycheproof.forEach(
+            file,
+            (group, t) -> {
+              String id = Wycheproof.id(t);
+              assertEquals("curve25519", group.getString("curve"), id);
+              String result = t.getString("result");
+              tally.add(result);
+              byte[] pub = Wycheproof.hex(t, "public");
+              byte[] priv = Wycheproof.hex(t, "private");
+              byte[] expected = Wycheproof.hex(t, "shared");
+              assertEquals(32, pub.length, id);
+              assertEquals(32, priv.length, id);
 
-      switch (result) {
-        case "valid":
-          assertTrue(!Bytes.isAllZero(expected), id + ": valid case with zero output");
-          assertArrayEquals(expected, agree(x25519, priv, pub, id), id);
-          break;
-        case "acceptable":
-          if (Bytes.isAllZero(expected)) {
-            // RFC 7748 6.1 / spec 3.1: a zero shared secret (low-order public key) MUST be refused.
-            assertTrue(Wycheproof.hasFlag(t, "ZeroSharedSecret") || Wycheproof.hasFlag(t, "LowOrderPublic"), id);
-            assertThrows(InvalidKeyException.class, () -> x25519.agree(priv, pub), id + ": zero shared secret accepted");
-            zeroRejected[0]++;
-          } else {
-            assertArrayEquals(expected, agree(x25519, priv, pub, id), id);
-          }
-          break;
-        case "invalid":
-          assertThrows(InvalidKeyException.class, () -> x25519.agree(priv, pub), id);
-          break;
-        default:
-          fail(id + ": unknown result " + result);
-      }
-    });
+              switch (result) {
+                case "valid":
+                  assertTrue(!Bytes.isAllZero(expected), id + ": valid case with zero output");
+                  assertArrayEquals(expected, agree(x25519, priv, pub, id), id);
+                  break;
+                case "acceptable":
+                  if (Bytes.isAllZero(expected)) {
+                    // RFC 7748 6.1 / spec 3.1: a zero shared secret (low-order public key) MUST be
+                    // refused.
+                    assertTrue(
+                        Wycheproof.hasFlag(t, "ZeroSharedSecret")
+                            || Wycheproof.hasFlag(t, "LowOrderPublic"),
+                        id);
+                    assertThrows(
+                        InvalidKeyException.class,
+                        () -> x25519.agree(priv, pub),
+                        id + ": zero shared secret accepted");
+                    zeroRejected[0]++;
+                  } else {
+                    assertArrayEquals(expected, agree(x25519, priv, pub, id), id);
+                  }
+                  break;
+                case "invalid":
+                  assertThrows(InvalidKeyException.class, () -> x25519.agree(priv, pub), id);
+                  break;
+                default:
+                  fail(id + ": unknown result " + result);
+              }
+            });
 
     assertEquals(file.getInteger("numberOfTests"), ran, "numberOfTests");
     assertTrue(ran >= 518, "ran only " + ran);

@@ -1,7 +1,5 @@
 package dev.slmp.datadir;
 
-import dev.slmp.datadir.DataDirectory;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -38,9 +36,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class DataDirectoryTest {
-  private static final List<String> FILES = List.of(DataDirectory.P256_KEY, DataDirectory.P256_PUB,
-      DataDirectory.X25519_KEY, DataDirectory.X25519_PUB, DataDirectory.MASTER_SECRET, DataDirectory.CLUSTER_KEY,
-      DataDirectory.DEVICES);
+  private static final List<String> FILES =
+      List.of(
+          DataDirectory.P256_KEY,
+          DataDirectory.P256_PUB,
+          DataDirectory.X25519_KEY,
+          DataDirectory.X25519_PUB,
+          DataDirectory.MASTER_SECRET,
+          DataDirectory.CLUSTER_KEY,
+          DataDirectory.DEVICES);
 
   @TempDir Path tmp;
 
@@ -58,9 +62,14 @@ class DataDirectoryTest {
     try (var s = Files.list(dir)) {
       assertEquals(FILES.size(), s.count(), "no temp files left behind");
     }
-    assertTrue(Files.readString(dir.resolve(DataDirectory.P256_KEY)).startsWith("-----BEGIN PRIVATE KEY-----\n"));
-    assertTrue(Files.readString(dir.resolve(DataDirectory.X25519_PUB)).startsWith("-----BEGIN PUBLIC KEY-----\n"));
-    assertTrue(Files.readString(dir.resolve(DataDirectory.MASTER_SECRET)).matches("[0-9a-f]{64}\n"));
+    assertTrue(
+        Files.readString(dir.resolve(DataDirectory.P256_KEY))
+            .startsWith("-----BEGIN PRIVATE KEY-----\n"));
+    assertTrue(
+        Files.readString(dir.resolve(DataDirectory.X25519_PUB))
+            .startsWith("-----BEGIN PUBLIC KEY-----\n"));
+    assertTrue(
+        Files.readString(dir.resolve(DataDirectory.MASTER_SECRET)).matches("[0-9a-f]{64}\n"));
     assertEquals(32, dd.masterSecret().length);
     assertEquals(65, dd.p256().publicKey().length);
     assertEquals(32, dd.x25519().publicKey().length);
@@ -68,8 +77,13 @@ class DataDirectoryTest {
     assertTrue(dd.registry().list().isEmpty());
     assumeTrue(FileSystems.getDefault().supportedFileAttributeViews().contains("posix"));
     assertEquals("rwx------", mode(dir));
-    for (String f : List.of(DataDirectory.P256_KEY, DataDirectory.X25519_KEY, DataDirectory.MASTER_SECRET, DataDirectory.CLUSTER_KEY,
-        DataDirectory.DEVICES)) {
+    for (String f :
+        List.of(
+            DataDirectory.P256_KEY,
+            DataDirectory.X25519_KEY,
+            DataDirectory.MASTER_SECRET,
+            DataDirectory.CLUSTER_KEY,
+            DataDirectory.DEVICES)) {
       assertEquals("rw-------", mode(dir.resolve(f)), f);
     }
     assertEquals("rw-r--r--", mode(dir.resolve(DataDirectory.P256_PUB)));
@@ -102,7 +116,9 @@ class DataDirectoryTest {
       assertEquals(times.get(f), Files.getLastModifiedTime(tmp.resolve(f)), f);
     }
     assertArrayEquals(KeySchedule.keyId(a.p256().publicKey()), a.p256().keyId());
-    assertNotEquals(Bytes.hex(a.p256().keyId()), Bytes.hex(DataDirectory.openOrCreate(tmp.resolve("other")).p256().keyId()));
+    assertNotEquals(
+        Bytes.hex(a.p256().keyId()),
+        Bytes.hex(DataDirectory.openOrCreate(tmp.resolve("other")).p256().keyId()));
   }
 
   @Test
@@ -139,20 +155,24 @@ class DataDirectoryTest {
     String secretHex = Bytes.hex(a.p256().privateKey());
     // Truncated DER, junk base64, no PEM block, and an X25519 key where a P-256 key belongs.
     String lines[] = pem.split("\n");
-    List<String> bad = List.of(
-        lines[0] + "\n" + lines[1].substring(0, 40) + "\n" + lines[lines.length - 1] + "\n",
-        pem.replace(lines[1].substring(0, 8), "!!!!****"),
-        "garbage " + secretHex,
-        Files.readString(tmp.resolve(DataDirectory.X25519_KEY)));
+    List<String> bad =
+        List.of(
+            lines[0] + "\n" + lines[1].substring(0, 40) + "\n" + lines[lines.length - 1] + "\n",
+            pem.replace(lines[1].substring(0, 8), "!!!!****"),
+            "garbage " + secretHex,
+            Files.readString(tmp.resolve(DataDirectory.X25519_KEY)));
     for (String content : bad) {
       Files.writeString(key, content);
       IOException e = assertThrows(IOException.class, () -> DataDirectory.openOrCreate(tmp));
       assertTrue(e.getMessage().contains(DataDirectory.P256_KEY), e.getMessage());
-      assertFalse(e.getMessage().toLowerCase().contains(secretHex.substring(0, 16)), e.getMessage());
+      assertFalse(
+          e.getMessage().toLowerCase().contains(secretHex.substring(0, 16)), e.getMessage());
       assertFalse(e.getMessage().contains(lines[1].substring(0, 16)), e.getMessage());
     }
     Files.writeString(key, pem);
-    Files.writeString(tmp.resolve(DataDirectory.P256_PUB), Files.readString(tmp.resolve(DataDirectory.X25519_PUB)));
+    Files.writeString(
+        tmp.resolve(DataDirectory.P256_PUB),
+        Files.readString(tmp.resolve(DataDirectory.X25519_PUB)));
     IOException e = assertThrows(IOException.class, () -> DataDirectory.openOrCreate(tmp));
     assertTrue(e.getMessage().contains(DataDirectory.P256_PUB), e.getMessage());
     Files.delete(tmp.resolve(DataDirectory.P256_PUB));
@@ -175,15 +195,32 @@ class DataDirectoryTest {
     assertTrue(s.contains(d.p256().keyIdHex()));
   }
 
-  /** The files are standard: the JDK parses them and its key agreement matches ours in both directions. */
+  /**
+   * The files are standard: the JDK parses them and its key agreement matches ours in both
+   * directions.
+   */
   @Test
   void pemFilesInteroperateWithTheJdk() throws Exception {
     DataDirectory d = DataDirectory.openOrCreate(tmp);
     KeyPairGenerator ec = KeyPairGenerator.getInstance("EC");
     ec.initialize(new ECGenParameterSpec("secp256r1"));
-    checkAgreement(d, d.p256(), DataDirectory.P256_KEY, DataDirectory.P256_PUB, "EC", "ECDH", ec.generateKeyPair());
+    checkAgreement(
+        d,
+        d.p256(),
+        DataDirectory.P256_KEY,
+        DataDirectory.P256_PUB,
+        "EC",
+        "ECDH",
+        ec.generateKeyPair());
     KeyPairGenerator x = KeyPairGenerator.getInstance("X25519");
-    checkAgreement(d, d.x25519(), DataDirectory.X25519_KEY, DataDirectory.X25519_PUB, "XDH", "XDH", x.generateKeyPair());
+    checkAgreement(
+        d,
+        d.x25519(),
+        DataDirectory.X25519_KEY,
+        DataDirectory.X25519_PUB,
+        "XDH",
+        "XDH",
+        x.generateKeyPair());
   }
 
   @Test
@@ -193,29 +230,48 @@ class DataDirectoryTest {
     KeyPair p384 = ec.generateKeyPair();
     KeyPair x448 = KeyPairGenerator.getInstance("X448").generateKeyPair();
     for (KeyPair kp : List.of(p384, x448)) {
-      assertThrows(InvalidKeySpecException.class, () -> Pem.publicFromSpki(kp.getPublic().getEncoded()));
-      assertThrows(InvalidKeySpecException.class, () -> Pem.privateFromPkcs8(kp.getPrivate().getEncoded()));
+      assertThrows(
+          InvalidKeySpecException.class, () -> Pem.publicFromSpki(kp.getPublic().getEncoded()));
+      assertThrows(
+          InvalidKeySpecException.class, () -> Pem.privateFromPkcs8(kp.getPrivate().getEncoded()));
     }
-    byte[] pub = DhGroup.p256().publicKey(DhGroup.p256().generatePrivate(new java.security.SecureRandom()));
+    byte[] pub =
+        DhGroup.p256().publicKey(DhGroup.p256().generatePrivate(new java.security.SecureRandom()));
     byte[] spki = Pem.publicToSpki(DhGroup.p256(), pub);
     assertArrayEquals(pub, Pem.publicFromSpki(spki).key());
     spki[spki.length - 1] ^= 1; // Y changed: off the curve
     assertThrows(InvalidKeySpecException.class, () -> Pem.publicFromSpki(spki));
-    assertThrows(InvalidKeySpecException.class, () -> Pem.publicFromSpki(new byte[] {0x30, 0x03, 0x02, 0x01, 0x00}));
-    assertThrows(InvalidKeySpecException.class, () -> Pem.decode("-----BEGIN PUBLIC KEY-----\n-----END PUBLIC KEY-----\n",
-        Pem.PUBLIC_KEY));
-    assertThrows(IllegalArgumentException.class, () -> Pem.publicToSpki(DhGroup.p256(), new byte[65]));
-    byte[] x = DhGroup.x25519().publicKey(DhGroup.x25519().generatePrivate(new java.security.SecureRandom()));
+    assertThrows(
+        InvalidKeySpecException.class,
+        () -> Pem.publicFromSpki(new byte[] {0x30, 0x03, 0x02, 0x01, 0x00}));
+    assertThrows(
+        InvalidKeySpecException.class,
+        () -> Pem.decode("-----BEGIN PUBLIC KEY-----\n-----END PUBLIC KEY-----\n", Pem.PUBLIC_KEY));
+    assertThrows(
+        IllegalArgumentException.class, () -> Pem.publicToSpki(DhGroup.p256(), new byte[65]));
+    byte[] x =
+        DhGroup.x25519()
+            .publicKey(DhGroup.x25519().generatePrivate(new java.security.SecureRandom()));
     assertArrayEquals(x, Pem.publicFromSpki(Pem.publicToSpki(DhGroup.x25519(), x)).key());
   }
 
-  private static void checkAgreement(DataDirectory d, StaticKey ours, String keyFile, String pubFile, String kf,
-      String ka, KeyPair jdk) throws Exception {
+  private static void checkAgreement(
+      DataDirectory d,
+      StaticKey ours,
+      String keyFile,
+      String pubFile,
+      String kf,
+      String ka,
+      KeyPair jdk)
+      throws Exception {
     KeyFactory f = KeyFactory.getInstance(kf);
-    PrivateKey ourPriv = f.generatePrivate(
-        new PKCS8EncodedKeySpec(Pem.decode(Files.readString(d.file(keyFile)), Pem.PRIVATE_KEY)));
-    PublicKey ourPub = f.generatePublic(
-        new X509EncodedKeySpec(Pem.decode(Files.readString(d.file(pubFile)), Pem.PUBLIC_KEY)));
+    PrivateKey ourPriv =
+        f.generatePrivate(
+            new PKCS8EncodedKeySpec(
+                Pem.decode(Files.readString(d.file(keyFile)), Pem.PRIVATE_KEY)));
+    PublicKey ourPub =
+        f.generatePublic(
+            new X509EncodedKeySpec(Pem.decode(Files.readString(d.file(pubFile)), Pem.PUBLIC_KEY)));
     DhGroup g = ours.group();
     byte[] jdkPubSpec = Pem.publicFromSpki(jdk.getPublic().getEncoded()).key();
     byte[] expected = g.agree(ours.privateKey(), jdkPubSpec);
@@ -230,7 +286,8 @@ class DataDirectoryTest {
     a2.doPhase(jdk.getPublic(), true);
     assertArrayEquals(expected, a2.generateSecret(), g.name() + ": our private x JDK public");
 
-    // And the JDK's own private key read through our PKCS#8 parser gives the same public key as the JDK's.
+    // And the JDK's own private key read through our PKCS#8 parser gives the same public key as the
+    // JDK's.
     Pem.GroupKey jdkPriv = Pem.privateFromPkcs8(jdk.getPrivate().getEncoded());
     assertEquals(g.name(), jdkPriv.group().name());
     assertArrayEquals(jdkPubSpec, g.publicKey(jdkPriv.key()));

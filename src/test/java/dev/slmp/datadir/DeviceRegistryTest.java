@@ -1,9 +1,5 @@
 package dev.slmp.datadir;
 
-import dev.slmp.auth.InMemoryDeviceDirectory;
-
-import dev.slmp.datadir.DeviceRegistry;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -12,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.slmp.auth.InMemoryDeviceDirectory;
 import dev.slmp.crypto.Bytes;
 import dev.slmp.protocol.KeySchedule;
 import io.vertx.core.json.JsonObject;
@@ -26,7 +23,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class DeviceRegistryTest {
-  private static final byte[] MASTER = Bytes.unhex("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f");
+  private static final byte[] MASTER =
+      Bytes.unhex("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f");
 
   @TempDir Path tmp;
 
@@ -49,11 +47,12 @@ class DeviceRegistryTest {
     r.revoke("gone");
     r.reinstate("gone");
     r.reinstate("never-revoked");
-    List<DeviceRegistry.Entry> expected = List.of(
-        new DeviceRegistry.Entry("büro-7", true, false),
-        new DeviceRegistry.Entry("derived-only", false, true),
-        new DeviceRegistry.Entry("gone", true, false),
-        new DeviceRegistry.Entry("sensor-1", true, true));
+    List<DeviceRegistry.Entry> expected =
+        List.of(
+            new DeviceRegistry.Entry("büro-7", true, false),
+            new DeviceRegistry.Entry("derived-only", false, true),
+            new DeviceRegistry.Entry("gone", true, false),
+            new DeviceRegistry.Entry("sensor-1", true, true));
     assertEquals(expected, r.list());
 
     DeviceRegistry again = DeviceRegistry.open(file(), null);
@@ -69,7 +68,8 @@ class DeviceRegistryTest {
     assertTrue(json.getJsonObject("devices").getJsonObject("sensor-1").getLong("added") > 0);
     assertTrue(json.getJsonObject("revoked").getLong("derived-only") > 0);
     if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
-      assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file())));
+      assertEquals(
+          "rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file())));
     }
     try (var s = Files.list(tmp)) {
       assertEquals(1, s.count(), "no temp files left behind");
@@ -100,7 +100,9 @@ class DeviceRegistryTest {
     String own = r.add("dev");
     assertEquals(own, Bytes.hex(r.deviceKey("dev")));
     assertNotEquals(Bytes.hex(derived), own);
-    assertArrayEquals(KeySchedule.deviceKey(MASTER, "other".getBytes(StandardCharsets.UTF_8)), r.deviceKey("other"));
+    assertArrayEquals(
+        KeySchedule.deviceKey(MASTER, "other".getBytes(StandardCharsets.UTF_8)),
+        r.deviceKey("other"));
     assertThrows(IllegalArgumentException.class, () -> DeviceRegistry.open(file(), new byte[16]));
   }
 
@@ -120,7 +122,9 @@ class DeviceRegistryTest {
     // A change made through the stale instance first picks up the other's, so nothing is lost.
     node.add("y");
     assertTrue(cli.reloadIfChanged());
-    assertEquals(List.of(new DeviceRegistry.Entry("x", true, true), new DeviceRegistry.Entry("y", true, false)),
+    assertEquals(
+        List.of(
+            new DeviceRegistry.Entry("x", true, true), new DeviceRegistry.Entry("y", true, false)),
         cli.list());
   }
 
@@ -128,9 +132,15 @@ class DeviceRegistryTest {
   void corruptFileThrowsAndKeepsTheOldState() throws Exception {
     DeviceRegistry r = DeviceRegistry.open(file(), MASTER);
     String k = r.add("keep");
-    List<String> bad = List.of("{\"devices\": {\"keep\": {\"key\": \"" + k + "\"", "[1,2]", "null",
-        "{\"devices\": {\"d\": {\"key\": \"zz\"}}}", "{\"devices\": {\"\": {\"key\": \"" + k + "\"}}}",
-        "{\"devices\": [], \"revoked\": {}}", "{\"revoked\": {\"a\": \"yesterday\"}}");
+    List<String> bad =
+        List.of(
+            "{\"devices\": {\"keep\": {\"key\": \"" + k + "\"",
+            "[1,2]",
+            "null",
+            "{\"devices\": {\"d\": {\"key\": \"zz\"}}}",
+            "{\"devices\": {\"\": {\"key\": \"" + k + "\"}}}",
+            "{\"devices\": [], \"revoked\": {}}",
+            "{\"revoked\": {\"a\": \"yesterday\"}}");
     for (String content : bad) {
       Files.writeString(file(), content);
       IOException e = assertThrows(IOException.class, r::reloadIfChanged, content);

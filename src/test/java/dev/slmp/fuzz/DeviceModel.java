@@ -10,11 +10,12 @@ import dev.slmp.protocol.CloseCode;
 import java.util.Arrays;
 
 /**
- * The device's answer to a server's byte stream as spec revision 2 states it: its own first flight (HELLO or
- * RESUME, the vector's bytes), framing and max_body (2), the device rows of the state table (7), HELLO_REPLY
- * (length, e_s by 3.1, then confirm: AUTH_FAILED), WELCOME (a sealed frame at seq 0 with a 9-byte
- * plaintext), RESUMED (48 bytes, confirm), then DATA (no EARLY flag from a server), ACK (EARLY only on a
- * resumed connection), PING/PONG. Its application acknowledges every DATA that asks for it.
+ * The device's answer to a server's byte stream as spec revision 2 states it: its own first flight
+ * (HELLO or RESUME, the vector's bytes), framing and max_body (2), the device rows of the state
+ * table (7), HELLO_REPLY (length, e_s by 3.1, then confirm: AUTH_FAILED), WELCOME (a sealed frame
+ * at seq 0 with a 9-byte plaintext), RESUMED (48 bytes, confirm), then DATA (no EARLY flag from a
+ * server), ACK (EARLY only on a resumed connection), PING/PONG. Its application acknowledges every
+ * DATA that asks for it.
  */
 final class DeviceModel {
   private static final int HELLO_REPLY = 0x02;
@@ -26,7 +27,12 @@ final class DeviceModel {
   private static final int PONG = 0x13;
   private static final int CLOSE = 0x1F;
 
-  private enum State { HELLO_SENT, AUTH_SENT, RESUME_SENT, ESTABLISHED }
+  private enum State {
+    HELLO_SENT,
+    AUTH_SENT,
+    RESUME_SENT,
+    ESTABLISHED
+  }
 
   private final FuzzCase c;
   private final FuzzExpect e = new FuzzExpect();
@@ -38,7 +44,10 @@ final class DeviceModel {
   private long lastC2s;
   private final java.util.Set<Long> awaitingEarly = new java.util.HashSet<>();
   private final java.util.Set<Long> awaiting = new java.util.HashSet<>();
-  /** The stream offset at which the read that delivered the accepted HELLO_REPLY ends (-1: not yet). */
+
+  /**
+   * The stream offset at which the read that delivered the accepted HELLO_REPLY ends (-1: not yet).
+   */
   private long pipelineAt = -1;
 
   private DeviceModel(FuzzCase c) {
@@ -59,7 +68,8 @@ final class DeviceModel {
     long seq = 0;
     for (FuzzCase.Sent s : c.earlyData) {
       int flags = 0x02 | (s.ackRequested() ? 1 : 0);
-      e.out.add(new FuzzExpect.Sealed(DATA, flags, ++seq, s.plaintext(), c.fx.tag(FuzzFixture.EARLY)));
+      e.out.add(
+          new FuzzExpect.Sealed(DATA, flags, ++seq, s.plaintext(), c.fx.tag(FuzzFixture.EARLY)));
       if (s.ackRequested()) {
         awaitingEarly.add(seq);
       }
@@ -70,7 +80,8 @@ final class DeviceModel {
     for (FuzzWire.Frame f : s.frames()) {
       end += f.whole().length;
       if (pipelineAt >= 0 && end > pipelineAt) {
-        pipeline(); // that read is over and the device still open: its application sends behind AUTH
+        pipeline(); // that read is over and the device still open: its application sends behind
+        // AUTH
       }
       if (f.type() == CLOSE) {
         e.peerClosed = true;
@@ -105,11 +116,15 @@ final class DeviceModel {
     return pos;
   }
 
-  /** The DATA the device's application sends once its AUTH is out (pipelined, spec 5), on the ordinary counter. */
+  /**
+   * The DATA the device's application sends once its AUTH is out (pipelined, spec 5), on the
+   * ordinary counter.
+   */
   private void pipeline() {
     pipelineAt = -1;
     for (FuzzCase.Sent s : c.pipelined) {
-      e.out.add(new FuzzExpect.Sealed(DATA, s.ackRequested() ? 1 : 0, ++lastC2s, s.plaintext(), c2sTag));
+      e.out.add(
+          new FuzzExpect.Sealed(DATA, s.ackRequested() ? 1 : 0, ++lastC2s, s.plaintext(), c2sTag));
       if (s.ackRequested()) {
         awaiting.add(lastC2s);
       }
@@ -118,8 +133,10 @@ final class DeviceModel {
 
   private CloseCode frame(FuzzWire.Frame f) {
     int t = f.type();
-    State due = t == HELLO_REPLY ? State.HELLO_SENT : t == WELCOME ? State.AUTH_SENT
-        : t == RESUMED ? State.RESUME_SENT : State.ESTABLISHED;
+    State due =
+        t == HELLO_REPLY
+            ? State.HELLO_SENT
+            : t == WELCOME ? State.AUTH_SENT : t == RESUMED ? State.RESUME_SENT : State.ESTABLISHED;
     if (state != due) {
       return PROTOCOL_ERROR;
     }
@@ -154,8 +171,18 @@ final class DeviceModel {
         }
         long lifetime = FuzzWire.u32(p, 0);
         int keepalive = (p[4] & 0xFF) << 8 | p[5] & 0xFF;
-        e.ticket = java.util.Optional.of(lifetime == 0 ? "none" : FuzzExpect.ticket(c.fx.sessionId, c.fx.rs(),
-            c.fx.suite.id(), 0, keepalive, FuzzWire.u24(p, 6), FuzzTarget.DEVICE_CLOCK + lifetime));
+        e.ticket =
+            java.util.Optional.of(
+                lifetime == 0
+                    ? "none"
+                    : FuzzExpect.ticket(
+                        c.fx.sessionId,
+                        c.fx.rs(),
+                        c.fx.suite.id(),
+                        0,
+                        keepalive,
+                        FuzzWire.u24(p, 6),
+                        FuzzTarget.DEVICE_CLOCK + lifetime));
         state = State.ESTABLISHED;
         return null;
       }
@@ -168,9 +195,16 @@ final class DeviceModel {
         }
         state = State.ESTABLISHED;
         resumed = true;
-        e.ticket = java.util.Optional.of(FuzzExpect.ticket(c.fx.sessionId, c.fx.rs(), c.fx.suite.id(),
-            c.fx.resumeCounter(), c.fx.ticket.getInteger("keepalive"), c.fx.ticket.getInteger("max_body"),
-            Long.MAX_VALUE));
+        e.ticket =
+            java.util.Optional.of(
+                FuzzExpect.ticket(
+                    c.fx.sessionId,
+                    c.fx.rs(),
+                    c.fx.suite.id(),
+                    c.fx.resumeCounter(),
+                    c.fx.ticket.getInteger("keepalive"),
+                    c.fx.ticket.getInteger("max_body"),
+                    Long.MAX_VALUE));
         s2cTag = c.fx.tag(FuzzFixture.R_S2C);
         c2sTag = c.fx.tag(FuzzFixture.R_C2S);
         return null;
@@ -187,8 +221,13 @@ final class DeviceModel {
         int tl = p[0] & 0xFF;
         long seq = lastS2c;
         boolean ackRequested = (b[0] & 0x01) != 0;
-        e.delivered.add(new FuzzExpect.Message(seq, false, ackRequested,
-            new String(p, 1, tl, java.nio.charset.StandardCharsets.UTF_8), Arrays.copyOfRange(p, 1 + tl, p.length)));
+        e.delivered.add(
+            new FuzzExpect.Message(
+                seq,
+                false,
+                ackRequested,
+                new String(p, 1, tl, java.nio.charset.StandardCharsets.UTF_8),
+                Arrays.copyOfRange(p, 1 + tl, p.length)));
         if (ackRequested) {
           e.out.add(new FuzzExpect.Sealed(ACK, 0, ++lastC2s, FuzzFlights.ackPlain(seq, 0), c2sTag));
         }
@@ -205,7 +244,8 @@ final class DeviceModel {
         }
         long acked = FuzzWire.u32(p, 0);
         boolean early = (b[0] & 0x02) != 0;
-        if ((early ? awaitingEarly : awaiting).remove(acked)) { // an ACK for nothing outstanding is ignored
+        if ((early ? awaitingEarly : awaiting)
+            .remove(acked)) { // an ACK for nothing outstanding is ignored
           e.acknowledged.add(java.util.List.of(acked, early ? 1L : 0L, (long) p[4]));
         }
         return null;

@@ -12,10 +12,11 @@ import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 
 /**
- * Handshake and record crypto that answer later, as the node's event-bus handshaker and crypto verticles do:
- * each service completes its own requests in the order they were asked for (the {@link RecordCrypto}
- * contract), the two services interleave at random, and the case decides how much work is done between
- * reads. This is what reaches {@code ServerConnection}'s queue of frames waiting behind pending work.
+ * Handshake and record crypto that answer later, as the node's event-bus handshaker and crypto
+ * verticles do: each service completes its own requests in the order they were asked for (the
+ * {@link RecordCrypto} contract), the two services interleave at random, and the case decides how
+ * much work is done between reads. This is what reaches {@code ServerConnection}'s queue of frames
+ * waiting behind pending work.
  */
 final class FuzzDeferred {
   private final ArrayDeque<Runnable> handshakes = new ArrayDeque<>();
@@ -26,15 +27,23 @@ final class FuzzDeferred {
     this.rnd = rnd;
   }
 
-  private static <T> CompletionStage<T> later(ArrayDeque<Runnable> queue, Supplier<CompletionStage<T>> work) {
+  private static <T> CompletionStage<T> later(
+      ArrayDeque<Runnable> queue, Supplier<CompletionStage<T>> work) {
     CompletableFuture<T> f = new CompletableFuture<>();
-    queue.add(() -> work.get().whenComplete((v, err) -> {
-      if (err != null) {
-        f.completeExceptionally(err instanceof CompletionException && err.getCause() != null ? err.getCause() : err);
-      } else {
-        f.complete(v);
-      }
-    }));
+    queue.add(
+        () ->
+            work.get()
+                .whenComplete(
+                    (v, err) -> {
+                      if (err != null) {
+                        f.completeExceptionally(
+                            err instanceof CompletionException && err.getCause() != null
+                                ? err.getCause()
+                                : err);
+                      } else {
+                        f.complete(v);
+                      }
+                    }));
     return f;
   }
 
@@ -60,7 +69,8 @@ final class FuzzDeferred {
   RecordCrypto crypto() {
     return new RecordCrypto() {
       @Override
-      public CompletionStage<byte[]> open(Sealer sealer, long seq, byte[] aad, byte[] in, int off, int len) {
+      public CompletionStage<byte[]> open(
+          Sealer sealer, long seq, byte[] aad, byte[] in, int off, int len) {
         return later(crypto, () -> RecordCrypto.INLINE.open(sealer, seq, aad, in, off, len));
       }
 

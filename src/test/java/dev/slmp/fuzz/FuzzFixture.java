@@ -11,14 +11,17 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 /**
- * One suite's real flights, taken from the shared vectors rather than from the code under test: the handshake
- * and resumption frames, every key the key schedule gives (so the fuzzer can seal any plaintext, well formed
- * or not, exactly as a peer holding those keys would), and the fixed randomness that makes both state machines
- * reproduce those frames byte for byte.
+ * One suite's real flights, taken from the shared vectors rather than from the code under test: the
+ * handshake and resumption frames, every key the key schedule gives (so the fuzzer can seal any
+ * plaintext, well formed or not, exactly as a peer holding those keys would), and the fixed
+ * randomness that makes both state machines reproduce those frames byte for byte.
  */
 final class FuzzFixture {
-  /** Key tags: which key a frame was sealed with. The tag of fixture i is {@code i * KINDS + kind}. */
+  /**
+   * Key tags: which key a frame was sealed with. The tag of fixture i is {@code i * KINDS + kind}.
+   */
   static final int C2S = 0;
+
   static final int S2C = 1;
   static final int R_C2S = 2;
   static final int R_S2C = 3;
@@ -77,8 +80,12 @@ final class FuzzFixture {
     clientEphemeral = unhex(in.getString("client_ephemeral_private"));
     serverEphemeral = unhex(in.getString("server_ephemeral_private"));
     JsonArray seals = in.getJsonObject("client_randomness").getJsonArray("fernet_seals");
-    authStamp = seals.isEmpty() ? null : new Randomness.FernetStamp(unhex(seals.getJsonObject(0).getString("iv")),
-        seals.getJsonObject(0).getLong("timestamp"));
+    authStamp =
+        seals.isEmpty()
+            ? null
+            : new Randomness.FernetStamp(
+                unhex(seals.getJsonObject(0).getString("iv")),
+                seals.getJsonObject(0).getLong("timestamp"));
     JsonObject rin = res.getJsonObject("inputs");
     nonceC = unhex(rin.getString("nonce_c"));
     nonceS = unhex(rin.getString("nonce_s"));
@@ -113,8 +120,13 @@ final class FuzzFixture {
 
   /** The session record the server holds before a resumption, with a chosen counter and expiry. */
   SessionRecord record(long resumeCounter, long expires) {
-    return new SessionRecord(sessionId, storeBefore.getString("device_id"), suite, unhex(storeBefore.getString("rs")),
-        expires, resumeCounter);
+    return new SessionRecord(
+        sessionId,
+        storeBefore.getString("device_id"),
+        suite,
+        unhex(storeBefore.getString("rs")),
+        expires,
+        resumeCounter);
   }
 
   byte[] rs() {
@@ -127,8 +139,15 @@ final class FuzzFixture {
 
   /** What the device kept, already advanced to the counter its RESUME carries (the vector's). */
   DeviceTicket ticket() {
-    return new DeviceTicket(sessionId, unhex(ticket.getString("rs")), suite, ticket.getLong("last_counter_used"),
-        ticket.getInteger("keepalive"), ticket.getInteger("max_body"), Long.MAX_VALUE).nextCounter();
+    return new DeviceTicket(
+            sessionId,
+            unhex(ticket.getString("rs")),
+            suite,
+            ticket.getLong("last_counter_used"),
+            ticket.getInteger("keepalive"),
+            ticket.getInteger("max_body"),
+            Long.MAX_VALUE)
+        .nextCounter();
   }
 
   /** The resume counter inside the vector's RESUME. */

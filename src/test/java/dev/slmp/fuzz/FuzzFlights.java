@@ -8,18 +8,28 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
- * Builds a case's unmutated flight from real frames: the vector handshake (HELLO, AUTH) or resumption
- * (RESUME, EARLY DATA) a device sends, or the HELLO_REPLY/WELCOME or RESUMED a server sends, followed by
- * traffic sealed with that connection's real keys. Most of it is valid; some of it is wrong in a way only a
- * key holder can make it wrong (a bad plaintext or flags inside a genuine seal, a frame sealed with another
- * connection's or direction's key, EARLY DATA out of place), because a byte mutator alone cannot reach the
- * checks that run after {@code open}.
+ * Builds a case's unmutated flight from real frames: the vector handshake (HELLO, AUTH) or
+ * resumption (RESUME, EARLY DATA) a device sends, or the HELLO_REPLY/WELCOME or RESUMED a server
+ * sends, followed by traffic sealed with that connection's real keys. Most of it is valid; some of
+ * it is wrong in a way only a key holder can make it wrong (a bad plaintext or flags inside a
+ * genuine seal, a frame sealed with another connection's or direction's key, EARLY DATA out of
+ * place), because a byte mutator alone cannot reach the checks that run after {@code open}.
  */
 final class FuzzFlights {
-  private static final String[] TOPICS = {"", "t", "sensors/temp", "ü/Ω-sensor", "📡/x", "a".repeat(255)};
-  private static final byte[][] BAD_DATA = {{}, {5, 'a', 'b', 'c', 'd'}, {2, (byte) 0xC3, 0x28}, {1, (byte) 0xFF},
-      {3, (byte) 0xED, (byte) 0xA0, (byte) 0x80}, {2, (byte) 0xC0, (byte) 0x80},
-      {4, (byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80}, {2, (byte) 0xE2, (byte) 0x82}, {(byte) 255, 'x'}};
+  private static final String[] TOPICS = {
+    "", "t", "sensors/temp", "ü/Ω-sensor", "📡/x", "a".repeat(255)
+  };
+  private static final byte[][] BAD_DATA = {
+    {},
+    {5, 'a', 'b', 'c', 'd'},
+    {2, (byte) 0xC3, 0x28},
+    {1, (byte) 0xFF},
+    {3, (byte) 0xED, (byte) 0xA0, (byte) 0x80},
+    {2, (byte) 0xC0, (byte) 0x80},
+    {4, (byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80},
+    {2, (byte) 0xE2, (byte) 0x82},
+    {(byte) 255, 'x'}
+  };
   private static final int[] BAD_DATA_FLAGS = {0x04, 0x08, 0x80, 0x05, 0xFF};
 
   private FuzzFlights() {}
@@ -45,7 +55,8 @@ final class FuzzFlights {
       case SERVER_RESUME -> {
         c.maxBody = pick(r, 65_536, 1024, 1024, 2048);
         int s = r.nextInt(100);
-        c.storeCounter = s < 85 ? 0 : s < 90 ? fx.resumeCounter() : s < 95 ? fx.resumeCounter() + 1 : 5;
+        c.storeCounter =
+            s < 85 ? 0 : s < 90 ? fx.resumeCounter() : s < 95 ? fx.resumeCounter() + 1 : 5;
         c.storeDown = r.nextInt(30) == 0;
         c.sessionExpired = r.nextInt(30) == 0;
         c.frames.add(fx.resume);
@@ -65,7 +76,8 @@ final class FuzzFlights {
         }
         c.sealed.put(new FuzzCase.Sealed(fx.tag(FuzzFixture.S2C), fx.welcome), fx.welcomePlain);
         int k = r.nextInt(10);
-        if (k < 3) { // another WELCOME replaces the real one: other settings (lifetime 0: no session), or malformed
+        if (k < 3) { // another WELCOME replaces the real one: other settings (lifetime 0: no
+          // session), or malformed
           byte[] p = k == 0 ? new byte[pick(r, 0, 6, 8, 10)] : bytes(r, 9);
           if (k == 1) {
             Arrays.fill(p, 0, 4, (byte) 0);
@@ -87,8 +99,8 @@ final class FuzzFlights {
   }
 
   /**
-   * Appends 0 to 6 (sometimes up to 24) frames of traffic, seq from 1 under {@code tag}. {@code earlySent} is
-   * the number of EARLY DATA already sent on a resumption (-1: not a resumption).
+   * Appends 0 to 6 (sometimes up to 24) frames of traffic, seq from 1 under {@code tag}. {@code
+   * earlySent} is the number of EARLY DATA already sent on a resumption (-1: not a resumption).
    */
   private static void traffic(FuzzCase c, FuzzWorld w, boolean c2s, int tag, int earlySent) {
     SplittableRandom r = c.rnd;
@@ -112,30 +124,51 @@ final class FuzzFlights {
         c.frames.add(FuzzWire.frame(FrameType.PONG, new byte[0]));
       } else if (k < 71) {
         if (r.nextBoolean()) {
-          c.frames.add(seal(c, w, tag, FrameType.DATA, r.nextInt(2), ++seq, BAD_DATA[r.nextInt(BAD_DATA.length)]));
+          c.frames.add(
+              seal(
+                  c,
+                  w,
+                  tag,
+                  FrameType.DATA,
+                  r.nextInt(2),
+                  ++seq,
+                  BAD_DATA[r.nextInt(BAD_DATA.length)]));
         } else {
-          byte[] p = r.nextBoolean() ? ackPlain(1, 3 + r.nextInt(253)) : bytes(r, pick(r, 0, 4, 6, 9));
+          byte[] p =
+              r.nextBoolean() ? ackPlain(1, 3 + r.nextInt(253)) : bytes(r, pick(r, 0, 4, 6, 9));
           c.frames.add(seal(c, w, tag, FrameType.ACK, 0, ++seq, p));
         }
       } else if (k < 77) {
         boolean data = r.nextBoolean();
-        int flags = data ? (c2s ? pick(r, BAD_DATA_FLAGS) : pick(r, 0x02, 0x03, 0x04))
-            : pick(r, 0x01, 0x02, 0x04, 0x80);
-        c.frames.add(seal(c, w, tag, data ? FrameType.DATA : FrameType.ACK, flags, ++seq,
-            data ? dataPlain(r) : ackPlain(1, 0)));
+        int flags =
+            data
+                ? (c2s ? pick(r, BAD_DATA_FLAGS) : pick(r, 0x02, 0x03, 0x04))
+                : pick(r, 0x01, 0x02, 0x04, 0x80);
+        c.frames.add(
+            seal(
+                c,
+                w,
+                tag,
+                data ? FrameType.DATA : FrameType.ACK,
+                flags,
+                ++seq,
+                data ? dataPlain(r) : ackPlain(1, 0)));
       } else if (k < 83) {
-        int foreign = r.nextInt(3 * FuzzFixture.KINDS); // another key: other direction, connection or suite
+        int foreign =
+            r.nextInt(3 * FuzzFixture.KINDS); // another key: other direction, connection or suite
         c.frames.add(seal(c, w, foreign, FrameType.DATA, r.nextInt(2), ++seq, dataPlain(r)));
       } else if (k < 88) {
         c.frames.add(bigData(c, w, tag, ++seq));
       } else if (k < 92) {
         byte[] reason = bytes(r, r.nextInt(6));
-        byte[] body = r.nextInt(5) == 0 ? new byte[0] : concat(new byte[] {(byte) r.nextInt(16)}, reason);
+        byte[] body =
+            r.nextInt(5) == 0 ? new byte[0] : concat(new byte[] {(byte) r.nextInt(16)}, reason);
         c.frames.add(FuzzWire.frame(FrameType.CLOSE, body));
       } else if (k < 96) {
         var pool = c2s ? w.c2sPool : w.s2cPool;
         c.frames.add(pool.get(r.nextInt(pool.size())));
-      } else if (c2s) { // EARLY DATA where it is not allowed (or, on a resumption still in its window, allowed)
+      } else if (c2s) { // EARLY DATA where it is not allowed (or, on a resumption still in its
+        // window, allowed)
         int t = earlySent >= 0 ? c.fx.tag(EARLY) : w.fixtures[r.nextInt(3)].tag(EARLY);
         c.frames.add(seal(c, w, t, FrameType.DATA, 0x02, ++earlySeq, dataPlain(r)));
       } else {
@@ -154,7 +187,8 @@ final class FuzzFlights {
     return seal(c, w, tag, FrameType.DATA, c.rnd.nextInt(2), seq, p);
   }
 
-  static byte[] seal(FuzzCase c, FuzzWorld w, int tag, int type, int flags, long seq, byte[] plain) {
+  static byte[] seal(
+      FuzzCase c, FuzzWorld w, int tag, int type, int flags, long seq, byte[] plain) {
     byte[] f = w.seal(tag, type, flags, seq, plain, c.rnd);
     c.sealed.put(new FuzzCase.Sealed(tag, f), plain);
     return f;
@@ -163,11 +197,20 @@ final class FuzzFlights {
   static byte[] dataPlain(SplittableRandom r) {
     String topic = r.nextInt(3) == 0 ? TOPICS[r.nextInt(TOPICS.length)] : ascii(r, r.nextInt(20));
     byte[] t = topic.getBytes(StandardCharsets.UTF_8);
-    return concat(new byte[] {(byte) t.length}, t, bytes(r, r.nextInt(10) == 0 ? r.nextInt(600) : r.nextInt(40)));
+    return concat(
+        new byte[] {(byte) t.length},
+        t,
+        bytes(r, r.nextInt(10) == 0 ? r.nextInt(600) : r.nextInt(40)));
   }
 
   static byte[] ackPlain(long acked, int status) {
-    return new byte[] {(byte) (acked >>> 24), (byte) (acked >>> 16), (byte) (acked >>> 8), (byte) acked, (byte) status};
+    return new byte[] {
+      (byte) (acked >>> 24),
+      (byte) (acked >>> 16),
+      (byte) (acked >>> 8),
+      (byte) acked,
+      (byte) status
+    };
   }
 
   private static String ascii(SplittableRandom r, int n) {

@@ -7,13 +7,15 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Mutates a case's flight (about one case in eight is left unchanged) and cuts the result into reads. Frame
- * mutations know where the header, the sealed prefix (flags, seq) and the sealed value are, so they can aim at
- * each check of spec sections 2 and 6; stream mutations and the cutting into reads do not care about frames.
+ * Mutates a case's flight (about one case in eight is left unchanged) and cuts the result into
+ * reads. Frame mutations know where the header, the sealed prefix (flags, seq) and the sealed value
+ * are, so they can aim at each check of spec sections 2 and 6; stream mutations and the cutting
+ * into reads do not care about frames.
  */
 final class FuzzMutator {
-  private static final int[] TYPES = {0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x10, 0x11, 0x12, 0x13, 0x14,
-      0x1F, 0x20, 0xFF};
+  private static final int[] TYPES = {
+    0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x10, 0x11, 0x12, 0x13, 0x14, 0x1F, 0x20, 0xFF
+  };
 
   private FuzzMutator() {}
 
@@ -37,12 +39,18 @@ final class FuzzMutator {
           c.mutations.add("stream cut at " + pos);
         }
         case 1 -> {
-          s = FuzzFlights.concat(java.util.Arrays.copyOf(s, pos), new byte[] {(byte) r.nextInt(256)},
-              java.util.Arrays.copyOfRange(s, pos, s.length));
+          s =
+              FuzzFlights.concat(
+                  java.util.Arrays.copyOf(s, pos),
+                  new byte[] {(byte) r.nextInt(256)},
+                  java.util.Arrays.copyOfRange(s, pos, s.length));
           c.mutations.add("stream byte inserted at " + pos);
         }
         default -> {
-          s = FuzzFlights.concat(java.util.Arrays.copyOf(s, pos), java.util.Arrays.copyOfRange(s, pos + 1, s.length));
+          s =
+              FuzzFlights.concat(
+                  java.util.Arrays.copyOf(s, pos),
+                  java.util.Arrays.copyOfRange(s, pos + 1, s.length));
           c.mutations.add("stream byte " + pos + " deleted");
         }
       }
@@ -82,15 +90,27 @@ final class FuzzMutator {
       }
       case 4 -> {
         int len = f.length - 4;
-        int v = FuzzFlights.pick(r, 0, 1, 4, Math.max(0, len - 1), len + 1, c.maxBody - 1, c.maxBody, c.maxBody + 1,
-            0xFFFFFF, r.nextInt(len + 9));
+        int v =
+            FuzzFlights.pick(
+                r,
+                0,
+                1,
+                4,
+                Math.max(0, len - 1),
+                len + 1,
+                c.maxBody - 1,
+                c.maxBody,
+                c.maxBody + 1,
+                0xFFFFFF,
+                r.nextInt(len + 9));
         f[1] = (byte) (v >>> 16);
         f[2] = (byte) (v >>> 8);
         f[3] = (byte) v;
         what += "length field set to " + v;
       }
       case 5 -> {
-        int cut = 1 + r.nextInt(Math.max(1, Math.min(f.length - 4, r.nextBoolean() ? 8 : f.length)));
+        int cut =
+            1 + r.nextInt(Math.max(1, Math.min(f.length - 4, r.nextBoolean() ? 8 : f.length)));
         if (cut > f.length - 4) {
           return;
         }
@@ -99,7 +119,11 @@ final class FuzzMutator {
       }
       case 6 -> {
         byte[] extra = FuzzFlights.bytes(r, 1 + r.nextInt(3));
-        fr.set(i, FuzzWire.frame(f[0] & 0xFF, FuzzFlights.concat(java.util.Arrays.copyOfRange(f, 4, f.length), extra)));
+        fr.set(
+            i,
+            FuzzWire.frame(
+                f[0] & 0xFF,
+                FuzzFlights.concat(java.util.Arrays.copyOfRange(f, 4, f.length), extra)));
         what += extra.length + " trailing bytes";
       }
       case 7, 14 -> {
@@ -146,15 +170,21 @@ final class FuzzMutator {
         what += "seq set to " + v;
       }
       case 13 -> {
-        int t = FuzzFlights.pick(r, FrameType.PING, FrameType.PONG, FrameType.CLOSE, 0x07, FrameType.HELLO);
+        int t =
+            FuzzFlights.pick(
+                r, FrameType.PING, FrameType.PONG, FrameType.CLOSE, 0x07, FrameType.HELLO);
         byte[] body = FuzzFlights.bytes(r, r.nextInt(3) == 0 ? 1 + r.nextInt(3) : 0);
         fr.add(i, FuzzWire.frame(t, body));
         what += "frame of type " + t + " (" + body.length + " bytes) inserted";
       }
       default -> { // a handshake frame of another suite's connection
         FuzzFixture o = w.fixtures[r.nextInt(3)];
-        byte[] g = c.serverSide() ? FuzzFlights.pick(r, 0, 1, 2) == 0 ? o.hello : r.nextBoolean() ? o.auth : o.resume
-            : FuzzFlights.pick(r, 0, 1, 2) == 0 ? o.helloReply : r.nextBoolean() ? o.welcome : o.resumed;
+        byte[] g =
+            c.serverSide()
+                ? FuzzFlights.pick(r, 0, 1, 2) == 0 ? o.hello : r.nextBoolean() ? o.auth : o.resume
+                : FuzzFlights.pick(r, 0, 1, 2) == 0
+                    ? o.helloReply
+                    : r.nextBoolean() ? o.welcome : o.resumed;
         fr.add(i, g.clone());
         what += "handshake frame of suite " + o.suite.id() + " injected";
       }
@@ -173,7 +203,10 @@ final class FuzzMutator {
     List<Integer> out = new ArrayList<>();
     int left = len;
     while (left > 0) {
-      int n = mode < 30 ? left : mode < 45 && len <= 4096 ? 1 : mode < 75 ? 1 + r.nextInt(17) : 1 + r.nextInt(left);
+      int n =
+          mode < 30
+              ? left
+              : mode < 45 && len <= 4096 ? 1 : mode < 75 ? 1 + r.nextInt(17) : 1 + r.nextInt(left);
       n = Math.min(n, left);
       out.add(n);
       left -= n;

@@ -8,27 +8,40 @@ import java.util.TreeMap;
 import java.util.function.Consumer;
 
 /**
- * Runs cases {@code [from, from + count)} of a seed and compares each with its model; also the long run's
- * entry point ({@code scripts/fuzz.sh}). Every case derives from {@code (seed, index)} alone, so a mismatch
- * is replayed with {@code scripts/fuzz.sh --seed S --case N}, which prints the case, the stream, the expected
- * and the actual answer.
+ * Runs cases {@code [from, from + count)} of a seed and compares each with its model; also the long
+ * run's entry point ({@code scripts/fuzz.sh}). Every case derives from {@code (seed, index)} alone,
+ * so a mismatch is replayed with {@code scripts/fuzz.sh --seed S --case N}, which prints the case,
+ * the stream, the expected and the actual answer.
  */
 public final class FuzzRunner {
-  /** Totals of one run; {@code outcomes} counts how cases ended (CLOSE codes, peer CLOSE, still open). */
-  public record Result(long cases, long mismatches, double seconds, double cpuSeconds, Map<String, Long> outcomes) {
+  /**
+   * Totals of one run; {@code outcomes} counts how cases ended (CLOSE codes, peer CLOSE, still
+   * open).
+   */
+  public record Result(
+      long cases, long mismatches, double seconds, double cpuSeconds, Map<String, Long> outcomes) {
     double casesPerSecond() {
       return cases / Math.max(seconds, 1e-9);
     }
 
     @Override
     public String toString() {
-      return String.format(Locale.ROOT, "%d cases in %.1f s (%.0f cases/s; %.1f s CPU, %.0f cases per CPU second), "
-          + "%d mismatches; outcomes %s", cases, seconds, casesPerSecond(), cpuSeconds,
-          cases / Math.max(cpuSeconds, 1e-9), mismatches, outcomes);
+      return String.format(
+          Locale.ROOT,
+          "%d cases in %.1f s (%.0f cases/s; %.1f s CPU, %.0f cases per CPU second), "
+              + "%d mismatches; outcomes %s",
+          cases,
+          seconds,
+          casesPerSecond(),
+          cpuSeconds,
+          cases / Math.max(cpuSeconds, 1e-9),
+          mismatches,
+          outcomes);
     }
   }
 
-  private static final java.lang.management.ThreadMXBean CPU = java.lang.management.ManagementFactory.getThreadMXBean();
+  private static final java.lang.management.ThreadMXBean CPU =
+      java.lang.management.ManagementFactory.getThreadMXBean();
   private final FuzzWorld world;
 
   public FuzzRunner() {
@@ -45,15 +58,31 @@ public final class FuzzRunner {
       FuzzExpect e = expect(c);
       FuzzTarget.Actual a = FuzzTarget.run(c, world);
       String problem = FuzzCompare.problem(c, world, e, a);
-      String outcome = e.peerClosed ? "peer CLOSE" : e.closedBySelf() ? String.valueOf(a.closeCode) : "open";
+      String outcome =
+          e.peerClosed ? "peer CLOSE" : e.closedBySelf() ? String.valueOf(a.closeCode) : "open";
       outcomes.merge(c.serverSide() ? "server " + outcome : "device " + outcome, 1L, Long::sum);
       if (problem != null) {
         bad++;
-        mismatch.accept("MISMATCH seed " + seed + " case " + i + ": " + problem + "\n  " + c.describe()
-            + "\n  replay: scripts/fuzz.sh --seed " + seed + " --case " + i);
+        mismatch.accept(
+            "MISMATCH seed "
+                + seed
+                + " case "
+                + i
+                + ": "
+                + problem
+                + "\n  "
+                + c.describe()
+                + "\n  replay: scripts/fuzz.sh --seed "
+                + seed
+                + " --case "
+                + i);
       }
     }
-    return new Result(count, bad, (System.nanoTime() - start) / 1e9, (CPU.getCurrentThreadCpuTime() - cpuStart) / 1e9,
+    return new Result(
+        count,
+        bad,
+        (System.nanoTime() - start) / 1e9,
+        (CPU.getCurrentThreadCpuTime() - cpuStart) / 1e9,
         outcomes);
   }
 
@@ -78,12 +107,23 @@ public final class FuzzRunner {
     FuzzExpect e = expect(c);
     FuzzTarget.Actual a = FuzzTarget.run(c, world);
     StringBuilder sb = new StringBuilder();
-    sb.append("seed ").append(seed).append(" case ").append(index).append(": ").append(c.describe()).append('\n');
+    sb.append("seed ")
+        .append(seed)
+        .append(" case ")
+        .append(index)
+        .append(": ")
+        .append(c.describe())
+        .append('\n');
     sb.append("reads ").append(Arrays.toString(c.reads)).append('\n');
     sb.append("stream ").append(Bytes.hex(c.stream)).append('\n');
     sb.append("expected ").append(FuzzCompare.show(e)).append('\n');
-    sb.append("actual   ").append(Bytes.hex(a.written.toByteArray())).append(" closes ").append(a.closes)
-        .append(" delivered ").append(a.delivered.size()).append(a.thrown != null ? " threw " + a.thrown : "")
+    sb.append("actual   ")
+        .append(Bytes.hex(a.written.toByteArray()))
+        .append(" closes ")
+        .append(a.closes)
+        .append(" delivered ")
+        .append(a.delivered.size())
+        .append(a.thrown != null ? " threw " + a.thrown : "")
         .append('\n');
     String problem = FuzzCompare.problem(c, world, e, a);
     sb.append(problem == null ? "OK" : "MISMATCH: " + problem);
@@ -132,7 +172,8 @@ public final class FuzzRunner {
       seconds += r.seconds();
       cpu += r.cpuSeconds();
       r.outcomes().forEach((k, v) -> outcomes.merge(k, v, Long::sum));
-      System.out.printf(Locale.ROOT, "  %d cases, %.0f cases/s, %d mismatches%n", done, done / seconds, bad);
+      System.out.printf(
+          Locale.ROOT, "  %d cases, %.0f cases/s, %d mismatches%n", done, done / seconds, bad);
     }
     System.out.println("fuzz: " + new Result(done, bad, seconds, cpu, outcomes));
     System.exit(bad == 0 ? 0 : 1);

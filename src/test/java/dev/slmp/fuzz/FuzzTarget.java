@@ -24,10 +24,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Runs one case against the real state machines, through their public API only: a fresh
- * {@link ServerConnection} (with the real {@link ServerHandshake}, an in-memory store and directory) or
- * {@link DeviceConnection}, fed the case's stream read by read. It records what they wrote, delivered and
- * reported, and any exception that escaped them.
+ * Runs one case against the real state machines, through their public API only: a fresh {@link
+ * ServerConnection} (with the real {@link ServerHandshake}, an in-memory store and directory) or
+ * {@link DeviceConnection}, fed the case's stream read by read. It records what they wrote,
+ * delivered and reported, and any exception that escaped them.
  */
 final class FuzzTarget {
   /** What the side under test did. */
@@ -35,19 +35,30 @@ final class FuzzTarget {
     final ByteArrayOutputStream written = new ByteArrayOutputStream();
     final List<FuzzExpect.Message> delivered = new ArrayList<>();
     final List<List<Long>> acknowledged = new ArrayList<>();
-    /** Server: the case's session in the store afterwards ({@code [resume_counter, expires]}, null if none). */
+
+    /**
+     * Server: the case's session in the store afterwards ({@code [resume_counter, expires]}, null
+     * if none).
+     */
     List<Long> session;
+
     /** What the connection says of itself once everything completed. */
     boolean established;
+
     boolean closed;
+
     /** Server: frames still queued, or handshake work still awaited, once everything completed. */
     boolean pendingWork;
+
     /** Device: {@code unacknowledged()}. */
     int unacknowledged = -1;
+
     /** Device: every ticket reported by {@code established}. */
     final List<String> tickets = new ArrayList<>();
+
     /** Device: it has written its AUTH. */
     boolean authWritten;
+
     final List<String> closes = new ArrayList<>();
     CloseCode closeCode;
     boolean closedByPeer;
@@ -68,7 +79,8 @@ final class FuzzTarget {
     }
 
     void message(InboundMessage m) {
-      delivered.add(new FuzzExpect.Message(m.seq(), m.early(), m.ackRequested(), m.topic(), m.payload()));
+      delivered.add(
+          new FuzzExpect.Message(m.seq(), m.early(), m.ackRequested(), m.topic(), m.payload()));
     }
   }
 
@@ -111,8 +123,11 @@ final class FuzzTarget {
     FuzzFixture fx = c.fx;
     long clock = fx.resumeClock;
     InMemorySessionStore store = new InMemorySessionStore(() -> clock, 1000);
-    // The fixture's session is stored on every server, so a RESUME injected into a full handshake can succeed.
-    store.put(fx.record(c.storeCounter, c.sessionExpired ? clock - c.rnd.nextInt(2) : fx.recordExpires()));
+    // The fixture's session is stored on every server, so a RESUME injected into a full handshake
+    // can succeed.
+    store.put(
+        fx.record(
+            c.storeCounter, c.sessionExpired ? clock - c.rnd.nextInt(2) : fx.recordExpires()));
     ServerSettings settings = FuzzWorld.settings(c.maxBody);
     ProofVerifier devices = new ProofVerifier(new InMemoryDeviceDirectory(fx.masterSecret));
     SessionStore sessions = c.storeDown ? new DownStore() : store;
@@ -121,35 +136,41 @@ final class FuzzTarget {
     ServerHandshaker hs = later == null ? w.memoized(real) : later.handshaker(w.memoized(real));
     RecordCrypto crypto = later == null ? RecordCrypto.INLINE : later.crypto();
     Randomness randomness = w.serverRandomness(fx, c.rnd);
-    conn[0] = new ServerConnection(hs, crypto, settings, randomness, new ServerConnection.Listener() {
-      @Override
-      public void write(byte[] bytes) {
-        a.write(bytes);
-      }
+    conn[0] =
+        new ServerConnection(
+            hs,
+            crypto,
+            settings,
+            randomness,
+            new ServerConnection.Listener() {
+              @Override
+              public void write(byte[] bytes) {
+                a.write(bytes);
+              }
 
-      @Override
-      public void established(ServerConnection connection) {
-        for (FuzzCase.Sent s : c.commands) {
-          connection.sendData(s.topic(), s.payload(), s.ackRequested());
-        }
-      }
+              @Override
+              public void established(ServerConnection connection) {
+                for (FuzzCase.Sent s : c.commands) {
+                  connection.sendData(s.topic(), s.payload(), s.ackRequested());
+                }
+              }
 
-      @Override
-      public void message(InboundMessage m) {
-        a.message(m);
-        conn[0].acknowledge(m, AckStatus.ACCEPTED);
-      }
+              @Override
+              public void message(InboundMessage m) {
+                a.message(m);
+                conn[0].acknowledge(m, AckStatus.ACCEPTED);
+              }
 
-      @Override
-      public void acknowledged(long seq, AckStatus status) {
-        a.acknowledged.add(List.of(seq, 0L, (long) status.code()));
-      }
+              @Override
+              public void acknowledged(long seq, AckStatus status) {
+                a.acknowledged.add(List.of(seq, 0L, (long) status.code()));
+              }
 
-      @Override
-      public void closed(CloseCode code, String reason, boolean byPeer) {
-        a.closed(code, byPeer);
-      }
-    });
+              @Override
+              public void closed(CloseCode code, String reason, boolean byPeer) {
+                a.closed(code, byPeer);
+              }
+            });
     return new Feed() {
       @Override
       public void receive(byte[] b, int off, int len) {
@@ -172,44 +193,62 @@ final class FuzzTarget {
 
   private static Feed device(FuzzCase c, FuzzWorld w, Actual a) {
     FuzzFixture fx = c.fx;
-    DeviceIdentity id = new DeviceIdentity(fx.deviceId, fx.deviceKey, fx.suite, fx.serverStaticPublic);
+    DeviceIdentity id =
+        new DeviceIdentity(fx.deviceId, fx.deviceKey, fx.suite, fx.serverStaticPublic);
     DeviceConnection[] conn = new DeviceConnection[1];
-    conn[0] = new DeviceConnection(id, w.deviceRandomness(fx, c.rnd), c.maxBody, () -> DEVICE_CLOCK,
-        new DeviceConnection.Listener() {
-          @Override
-          public void write(byte[] bytes) {
-            a.authWritten |= bytes.length > 0 && bytes[0] == 0x03;
-            a.write(bytes);
-          }
+    conn[0] =
+        new DeviceConnection(
+            id,
+            w.deviceRandomness(fx, c.rnd),
+            c.maxBody,
+            () -> DEVICE_CLOCK,
+            new DeviceConnection.Listener() {
+              @Override
+              public void write(byte[] bytes) {
+                a.authWritten |= bytes.length > 0 && bytes[0] == 0x03;
+                a.write(bytes);
+              }
 
-          @Override
-          public void established(DeviceConnection connection, DeviceTicket t) {
-            a.tickets.add(t == null ? "none" : FuzzExpect.ticket(t.sessionId(), t.rs(), t.suite().id(), t.lastCounter(),
-                t.keepalive(), t.maxBody(), t.expiresAt()));
-          }
+              @Override
+              public void established(DeviceConnection connection, DeviceTicket t) {
+                a.tickets.add(
+                    t == null
+                        ? "none"
+                        : FuzzExpect.ticket(
+                            t.sessionId(),
+                            t.rs(),
+                            t.suite().id(),
+                            t.lastCounter(),
+                            t.keepalive(),
+                            t.maxBody(),
+                            t.expiresAt()));
+              }
 
-          @Override
-          public void message(InboundMessage m) {
-            a.message(m);
-            conn[0].acknowledge(m, AckStatus.ACCEPTED);
-          }
+              @Override
+              public void message(InboundMessage m) {
+                a.message(m);
+                conn[0].acknowledge(m, AckStatus.ACCEPTED);
+              }
 
-          @Override
-          public void acknowledged(long seq, boolean early, AckStatus status) {
-            a.acknowledged.add(List.of(seq, early ? 1L : 0L, (long) status.code()));
-          }
+              @Override
+              public void acknowledged(long seq, boolean early, AckStatus status) {
+                a.acknowledged.add(List.of(seq, early ? 1L : 0L, (long) status.code()));
+              }
 
-          @Override
-          public void closed(CloseCode code, String reason, boolean byPeer) {
-            a.closed(code, byPeer);
-          }
-        });
+              @Override
+              public void closed(CloseCode code, String reason, boolean byPeer) {
+                a.closed(code, byPeer);
+              }
+            });
     if (c.kind == FuzzCase.Kind.DEVICE_FULL) {
       conn[0].startFull();
     } else {
       conn[0].startResume(fx.ticket());
       for (FuzzCase.Sent s : c.earlyData) {
-        conn[0].sendData(new String(s.topic(), java.nio.charset.StandardCharsets.UTF_8), s.payload(), s.ackRequested());
+        conn[0].sendData(
+            new String(s.topic(), java.nio.charset.StandardCharsets.UTF_8),
+            s.payload(),
+            s.ackRequested());
       }
     }
     return new Feed() {

@@ -5,9 +5,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The oracle's own reading of the wire, written from spec sections 2, 3.1 and 6 without the main code's
- * parsers: framing with {@code max_body}, the P-256 and X25519 public-key rules, strict UTF-8. The models use
- * it so that a bug in {@code FrameDecoder} or {@code DhGroup} cannot hide itself by agreeing with itself.
+ * The oracle's own reading of the wire, written from spec sections 2, 3.1 and 6 without the main
+ * code's parsers: framing with {@code max_body}, the P-256 and X25519 public-key rules, strict
+ * UTF-8. The models use it so that a bug in {@code FrameDecoder} or {@code DhGroup} cannot hide
+ * itself by agreeing with itself.
  */
 final class FuzzWire {
   private FuzzWire() {}
@@ -16,8 +17,9 @@ final class FuzzWire {
   record Frame(int type, byte[] body, byte[] whole) {}
 
   /**
-   * The frames of a byte stream in order. {@code tooLarge}: after them comes a header announcing more than
-   * {@code maxBody} (FRAME_TOO_LARGE, checked before type or state); otherwise the rest is an incomplete frame.
+   * The frames of a byte stream in order. {@code tooLarge}: after them comes a header announcing
+   * more than {@code maxBody} (FRAME_TOO_LARGE, checked before type or state); otherwise the rest
+   * is an incomplete frame.
    */
   record Split(List<Frame> frames, boolean tooLarge, int leftover) {}
 
@@ -33,7 +35,8 @@ final class FuzzWire {
         break;
       }
       byte[] whole = java.util.Arrays.copyOfRange(s, pos, pos + 4 + len);
-      out.add(new Frame(s[pos] & 0xFF, java.util.Arrays.copyOfRange(whole, 4, whole.length), whole));
+      out.add(
+          new Frame(s[pos] & 0xFF, java.util.Arrays.copyOfRange(whole, 4, whole.length), whole));
       pos += 4 + len;
     }
     return new Split(out, false, s.length - pos);
@@ -57,7 +60,8 @@ final class FuzzWire {
     return f;
   }
 
-  // ---- spec 3.1 --------------------------------------------------------------------------------------
+  // ---- spec 3.1
+  // --------------------------------------------------------------------------------------
 
   private static final BigInteger P256_P =
       new BigInteger("FFFFFFFF00000001000000000000000000000000FFFFFFFFFFFFFFFFFFFFFFFF", 16);
@@ -78,14 +82,24 @@ final class FuzzWire {
     return y.multiply(y).mod(P256_P).equals(rhs);
   }
 
-  private static final BigInteger X25519_P = BigInteger.TWO.pow(255).subtract(BigInteger.valueOf(19));
-  /** u-coordinates (mod p) whose X25519 with any clamped scalar is zero: orders 1, 2, 4 and 8 (RFC 7748 s. 7). */
-  private static final List<BigInteger> LOW_ORDER = List.of(BigInteger.ZERO, BigInteger.ONE,
-      X25519_P.subtract(BigInteger.ONE),
-      le("e0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b800"),
-      le("5f9c95bca3508c24b1d0b1559c83ef5b04445cc4581c8e86d8224eddd09f1157"));
+  private static final BigInteger X25519_P =
+      BigInteger.TWO.pow(255).subtract(BigInteger.valueOf(19));
 
-  /** 32 bytes whose shared secret is not all zero (bit 255 masked, non-canonical values reduced). */
+  /**
+   * u-coordinates (mod p) whose X25519 with any clamped scalar is zero: orders 1, 2, 4 and 8 (RFC
+   * 7748 s. 7).
+   */
+  private static final List<BigInteger> LOW_ORDER =
+      List.of(
+          BigInteger.ZERO,
+          BigInteger.ONE,
+          X25519_P.subtract(BigInteger.ONE),
+          le("e0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b800"),
+          le("5f9c95bca3508c24b1d0b1559c83ef5b04445cc4581c8e86d8224eddd09f1157"));
+
+  /**
+   * 32 bytes whose shared secret is not all zero (bit 255 masked, non-canonical values reduced).
+   */
   static boolean validX25519(byte[] k) {
     if (k.length != 32) {
       return false;
@@ -107,7 +121,8 @@ final class FuzzWire {
     return new BigInteger(1, be);
   }
 
-  // ---- spec 6: text ----------------------------------------------------------------------------------
+  // ---- spec 6: text
+  // ----------------------------------------------------------------------------------
 
   /** RFC 3629 UTF-8: no overlong forms, no surrogates, nothing above U+10FFFF. */
   static boolean utf8(byte[] b, int off, int len) {

@@ -27,11 +27,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * What every case shares, built once: the three suites' fixtures, the server's key ring (one static key per
- * group, as in the vectors), sealers for every key, a pool of real frames to inject, and the HELLO_REPLY of
- * each fixture's real HELLO. The last is what keeps the fuzzer fast: a Diffie-Hellman per case would cost
- * more than everything else together, so an unchanged vector HELLO is answered from a memo (computed once by
- * the real {@link ServerHandshake}), and every other HELLO, mutated ones included, does the real work.
+ * What every case shares, built once: the three suites' fixtures, the server's key ring (one static
+ * key per group, as in the vectors), sealers for every key, a pool of real frames to inject, and
+ * the HELLO_REPLY of each fixture's real HELLO. The last is what keeps the fuzzer fast: a
+ * Diffie-Hellman per case would cost more than everything else together, so an unchanged vector
+ * HELLO is answered from a memo (computed once by the real {@link ServerHandshake}), and every
+ * other HELLO, mutated ones included, does the real work.
  */
 final class FuzzWorld {
   static final long LIFETIME = 86_400;
@@ -43,8 +44,13 @@ final class FuzzWorld {
   final byte[] x25519KeyId;
   final List<byte[]> c2sPool = new ArrayList<>();
   final List<byte[]> s2cPool = new ArrayList<>();
-  /** Vector frames sealed under one of the fixtures' keys (the pool replays the same connections): they open. */
+
+  /**
+   * Vector frames sealed under one of the fixtures' keys (the pool replays the same connections):
+   * they open.
+   */
   final Map<FuzzCase.Sealed, byte[]> vectorSeals = new HashMap<>();
+
   private final Map<ByteKey, ServerHandshaker.HelloResult> helloMemo = new HashMap<>();
   private final Sealer[] sealers;
 
@@ -66,11 +72,14 @@ final class FuzzWorld {
       ServerSettings defaults = settings(ServerSettings.DEFAULT_MAX_BODY);
       ServerHandshake real = new ServerHandshake(defaults, keyRing, null, null, () -> 0);
       try {
-        helloMemo.put(new ByteKey(fx.hello), real.helloNow(fx.hello, serverRandomness(fx, new SplittableRandom(0))));
+        helloMemo.put(
+            new ByteKey(fx.hello),
+            real.helloNow(fx.hello, serverRandomness(fx, new SplittableRandom(0))));
       } catch (SlmpException e) {
         throw new IllegalStateException("the vector HELLO of " + fx.suite + " is refused: " + e);
       }
-      for (String scenario : new String[] {"full_handshake", "data_ack", "resumption", "negative"}) {
+      for (String scenario :
+          new String[] {"full_handshake", "data_ack", "resumption", "negative"}) {
         collect(Vectors.object("slmp1/suite" + ids[fx.index] + "_" + scenario + ".json"), fx.suite);
       }
     }
@@ -80,11 +89,16 @@ final class FuzzWorld {
     if (o instanceof JsonObject j) {
       if (j.containsKey("hex") && j.containsKey("direction")) {
         byte[] frame = unhex(j.getString("hex"));
-        // AUTH and RESUME frames of other vector connections can be correctly bound to our handshake or session
+        // AUTH and RESUME frames of other vector connections can be correctly bound to our
+        // handshake or session
         // (a new nonce_c, another derived device id): only their own fixture's are injected.
         int type = frame[0] & 0xFF;
-        boolean own = Arrays.stream(fixtures).anyMatch(f -> f != null && (Arrays.equals(f.auth, frame)
-            || Arrays.equals(f.resume, frame)));
+        boolean own =
+            Arrays.stream(fixtures)
+                .anyMatch(
+                    f ->
+                        f != null
+                            && (Arrays.equals(f.auth, frame) || Arrays.equals(f.resume, frame)));
         if (!"c2s".equals(j.getString("direction"))) {
           s2cPool.add(frame);
         } else if (own || type != 0x03 && type != 0x05) {
@@ -96,8 +110,12 @@ final class FuzzWorld {
           byte[] iv = unhex(seal.getString("iv"));
           for (FuzzFixture fx : fixtures) {
             for (int k = 0; k < FuzzFixture.KINDS; k++) {
-              if (fx != null && fx.suite == suite && Arrays.equals(fx.keys[k], key) && Arrays.equals(fx.ivs[k], iv)) {
-                vectorSeals.put(new FuzzCase.Sealed(fx.tag(k), frame), unhex(seal.getString("plaintext")));
+              if (fx != null
+                  && fx.suite == suite
+                  && Arrays.equals(fx.keys[k], key)
+                  && Arrays.equals(fx.ivs[k], iv)) {
+                vectorSeals.put(
+                    new FuzzCase.Sealed(fx.tag(k), frame), unhex(seal.getString("plaintext")));
               }
             }
           }
@@ -118,24 +136,41 @@ final class FuzzWorld {
     return fixtures[suiteId - 1];
   }
 
-  /** The server's randomness: the vector's ephemeral key and nonce_s, Fernet ivs from the case's generator. */
+  /**
+   * The server's randomness: the vector's ephemeral key and nonce_s, Fernet ivs from the case's
+   * generator.
+   */
   Randomness serverRandomness(FuzzFixture fx, SplittableRandom rnd) {
-    return new Fixed(g -> g.publicKeyLength() == fx.publicKeyLength() ? fx.serverEphemeral
-        : fixtures[g.publicKeyLength() == 32 ? 2 : 0].serverEphemeral, fx.nonceS, null, rnd);
+    return new Fixed(
+        g ->
+            g.publicKeyLength() == fx.publicKeyLength()
+                ? fx.serverEphemeral
+                : fixtures[g.publicKeyLength() == 32 ? 2 : 0].serverEphemeral,
+        fx.nonceS,
+        null,
+        rnd);
   }
 
-  /** The device's randomness: the vector's e_c, nonce_c and (suite 01) AUTH stamp, so it sends the vector's bytes. */
+  /**
+   * The device's randomness: the vector's e_c, nonce_c and (suite 01) AUTH stamp, so it sends the
+   * vector's bytes.
+   */
   Randomness deviceRandomness(FuzzFixture fx, SplittableRandom rnd) {
     return new Fixed(g -> fx.clientEphemeral, fx.nonceC, fx.authStamp, rnd);
   }
 
-  /** A handshaker that answers a fixture's unchanged HELLO from the memo and does everything else for real. */
+  /**
+   * A handshaker that answers a fixture's unchanged HELLO from the memo and does everything else
+   * for real.
+   */
   ServerHandshaker memoized(ServerHandshaker real) {
     return new ServerHandshaker() {
       @Override
       public CompletionStage<HelloResult> hello(byte[] helloFrame, Randomness randomness) {
         HelloResult r = helloMemo.get(new ByteKey(helloFrame));
-        return r != null ? CompletableFuture.completedFuture(r) : real.hello(helloFrame, randomness);
+        return r != null
+            ? CompletableFuture.completedFuture(r)
+            : real.hello(helloFrame, randomness);
       }
 
       @Override
@@ -150,7 +185,10 @@ final class FuzzWorld {
     };
   }
 
-  /** A complete sealed frame {@code type || len || flags || seq || seal(K_tag, seq, type||flags||seq, plain)}. */
+  /**
+   * A complete sealed frame {@code type || len || flags || seq || seal(K_tag, seq,
+   * type||flags||seq, plain)}.
+   */
   byte[] seal(int tag, int type, int flags, long seq, byte[] plain, SplittableRandom rnd) {
     byte[] aad = aad(type, flags, seq);
     Sealer s = sealers[tag];
@@ -205,14 +243,19 @@ final class FuzzWorld {
     }
   }
 
-  /** Randomness with fixed keys and nonces, and Fernet stamps drawn from the case's own generator. */
+  /**
+   * Randomness with fixed keys and nonces, and Fernet stamps drawn from the case's own generator.
+   */
   private static final class Fixed implements Randomness {
     private final java.util.function.Function<DhGroup, byte[]> ephemeral;
     private final byte[] nonce;
     private FernetStamp first;
     private final SplittableRandom rnd;
 
-    Fixed(java.util.function.Function<DhGroup, byte[]> ephemeral, byte[] nonce, FernetStamp first,
+    Fixed(
+        java.util.function.Function<DhGroup, byte[]> ephemeral,
+        byte[] nonce,
+        FernetStamp first,
         SplittableRandom rnd) {
       this.ephemeral = ephemeral;
       this.nonce = nonce;

@@ -15,10 +15,11 @@ import dev.slmp.protocol.CloseCode;
 import java.util.Arrays;
 
 /**
- * The server's answer to a device's byte stream as spec revision 2 states it, written from the spec text:
- * framing and max_body (2), the state table (7), HELLO's and RESUME's check orders (5, 8), AUTH's single
- * failure code (5), the sealed-frame check order and EARLY rules (6, 7), ACKs of the application (which
- * accepts every DATA at once). It stops at the first fault: nothing after it may be processed or answered.
+ * The server's answer to a device's byte stream as spec revision 2 states it, written from the spec
+ * text: framing and max_body (2), the state table (7), HELLO's and RESUME's check orders (5, 8),
+ * AUTH's single failure code (5), the sealed-frame check order and EARLY rules (6, 7), ACKs of the
+ * application (which accepts every DATA at once). It stops at the first fault: nothing after it may
+ * be processed or answered.
  */
 final class ServerModel {
   private static final int HELLO = 0x01;
@@ -31,14 +32,23 @@ final class ServerModel {
   private static final int CLOSE = 0x1F;
   static final byte[] PONG_FRAME = {PONG, 0, 0, 0};
 
-  private enum State { START, HELLO_REPLY_SENT, ESTABLISHED }
+  private enum State {
+    START,
+    HELLO_REPLY_SENT,
+    ESTABLISHED
+  }
 
   private final FuzzCase c;
   private final FuzzWorld w;
   private final FuzzExpect e = new FuzzExpect();
   private State state = State.START;
-  /** The fixture whose HELLO was answered (its AUTH is the only one that succeeds), or null for another HELLO. */
+
+  /**
+   * The fixture whose HELLO was answered (its AUTH is the only one that succeeds), or null for
+   * another HELLO.
+   */
   private FuzzFixture hs;
+
   private boolean earlyWindow;
   private int c2sTag;
   private int earlyTag;
@@ -46,6 +56,7 @@ final class ServerModel {
   private long lastC2s;
   private long lastEarly;
   private long lastS2c;
+
   /** The seqs of the application's DATA that asked for an ACK and have not had one. */
   private final java.util.Set<Long> awaiting = new java.util.HashSet<>();
 
@@ -56,8 +67,12 @@ final class ServerModel {
 
   static FuzzExpect expect(FuzzCase c, FuzzWorld w) {
     ServerModel m = new ServerModel(c, w);
-    // Spec 8: the counter moves only on a RESUME that passes every check; an expired record may be dropped.
-    m.e.session = c.storeDown || c.sessionExpired ? null : java.util.List.of(c.storeCounter, c.fx.recordExpires());
+    // Spec 8: the counter moves only on a RESUME that passes every check; an expired record may be
+    // dropped.
+    m.e.session =
+        c.storeDown || c.sessionExpired
+            ? null
+            : java.util.List.of(c.storeCounter, c.fx.recordExpires());
     m.run();
     if (c.timeout && !m.e.peerClosed && !m.e.closedBySelf() && m.state != State.ESTABLISHED) {
       m.e.close(CloseCode.TIMEOUT, "handshake not complete when the timer fired"); // spec 9
@@ -85,11 +100,13 @@ final class ServerModel {
 
   /** Handles one frame; returns the CLOSE code when it is a fault (already recorded). */
   private CloseCode frame(FuzzWire.Frame f) {
-    CloseCode code = switch (state) {
-      case START -> f.type() == HELLO ? hello(f) : f.type() == RESUME ? resume(f) : PROTOCOL_ERROR;
-      case HELLO_REPLY_SENT -> f.type() != AUTH ? PROTOCOL_ERROR : auth(f);
-      case ESTABLISHED -> established(f);
-    };
+    CloseCode code =
+        switch (state) {
+          case START ->
+              f.type() == HELLO ? hello(f) : f.type() == RESUME ? resume(f) : PROTOCOL_ERROR;
+          case HELLO_REPLY_SENT -> f.type() != AUTH ? PROTOCOL_ERROR : auth(f);
+          case ESTABLISHED -> established(f);
+        };
     if (code != null) {
       e.close(code, "frame " + f.type());
     }
@@ -130,12 +147,16 @@ final class ServerModel {
         hs = fx;
       }
     }
-    e.out.add(hs != null ? new FuzzExpect.Exact(hs.helloReply) : new FuzzExpect.Shape(0x02, pub + 32));
+    e.out.add(
+        hs != null ? new FuzzExpect.Exact(hs.helloReply) : new FuzzExpect.Shape(0x02, pub + 32));
     state = State.HELLO_REPLY_SENT;
     return null;
   }
 
-  /** Spec 5: every failure of AUTH is AUTH_FAILED; only the AUTH of the answered vector HELLO authenticates. */
+  /**
+   * Spec 5: every failure of AUTH is AUTH_FAILED; only the AUTH of the answered vector HELLO
+   * authenticates.
+   */
   private CloseCode auth(FuzzWire.Frame f) {
     if (hs == null || !Arrays.equals(f.whole(), hs.auth)) {
       return AUTH_FAILED;
@@ -153,7 +174,8 @@ final class ServerModel {
     welcome[8] = (byte) c.maxBody;
     c2sTag = hs.tag(FuzzFixture.C2S);
     s2cTag = hs.tag(FuzzFixture.S2C);
-    if (hs == c.fx && !c.storeDown) { // the new session (the vector's session_id) replaces the stored one
+    if (hs == c.fx
+        && !c.storeDown) { // the new session (the vector's session_id) replaces the stored one
       e.session = java.util.List.of(0L, c.fx.resumeClock + FuzzWorld.LIFETIME);
     }
     e.out.add(new FuzzExpect.Sealed(0x04, 0, 0, welcome, s2cTag));
@@ -163,9 +185,10 @@ final class ServerModel {
   }
 
   /**
-   * Spec 8: empty, version, length < 2, suite, 70 bytes; then the store (BUSY when it cannot answer), session
-   * unknown, expired or of another suite, binder, counter. Only the case's session is stored, at the
-   * case's counter; the binder covers every other byte, so only the vector RESUME itself has a right binder.
+   * Spec 8: empty, version, length < 2, suite, 70 bytes; then the store (BUSY when it cannot
+   * answer), session unknown, expired or of another suite, binder, counter. Only the case's session
+   * is stored, at the case's counter; the binder covers every other byte, so only the vector RESUME
+   * itself has a right binder.
    */
   private CloseCode resume(FuzzWire.Frame f) {
     byte[] b = f.body();
@@ -188,7 +211,9 @@ final class ServerModel {
     if (c.storeDown) {
       return BUSY;
     }
-    if (!Arrays.equals(b, 2, 18, c.fx.sessionId, 0, 16) || c.sessionExpired || suite != c.fx.suite.id()) {
+    if (!Arrays.equals(b, 2, 18, c.fx.sessionId, 0, 16)
+        || c.sessionExpired
+        || suite != c.fx.suite.id()) {
       return SESSION_UNKNOWN;
     }
     if (!Arrays.equals(f.whole(), c.fx.resume)) {
@@ -198,7 +223,9 @@ final class ServerModel {
       return REPLAY;
     }
     e.out.add(new FuzzExpect.Exact(c.fx.resumed));
-    e.session = java.util.List.of(c.fx.resumeCounter(), c.fx.recordExpires()); // a resumption does not extend it
+    e.session =
+        java.util.List.of(
+            c.fx.resumeCounter(), c.fx.recordExpires()); // a resumption does not extend it
     c2sTag = c.fx.tag(FuzzFixture.R_C2S);
     s2cTag = c.fx.tag(FuzzFixture.R_S2C);
     earlyTag = c.fx.tag(FuzzFixture.EARLY);
@@ -208,10 +235,14 @@ final class ServerModel {
     return null;
   }
 
-  /** The application's DATA for the device, sent once the connection is established, before anything else. */
+  /**
+   * The application's DATA for the device, sent once the connection is established, before anything
+   * else.
+   */
   private void commands() {
     for (FuzzCase.Sent s : c.commands) {
-      e.out.add(new FuzzExpect.Sealed(DATA, s.ackRequested() ? 1 : 0, ++lastS2c, s.plaintext(), s2cTag));
+      e.out.add(
+          new FuzzExpect.Sealed(DATA, s.ackRequested() ? 1 : 0, ++lastS2c, s.plaintext(), s2cTag));
       if (s.ackRequested()) {
         awaiting.add(lastS2c);
       }
@@ -282,10 +313,17 @@ final class ServerModel {
     }
     int tl = p[0] & 0xFF;
     boolean ackRequested = (flags & 0x01) != 0;
-    e.delivered.add(new FuzzExpect.Message(seq, early, ackRequested,
-        new String(p, 1, tl, java.nio.charset.StandardCharsets.UTF_8), Arrays.copyOfRange(p, 1 + tl, p.length)));
+    e.delivered.add(
+        new FuzzExpect.Message(
+            seq,
+            early,
+            ackRequested,
+            new String(p, 1, tl, java.nio.charset.StandardCharsets.UTF_8),
+            Arrays.copyOfRange(p, 1 + tl, p.length)));
     if (ackRequested) {
-      e.out.add(new FuzzExpect.Sealed(ACK, early ? 0x02 : 0, ++lastS2c, FuzzFlights.ackPlain(seq, 0), s2cTag));
+      e.out.add(
+          new FuzzExpect.Sealed(
+              ACK, early ? 0x02 : 0, ++lastS2c, FuzzFlights.ackPlain(seq, 0), s2cTag));
     }
     return null;
   }

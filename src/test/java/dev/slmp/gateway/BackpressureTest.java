@@ -34,14 +34,17 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A device that floods and never reads cannot make the node queue without bound: the node stops reading it while its
- * deliveries awaiting an answer reach {@code limits.maxInflightPerConnection}, or while its answers cannot be written;
- * nothing it sent is lost, and other devices are served meanwhile. Real sockets, a real node.
+ * A device that floods and never reads cannot make the node queue without bound: the node stops
+ * reading it while its deliveries awaiting an answer reach {@code limits.maxInflightPerConnection},
+ * or while its answers cannot be written; nothing it sent is lost, and other devices are served
+ * meanwhile. Real sockets, a real node.
  */
 class BackpressureTest {
   private static final int MAX_INFLIGHT = 8;
+
   /** Far more than kernel socket buffers hold: a node that kept reading would take it all. */
   private static final long FLOOD_LIMIT = 256L << 20;
+
   private Vertx vertx;
   private TestNode node;
   private final List<SocketChannel> channels = new ArrayList<>();
@@ -49,9 +52,14 @@ class BackpressureTest {
   @BeforeEach
   void start() throws IOException {
     vertx = Vertx.vertx();
-    node = TestNode.start(vertx, Files.createTempDirectory("slmp-backpressure"), new JsonObject()
-        .put("inbox", new JsonObject().put("enabled", false))
-        .put("limits", new JsonObject().put("maxInflightPerConnection", MAX_INFLIGHT))).await();
+    node =
+        TestNode.start(
+                vertx,
+                Files.createTempDirectory("slmp-backpressure"),
+                new JsonObject()
+                    .put("inbox", new JsonObject().put("enabled", false))
+                    .put("limits", new JsonObject().put("maxInflightPerConnection", MAX_INFLIGHT)))
+            .await();
   }
 
   @AfterEach
@@ -62,35 +70,43 @@ class BackpressureTest {
     vertx.close().await();
   }
 
-  /** A device authenticated over a blocking channel, then switched to non-blocking for the flood. */
+  /**
+   * A device authenticated over a blocking channel, then switched to non-blocking for the flood.
+   */
   private final class Flooder {
     final ByteArrayOutputStream out = new ByteArrayOutputStream();
     final List<AckStatus> acks = new ArrayList<>();
     final DeviceConnection device;
     final SocketChannel channel;
     final ByteBuffer in = ByteBuffer.allocate(1 << 16);
+
     /** What the flood generated but the node has not taken yet. */
     ByteBuffer unsent = ByteBuffer.allocate(0);
 
     Flooder(String id) throws IOException {
       DeviceIdentity identity = node.derivedDevice(id, Suite.X25519_CHACHA20POLY1305);
-      device = new DeviceConnection(identity, Randomness.secure(), 65536, new DeviceConnection.Listener() {
-        @Override
-        public void write(byte[] bytes) {
-          out.writeBytes(bytes);
-        }
+      device =
+          new DeviceConnection(
+              identity,
+              Randomness.secure(),
+              65536,
+              new DeviceConnection.Listener() {
+                @Override
+                public void write(byte[] bytes) {
+                  out.writeBytes(bytes);
+                }
 
-        @Override
-        public void message(InboundMessage m) {}
+                @Override
+                public void message(InboundMessage m) {}
 
-        @Override
-        public void acknowledged(long seq, boolean early, AckStatus status) {
-          acks.add(status);
-        }
+                @Override
+                public void acknowledged(long seq, boolean early, AckStatus status) {
+                  acks.add(status);
+                }
 
-        @Override
-        public void closed(CloseCode code, String reason, boolean byPeer) {}
-      });
+                @Override
+                public void closed(CloseCode code, String reason, boolean byPeer) {}
+              });
       channel = SocketChannel.open(new InetSocketAddress("127.0.0.1", node.port()));
       channels.add(channel);
       device.startFull();
@@ -132,8 +148,10 @@ class BackpressureTest {
         }
         in.flip();
         while (in.remaining() >= 4) {
-          int len = ((in.get(in.position() + 1) & 0xFF) << 16) | ((in.get(in.position() + 2) & 0xFF) << 8)
-              | (in.get(in.position() + 3) & 0xFF);
+          int len =
+              ((in.get(in.position() + 1) & 0xFF) << 16)
+                  | ((in.get(in.position() + 2) & 0xFF) << 8)
+                  | (in.get(in.position() + 3) & 0xFF);
           if (in.remaining() < 4 + len) {
             break;
           }
@@ -150,8 +168,9 @@ class BackpressureTest {
     }
 
     /**
-     * Writes {@code frame} over and over without reading, until the node stops taking bytes (the kernel buffers are
-     * full for a second) or {@link #FLOOD_LIMIT} is reached; returns the bytes written.
+     * Writes {@code frame} over and over without reading, until the node stops taking bytes (the
+     * kernel buffers are full for a second) or {@link #FLOOD_LIMIT} is reached; returns the bytes
+     * written.
      */
     long floodUntilStalled(java.util.function.Supplier<byte[]> frame) throws IOException {
       long written = 0;
@@ -183,36 +202,54 @@ class BackpressureTest {
   }
 
   @Test
-  void aDeviceThatFloodsDataWithAckWhileItsConsumerIsSlowIsHeldAtTheInflightLimitAndLosesNothing() throws Exception {
-    // GIVEN a consumer that holds every delivery until the test lets go, and tracks how many are unanswered
+  void aDeviceThatFloodsDataWithAckWhileItsConsumerIsSlowIsHeldAtTheInflightLimitAndLosesNothing()
+      throws Exception {
+    // GIVEN a consumer that holds every delivery until the test lets go, and tracks how many are
+    // unanswered
     ConcurrentLinkedQueue<Message<JsonObject>> held = new ConcurrentLinkedQueue<>();
     AtomicInteger maxUnanswered = new AtomicInteger();
-    vertx.eventBus().<JsonObject>consumer(Addresses.DELIVER, m -> {
-      held.add(m);
-      maxUnanswered.accumulateAndGet(held.size(), Math::max);
-    }).completion().await();
+    vertx
+        .eventBus()
+        .<JsonObject>consumer(
+            Addresses.DELIVER,
+            m -> {
+              held.add(m);
+              maxUnanswered.accumulateAndGet(held.size(), Math::max);
+            })
+        .completion()
+        .await();
     Flooder flooder = new Flooder("flooder-data");
     // WHEN the device pipelines DATA with ACK_REQUESTED without reading
-    long written = flooder.floodUntilStalled(() -> flooder.device.sendData("t", new byte[32], true).seq() > 0
-        ? flooder.take() : new byte[0]);
+    long written =
+        flooder.floodUntilStalled(
+            () ->
+                flooder.device.sendData("t", new byte[32], true).seq() > 0
+                    ? flooder.take()
+                    : new byte[0]);
     // THEN the node stopped reading it with exactly the limit of deliveries in flight
     assertTrue(written < FLOOD_LIMIT, "the node stopped taking bytes, after " + written);
-    Eventually.until(() -> held.size() == MAX_INFLIGHT, java.time.Duration.ofSeconds(10), "the limit of deliveries reached the consumer");
+    Eventually.until(
+        () -> held.size() == MAX_INFLIGHT,
+        java.time.Duration.ofSeconds(10),
+        "the limit of deliveries reached the consumer");
     assertEquals(MAX_INFLIGHT, maxUnanswered.get(), "never more than the limit in flight");
-    // AND once the consumer answers, every message the device wrote is delivered and acknowledged, in order
+    // AND once the consumer answers, every message the device wrote is delivered and acknowledged,
+    // in order
     int sent = flooder.device.unacknowledged();
     AtomicInteger answered = new AtomicInteger();
-    Thread answerer = new Thread(() -> {
-      while (answered.get() < sent) {
-        Message<JsonObject> m = held.poll();
-        if (m != null) {
-          m.reply(null);
-          answered.incrementAndGet();
-        } else {
-          Thread.onSpinWait();
-        }
-      }
-    });
+    Thread answerer =
+        new Thread(
+            () -> {
+              while (answered.get() < sent) {
+                Message<JsonObject> m = held.poll();
+                if (m != null) {
+                  m.reply(null);
+                  answered.incrementAndGet();
+                } else {
+                  Thread.onSpinWait();
+                }
+              }
+            });
     answerer.start();
     flooder.readFrames(sent);
     answerer.join();
@@ -223,12 +260,17 @@ class BackpressureTest {
 
   @Test
   void aDeviceThatNeverReadsItsPongsIsNoLongerReadAndAnotherDeviceIsServed() throws Exception {
-    vertx.eventBus().<JsonObject>consumer(Addresses.DELIVER, m -> m.reply(null)).completion().await();
+    vertx
+        .eventBus()
+        .<JsonObject>consumer(Addresses.DELIVER, m -> m.reply(null))
+        .completion()
+        .await();
     Flooder flooder = new Flooder("flooder-ping");
     byte[] ping = new Frame(FrameType.PING, new byte[0]).encode();
     // WHEN a device writes PINGs without ever reading a PONG
     long written = flooder.floodUntilStalled(() -> ping);
-    // THEN the node stops reading it once its answers cannot be written (the flood stalls far below the limit)
+    // THEN the node stops reading it once its answers cannot be written (the flood stalls far below
+    // the limit)
     assertTrue(written < FLOOD_LIMIT, "the node stopped taking bytes, after " + written);
     // AND a well-behaved device still gets its handshake and its ACK
     Flooder other = new Flooder("polite");

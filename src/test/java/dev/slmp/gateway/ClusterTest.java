@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.slmp.bus.Addresses;
+import dev.slmp.connection.DeviceConnection;
+import dev.slmp.connection.DeviceIdentity;
 import dev.slmp.crypto.Randomness;
 import dev.slmp.crypto.Suite;
 import dev.slmp.datadir.DataDirectory;
@@ -13,8 +15,6 @@ import dev.slmp.protocol.Close;
 import dev.slmp.protocol.CloseCode;
 import dev.slmp.protocol.Frame;
 import dev.slmp.protocol.FrameType;
-import dev.slmp.connection.DeviceConnection;
-import dev.slmp.connection.DeviceIdentity;
 import dev.slmp.session.DeviceTicket;
 import dev.slmp.testkit.DeviceOnRaw;
 import dev.slmp.testkit.RawDevice;
@@ -42,13 +42,15 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Three clustered nodes A, B, C in one JVM: sessions, resumption, replay protection and routing across the cluster. */
+/**
+ * Three clustered nodes A, B, C in one JVM: sessions, resumption, replay protection and routing
+ * across the cluster.
+ */
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterTest {
-  @TempDir
-  static Path root;
+  @TempDir static Path root;
   static TestCluster cluster;
   static TestNode a;
   static TestNode b;
@@ -64,22 +66,33 @@ class ClusterTest {
     Path d0 = cluster.dataDirFor(0);
     Path d1 = cluster.dataDirFor(1);
     Path d2 = cluster.dataDirFor(2);
-    cluster.start(0, 3, d0, new JsonObject())
-        .compose(n -> {
-          a = n;
-          return cluster.start(1, 3, d1, new JsonObject());
-        })
-        .compose(n -> {
-          b = n;
-          return cluster.start(2, 3, d2, new JsonObject());
-        })
-        .compose(n -> {
-          c = n;
-          return cluster.vertx.get(2).eventBus().<JsonObject>consumer(Addresses.DELIVER, m -> {
-            deliveredOnC.add(m.body());
-            m.reply(new JsonObject());
-          }).completion();
-        })
+    cluster
+        .start(0, 3, d0, new JsonObject())
+        .compose(
+            n -> {
+              a = n;
+              return cluster.start(1, 3, d1, new JsonObject());
+            })
+        .compose(
+            n -> {
+              b = n;
+              return cluster.start(2, 3, d2, new JsonObject());
+            })
+        .compose(
+            n -> {
+              c = n;
+              return cluster
+                  .vertx
+                  .get(2)
+                  .eventBus()
+                  .<JsonObject>consumer(
+                      Addresses.DELIVER,
+                      m -> {
+                        deliveredOnC.add(m.body());
+                        m.reply(new JsonObject());
+                      })
+                  .completion();
+            })
         .onComplete(ctx.succeedingThenComplete());
   }
 
@@ -90,55 +103,83 @@ class ClusterTest {
 
   private static long deliveredWith(String payload) {
     return deliveredOnC.stream()
-        .filter(m -> payload.equals(new String(Base64.getDecoder().decode(m.getString("payload")), StandardCharsets.UTF_8)))
+        .filter(
+            m ->
+                payload.equals(
+                    new String(
+                        Base64.getDecoder().decode(m.getString("payload")),
+                        StandardCharsets.UTF_8)))
         .count();
   }
 
   private static int sentinels;
 
   /**
-   * A message through each node, each delivered by C's consumer: one node's deliveries reach C in order, so by then
-   * anything the nodes delivered before is there too.
+   * A message through each node, each delivered by C's consumer: one node's deliveries reach C in
+   * order, so by then anything the nodes delivered before is there too.
    */
   private static Future<Void> drained(Vertx vertx) {
     List<Future<AckStatus>> acks = new java.util.ArrayList<>();
     for (TestNode n : List.of(a, b, c)) {
       DeviceIdentity s = n.derivedDevice("sentinel-" + sentinels++, Suite.X25519_CHACHA20POLY1305);
-      acks.add(DeviceOnRaw.connect(vertx, n.port(), s).compose(d -> d.handshake().compose(t -> d.sendWithAck("t", "sentinel"))
-          .compose(st -> d.raw.socket.close().map(st))));
+      acks.add(
+          DeviceOnRaw.connect(vertx, n.port(), s)
+              .compose(
+                  d ->
+                      d.handshake()
+                          .compose(t -> d.sendWithAck("t", "sentinel"))
+                          .compose(st -> d.raw.socket.close().map(st))));
     }
-    return Future.all(acks).compose(all -> acks.stream().allMatch(f -> f.result() == AckStatus.ACCEPTED)
-        ? Future.succeededFuture() : Future.failedFuture("a sentinel was not ACCEPTED"));
+    return Future.all(acks)
+        .compose(
+            all ->
+                acks.stream().allMatch(f -> f.result() == AckStatus.ACCEPTED)
+                    ? Future.succeededFuture()
+                    : Future.failedFuture("a sentinel was not ACCEPTED"));
   }
 
   /** RESUME and one EARLY DATA as a device would send them, captured instead of sent. */
   private static byte[] firstFlight(DeviceTicket t, String payload) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    DeviceConnection dc = new DeviceConnection(device, Randomness.secure(), 65536, new DeviceConnection.Listener() {
-      @Override
-      public void write(byte[] bytes) {
-        out.writeBytes(bytes);
-      }
+    DeviceConnection dc =
+        new DeviceConnection(
+            device,
+            Randomness.secure(),
+            65536,
+            new DeviceConnection.Listener() {
+              @Override
+              public void write(byte[] bytes) {
+                out.writeBytes(bytes);
+              }
 
-      @Override
-      public void closed(CloseCode code, String reason, boolean byPeer) {
-      }
-    });
+              @Override
+              public void closed(CloseCode code, String reason, boolean byPeer) {}
+            });
     dc.startResume(t);
     dc.sendData("t", payload.getBytes(StandardCharsets.UTF_8), true);
     return out.toByteArray();
   }
 
-  /** Sends a captured first flight; completes with the first frame the node answers (RESUMED or CLOSE). */
+  /**
+   * Sends a captured first flight; completes with the first frame the node answers (RESUMED or
+   * CLOSE).
+   */
   private static Future<Frame> replay(Vertx vertx, TestNode node, byte[] flight) {
-    return RawDevice.connect(vertx, node.port()).compose(raw -> {
-      io.vertx.core.Promise<Frame> first = io.vertx.core.Promise.promise();
-      raw.onFrame = first::tryComplete;
-      return raw.send(flight).compose(v -> first.future()).onComplete(ar -> raw.socket.close());
-    });
+    return RawDevice.connect(vertx, node.port())
+        .compose(
+            raw -> {
+              io.vertx.core.Promise<Frame> first = io.vertx.core.Promise.promise();
+              raw.onFrame = first::tryComplete;
+              return raw.send(flight)
+                  .compose(v -> first.future())
+                  .onComplete(ar -> raw.socket.close());
+            });
   }
 
-  /** Verifies that a session from a full handshake on A resumes on B with EARLY DATA, delivered by the consumer on C. */
+  /**
+   * Verifies that a session from a full handshake on A resumes on B with EARLY DATA, delivered by
+   * the consumer on C.
+   */
   @Test
   @Order(1)
   void fullHandshakeOnAThenResumeWithEarlyDataOnBDeliversToC(Vertx vertx, VertxTestContext ctx) {
@@ -147,30 +188,45 @@ class ClusterTest {
     // THEN it is resumed, the message ACCEPTED, delivered once on C and stamped with B's node id
     device = a.derivedDevice("roamer", Suite.X25519_CHACHA20POLY1305);
     DeviceOnRaw.connect(vertx, a.port(), device)
-        .compose(d -> d.handshake().compose(t -> {
-          ticket = t;
-          return d.raw.socket.close();
-        }))
+        .compose(
+            d ->
+                d.handshake()
+                    .compose(
+                        t -> {
+                          ticket = t;
+                          return d.raw.socket.close();
+                        }))
         .compose(v -> DeviceOnRaw.connect(vertx, b.port(), device))
-        .compose(d -> {
-          DeviceTicket next = ticket.nextCounter();
-          ticket = next;
-          Future<DeviceTicket> resumed = d.resume(next);
-          Future<AckStatus> early = d.sendWithAck("t", "woke up on B");
-          firstResume = d.written.get(0).clone();
-          byte[] data = d.written.get(1);
-          firstResume = concat(firstResume, data);
-          return Future.all(resumed, early).map(x -> {
-            ctx.verify(() -> {
-              assertTrue(d.device.isResumed(), "resumed on a node other than the one that did the full handshake");
-              assertEquals(AckStatus.ACCEPTED, early.result());
-              assertEquals(1, deliveredWith("woke up on B"), "the consumer on C took it");
-              JsonObject m = deliveredOnC.stream().filter(j -> j.getBoolean("early")).findFirst().orElseThrow();
-              assertEquals(b.services().nodeId(), m.getString("node"));
-            });
-            return d;
-          });
-        })
+        .compose(
+            d -> {
+              DeviceTicket next = ticket.nextCounter();
+              ticket = next;
+              Future<DeviceTicket> resumed = d.resume(next);
+              Future<AckStatus> early = d.sendWithAck("t", "woke up on B");
+              firstResume = d.written.get(0).clone();
+              byte[] data = d.written.get(1);
+              firstResume = concat(firstResume, data);
+              return Future.all(resumed, early)
+                  .map(
+                      x -> {
+                        ctx.verify(
+                            () -> {
+                              assertTrue(
+                                  d.device.isResumed(),
+                                  "resumed on a node other than the one that did the full handshake");
+                              assertEquals(AckStatus.ACCEPTED, early.result());
+                              assertEquals(
+                                  1, deliveredWith("woke up on B"), "the consumer on C took it");
+                              JsonObject m =
+                                  deliveredOnC.stream()
+                                      .filter(j -> j.getBoolean("early"))
+                                      .findFirst()
+                                      .orElseThrow();
+                              assertEquals(b.services().nodeId(), m.getString("node"));
+                            });
+                        return d;
+                      });
+            })
         .onComplete(ctx.succeedingThenComplete());
   }
 
@@ -180,28 +236,48 @@ class ClusterTest {
     return r;
   }
 
-  /** Verifies that the captured first flight of that resumption, replayed to each node, is refused REPLAY and never delivered. */
+  /**
+   * Verifies that the captured first flight of that resumption, replayed to each node, is refused
+   * REPLAY and never delivered.
+   */
   @Test
   @Order(2)
   void aReplayedFirstFlightIsRefusedOnEveryNode(Vertx vertx, VertxTestContext ctx) {
     // GIVEN the first flight (RESUME + EARLY DATA) captured in the previous test
     // WHEN it is replayed to A, B and C
-    // THEN each node closes REPLAY, and, once a later message from each node was delivered, the early data was delivered once
+    // THEN each node closes REPLAY, and, once a later message from each node was delivered, the
+    // early data was delivered once
     assertNotNull(firstResume);
-    Future.all(replay(vertx, a, firstResume), replay(vertx, b, firstResume), replay(vertx, c, firstResume))
+    Future.all(
+            replay(vertx, a, firstResume),
+            replay(vertx, b, firstResume),
+            replay(vertx, c, firstResume))
         .compose(all -> drained(vertx).map(all))
-        .onComplete(ctx.succeeding(all -> ctx.verify(() -> {
-          for (int i = 0; i < 3; i++) {
-            Frame f = all.resultAt(i);
-            assertEquals(FrameType.CLOSE, f.type(), "node " + i);
-            assertEquals(CloseCode.REPLAY.code(), Close.decode(f.body()).code(), "node " + i);
-          }
-          assertEquals(1, deliveredWith("woke up on B"), "the replayed early data was never delivered");
-          ctx.completeNow();
-        })));
+        .onComplete(
+            ctx.succeeding(
+                all ->
+                    ctx.verify(
+                        () -> {
+                          for (int i = 0; i < 3; i++) {
+                            Frame f = all.resultAt(i);
+                            assertEquals(FrameType.CLOSE, f.type(), "node " + i);
+                            assertEquals(
+                                CloseCode.REPLAY.code(),
+                                Close.decode(f.body()).code(),
+                                "node " + i);
+                          }
+                          assertEquals(
+                              1,
+                              deliveredWith("woke up on B"),
+                              "the replayed early data was never delivered");
+                          ctx.completeNow();
+                        })));
   }
 
-  /** Verifies that of two concurrent resumptions with the same counter on two nodes, exactly one wins. */
+  /**
+   * Verifies that of two concurrent resumptions with the same counter on two nodes, exactly one
+   * wins.
+   */
   @Test
   @Order(3)
   void twoConcurrentResumesWithOneCounterExactlyOneWins(Vertx vertx, VertxTestContext ctx) {
@@ -210,19 +286,29 @@ class ClusterTest {
     // THEN one node answers RESUMED, the other closes REPLAY
     ticket = ticket.nextCounter();
     byte[] flight = firstFlight(ticket, "raced");
-    Future.all(replay(vertx, b, flight), replay(vertx, c, flight)).onComplete(ctx.succeeding(all -> ctx.verify(() -> {
-      Frame x = all.resultAt(0);
-      Frame y = all.resultAt(1);
-      int resumed = (x.type() == FrameType.RESUMED ? 1 : 0) + (y.type() == FrameType.RESUMED ? 1 : 0);
-      assertEquals(1, resumed, "exactly one node accepted the counter");
-      Frame loser = x.type() == FrameType.RESUMED ? y : x;
-      assertEquals(FrameType.CLOSE, loser.type());
-      assertEquals(CloseCode.REPLAY.code(), Close.decode(loser.body()).code());
-      ctx.completeNow();
-    })));
+    Future.all(replay(vertx, b, flight), replay(vertx, c, flight))
+        .onComplete(
+            ctx.succeeding(
+                all ->
+                    ctx.verify(
+                        () -> {
+                          Frame x = all.resultAt(0);
+                          Frame y = all.resultAt(1);
+                          int resumed =
+                              (x.type() == FrameType.RESUMED ? 1 : 0)
+                                  + (y.type() == FrameType.RESUMED ? 1 : 0);
+                          assertEquals(1, resumed, "exactly one node accepted the counter");
+                          Frame loser = x.type() == FrameType.RESUMED ? y : x;
+                          assertEquals(FrameType.CLOSE, loser.type());
+                          assertEquals(CloseCode.REPLAY.code(), Close.decode(loser.body()).code());
+                          ctx.completeNow();
+                        })));
   }
 
-  /** Verifies that a command sent on C reaches a device connected to B, and a connection on C takes over. */
+  /**
+   * Verifies that a command sent on C reaches a device connected to B, and a connection on C takes
+   * over.
+   */
   @Test
   @Order(4)
   void outboundFromCReachesADeviceOnBAndAConnectionOnCTakesOver(Vertx vertx, VertxTestContext ctx) {
@@ -231,24 +317,46 @@ class ClusterTest {
     // THEN the command is ACCEPTED, and the connection on B is closed NORMAL "taken over"
     DeviceIdentity lamp = b.derivedDevice("lamp", Suite.P256_AES128GCM);
     Vertx vc = cluster.vertx.get(2);
-    DeviceOnRaw.connect(vertx, b.port(), lamp).compose(onB -> onB.handshake()
-        .compose(t -> TestNode.requestOut(vc, "lamp", new JsonObject().put("topic", "cmd").put("payload", "b24=").put("ack", true)))
-        .compose(reply -> {
-          ctx.verify(() -> {
-            assertEquals("ACCEPTED", reply.body().getString("status"));
-            assertEquals(1, onB.messages.size());
-            assertEquals("cmd", onB.messages.get(0).topic());
-          });
-          return DeviceOnRaw.connect(vertx, c.port(), lamp);
-        })
-        .compose(onC -> onC.handshake().compose(t -> onB.raw.closeFrame()))
-        .map(close -> {
-          ctx.verify(() -> {
-            assertEquals(CloseCode.NORMAL.code(), Close.decode(close.body()).code());
-            assertTrue(new String(close.body(), 1, close.body().length - 1, StandardCharsets.UTF_8).contains("taken over"));
-          });
-          return close;
-        }))
+    DeviceOnRaw.connect(vertx, b.port(), lamp)
+        .compose(
+            onB ->
+                onB.handshake()
+                    .compose(
+                        t ->
+                            TestNode.requestOut(
+                                vc,
+                                "lamp",
+                                new JsonObject()
+                                    .put("topic", "cmd")
+                                    .put("payload", "b24=")
+                                    .put("ack", true)))
+                    .compose(
+                        reply -> {
+                          ctx.verify(
+                              () -> {
+                                assertEquals("ACCEPTED", reply.body().getString("status"));
+                                assertEquals(1, onB.messages.size());
+                                assertEquals("cmd", onB.messages.get(0).topic());
+                              });
+                          return DeviceOnRaw.connect(vertx, c.port(), lamp);
+                        })
+                    .compose(onC -> onC.handshake().compose(t -> onB.raw.closeFrame()))
+                    .map(
+                        close -> {
+                          ctx.verify(
+                              () -> {
+                                assertEquals(
+                                    CloseCode.NORMAL.code(), Close.decode(close.body()).code());
+                                assertTrue(
+                                    new String(
+                                            close.body(),
+                                            1,
+                                            close.body().length - 1,
+                                            StandardCharsets.UTF_8)
+                                        .contains("taken over"));
+                              });
+                          return close;
+                        }))
         .onComplete(ctx.succeedingThenComplete());
   }
 
@@ -261,9 +369,17 @@ class ClusterTest {
     // THEN its start fails
     Path stranger = root.resolve("stranger");
     DataDirectory.openOrCreate(stranger);
-    cluster.start(3, 3, stranger, new JsonObject()).onComplete(ctx.failing(err -> ctx.verify(() -> {
-      assertTrue(err.getMessage().contains("differ from the cluster"), err.getMessage());
-      ctx.completeNow();
-    })));
+    cluster
+        .start(3, 3, stranger, new JsonObject())
+        .onComplete(
+            ctx.failing(
+                err ->
+                    ctx.verify(
+                        () -> {
+                          assertTrue(
+                              err.getMessage().contains("differ from the cluster"),
+                              err.getMessage());
+                          ctx.completeNow();
+                        })));
   }
 }

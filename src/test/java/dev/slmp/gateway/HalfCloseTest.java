@@ -32,8 +32,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Devices whose TCP stack half-closes (FIN after the flight, {@code shutdown(SHUT_WR)}) still get every frame the
- * spec owes them, then the node's CLOSE and its FIN. Real sockets on 127.0.0.1, a real node.
+ * Devices whose TCP stack half-closes (FIN after the flight, {@code shutdown(SHUT_WR)}) still get
+ * every frame the spec owes them, then the node's CLOSE and its FIN. Real sockets on 127.0.0.1, a
+ * real node.
  */
 class HalfCloseTest {
   private static Vertx vertx;
@@ -59,28 +60,33 @@ class HalfCloseTest {
     final DeviceConnection connection;
 
     Device(DeviceIdentity id) {
-      connection = new DeviceConnection(id, Randomness.secure(), 65536, new DeviceConnection.Listener() {
-        @Override
-        public void write(byte[] bytes) {
-          out.writeBytes(bytes);
-        }
+      connection =
+          new DeviceConnection(
+              id,
+              Randomness.secure(),
+              65536,
+              new DeviceConnection.Listener() {
+                @Override
+                public void write(byte[] bytes) {
+                  out.writeBytes(bytes);
+                }
 
-        @Override
-        public void established(DeviceConnection c, DeviceTicket t) {
-          ticket = t;
-        }
+                @Override
+                public void established(DeviceConnection c, DeviceTicket t) {
+                  ticket = t;
+                }
 
-        @Override
-        public void message(InboundMessage m) {}
+                @Override
+                public void message(InboundMessage m) {}
 
-        @Override
-        public void acknowledged(long seq, boolean early, AckStatus status) {
-          acks.add(new Object[] {seq, early, status});
-        }
+                @Override
+                public void acknowledged(long seq, boolean early, AckStatus status) {
+                  acks.add(new Object[] {seq, early, status});
+                }
 
-        @Override
-        public void closed(CloseCode code, String reason, boolean byPeer) {}
-      });
+                @Override
+                public void closed(CloseCode code, String reason, boolean byPeer) {}
+              });
     }
 
     byte[] take() {
@@ -120,8 +126,12 @@ class HalfCloseTest {
     return s;
   }
 
-  /** A full handshake whose AUTH and DATA(ACK_REQUESTED) go out behind one FIN; returns the node's answers. */
-  private static List<Frame> fullHandshakeThenFin(Device d, boolean corruptAuth) throws IOException {
+  /**
+   * A full handshake whose AUTH and DATA(ACK_REQUESTED) go out behind one FIN; returns the node's
+   * answers.
+   */
+  private static List<Frame> fullHandshakeThenFin(Device d, boolean corruptAuth)
+      throws IOException {
     try (Socket s = connect()) {
       DataInputStream in = new DataInputStream(s.getInputStream());
       d.connection.startFull();
@@ -177,14 +187,18 @@ class HalfCloseTest {
       again.connection.receive(f.encode());
     }
     // THEN RESUMED, the early ACK, CLOSE(NORMAL)
-    assertEquals(List.of(FrameType.RESUMED, FrameType.ACK, FrameType.CLOSE), types(answers),
-        () -> "close: " + new String(answers.get(answers.size() - 1).body(), StandardCharsets.UTF_8));
+    assertEquals(
+        List.of(FrameType.RESUMED, FrameType.ACK, FrameType.CLOSE),
+        types(answers),
+        () ->
+            "close: " + new String(answers.get(answers.size() - 1).body(), StandardCharsets.UTF_8));
     assertEquals(List.of(1L, true, AckStatus.ACCEPTED), List.of(again.acks.get(0)));
   }
 
   @Test
   void aFaultInAHalfClosedFlightGetsTheCloseCodeOfTheFirstFault() throws IOException {
-    // GIVEN the same flight, once with a corrupted AUTH over a connection that stays open, to learn the node's code
+    // GIVEN the same flight, once with a corrupted AUTH over a connection that stays open, to learn
+    // the node's code
     Device open = new Device(node.derivedDevice("half-3", Suite.P256_FERNET));
     int expected;
     try (Socket s = connect()) {
@@ -202,7 +216,8 @@ class HalfCloseTest {
     }
     assertTrue(expected != CloseCode.NORMAL.code());
     // WHEN the corrupted flight ends with a FIN
-    List<Frame> answers = fullHandshakeThenFin(new Device(node.derivedDevice("half-3", Suite.P256_FERNET)), true);
+    List<Frame> answers =
+        fullHandshakeThenFin(new Device(node.derivedDevice("half-3", Suite.P256_FERNET)), true);
     // THEN the answer is that CLOSE, alone: nothing after the first fault is processed
     assertEquals(List.of(FrameType.CLOSE), types(answers));
     assertEquals(expected, answers.get(0).body()[0] & 0xFF);
@@ -235,11 +250,13 @@ class HalfCloseTest {
       d.connection.startFull();
       s.getOutputStream().write(d.take());
       d.connection.receive(readFrame(in).encode());
-      // AUTH, then a PING behind it (the device library pings only once established: the frame is written raw)
+      // AUTH, then a PING behind it (the device library pings only once established: the frame is
+      // written raw)
       s.getOutputStream().write(d.take());
       s.getOutputStream().write(new Frame(FrameType.PING, new byte[0]).encode());
       s.shutdownOutput();
-      assertEquals(List.of(FrameType.WELCOME, FrameType.PONG, FrameType.CLOSE), types(readUntilEnd(in)));
+      assertEquals(
+          List.of(FrameType.WELCOME, FrameType.PONG, FrameType.CLOSE), types(readUntilEnd(in)));
     }
   }
 }

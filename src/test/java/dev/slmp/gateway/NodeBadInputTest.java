@@ -29,14 +29,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Every bad input the spec names reaches the device as its CLOSE code through a running node, and the node
- * keeps serving other devices afterwards (each test ends with a good device's message being ACCEPTED).
+ * Every bad input the spec names reaches the device as its CLOSE code through a running node, and
+ * the node keeps serving other devices afterwards (each test ends with a good device's message
+ * being ACCEPTED).
  */
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class NodeBadInputTest {
-  @TempDir
-  static Path dataDir;
+  @TempDir static Path dataDir;
   static TestNode node;
   SlmpInRecorder inbound;
 
@@ -56,8 +56,9 @@ class NodeBadInputTest {
   }
 
   /**
-   * A good device completes a handshake and gets its message ACCEPTED: the node still serves. Returns once its
-   * message is on slmp.in, so anything an earlier, closed connection published is there too.
+   * A good device completes a handshake and gets its message ACCEPTED: the node still serves.
+   * Returns once its message is on slmp.in, so anything an earlier, closed connection published is
+   * there too.
    */
   void nodeStillServes(Vertx vertx, String deviceId) {
     DeviceIdentity good = node.derivedDevice(deviceId, Suite.X25519_CHACHA20POLY1305);
@@ -67,7 +68,10 @@ class NodeBadInputTest {
     await(inbound.first(deviceId));
   }
 
-  /** Messages of {@code device} on slmp.in, once the node proved it drained (a later device's message arrived). */
+  /**
+   * Messages of {@code device} on slmp.in, once the node proved it drained (a later device's
+   * message arrived).
+   */
   List<JsonObject> deliveredAfterDrain(Vertx vertx, String device) {
     nodeStillServes(vertx, "after-" + device);
     return inbound.from(device);
@@ -91,7 +95,10 @@ class NodeBadInputTest {
     nodeStillServes(vertx, "after-unknown-type");
   }
 
-  /** Verifies that a frame header announcing more than the limit is closed FRAME_TOO_LARGE from the header alone. */
+  /**
+   * Verifies that a frame header announcing more than the limit is closed FRAME_TOO_LARGE from the
+   * header alone.
+   */
   @Test
   void oversizeLengthIsRefusedFromTheHeaderAlone(Vertx vertx) {
     // GIVEN a fresh connection
@@ -121,7 +128,8 @@ class NodeBadInputTest {
   void wrongProofIsAuthFailed(Vertx vertx) {
     // GIVEN a device that holds a wrong device key
     DeviceIdentity real = node.derivedDevice("sensor-wrong-key", Suite.P256_AES128GCM);
-    DeviceIdentity forged = new DeviceIdentity(real.deviceId(), new byte[32], real.suite(), real.serverPublicKey());
+    DeviceIdentity forged =
+        new DeviceIdentity(real.deviceId(), new byte[32], real.suite(), real.serverPublicKey());
     DeviceOnRaw d = await(DeviceOnRaw.connect(vertx, node.port(), forged));
     // WHEN it runs the handshake
     d.handshake();
@@ -130,34 +138,48 @@ class NodeBadInputTest {
     nodeStillServes(vertx, "after-wrong-proof");
   }
 
-  /** Verifies that a revoked device is closed AUTH_FAILED and the DATA it pipelined behind AUTH is never delivered. */
+  /**
+   * Verifies that a revoked device is closed AUTH_FAILED and the DATA it pipelined behind AUTH is
+   * never delivered.
+   */
   @Test
   void revokedDeviceIsAuthFailedAndItsPipelinedDataIsDropped(Vertx vertx) throws Exception {
     // GIVEN a registered device that was revoked
     DeviceIdentity dev = node.registeredDevice("sensor-revoked", Suite.P256_FERNET);
     node.services().data().registry().revoke("sensor-revoked");
     DeviceOnRaw d = await(DeviceOnRaw.connect(vertx, node.port(), dev));
-    d.tamper = b -> {
-      if ((b[0] & 0xFF) == FrameType.AUTH) {
-        // Pipelined right behind AUTH, before any WELCOME could arrive.
-        vertx.runOnContext(v -> d.device.sendData("t", "pipelined".getBytes(StandardCharsets.UTF_8), true));
-      }
-      return b;
-    };
+    d.tamper =
+        b -> {
+          if ((b[0] & 0xFF) == FrameType.AUTH) {
+            // Pipelined right behind AUTH, before any WELCOME could arrive.
+            vertx.runOnContext(
+                v -> d.device.sendData("t", "pipelined".getBytes(StandardCharsets.UTF_8), true));
+          }
+          return b;
+        };
     // WHEN it runs the handshake and sends DATA right behind its AUTH
     d.handshake();
     // THEN the node closes AUTH_FAILED
     assertEquals(CloseCode.AUTH_FAILED.code(), await(d.raw.closeCode()));
     // AND once a later device's message went through, none of the revoked device's was delivered
-    assertEquals(List.of(), deliveredAfterDrain(vertx, "sensor-revoked"), "data behind a failed AUTH is never delivered");
+    assertEquals(
+        List.of(),
+        deliveredAfterDrain(vertx, "sensor-revoked"),
+        "data behind a failed AUTH is never delivered");
   }
 
-  /** Verifies that a replayed DATA is closed REPLAY, and the first copy was delivered exactly once. */
+  /**
+   * Verifies that a replayed DATA is closed REPLAY, and the first copy was delivered exactly once.
+   */
   @Test
   void replayedSequenceNumberIsReplayAndTheFirstCopyArrivesOnce(Vertx vertx) {
     // GIVEN a device whose DATA was ACCEPTED
-    DeviceOnRaw d = await(DeviceOnRaw.connect(vertx, node.port(), node.derivedDevice("sensor-replay",
-        Suite.X25519_CHACHA20POLY1305)));
+    DeviceOnRaw d =
+        await(
+            DeviceOnRaw.connect(
+                vertx,
+                node.port(),
+                node.derivedDevice("sensor-replay", Suite.X25519_CHACHA20POLY1305)));
     await(d.handshake());
     await(d.sendWithAck("t", "once"));
     // WHEN it sends the very same DATA frame again
@@ -168,19 +190,26 @@ class NodeBadInputTest {
     assertEquals(1, deliveredAfterDrain(vertx, "sensor-replay").size());
   }
 
-  /** Verifies that DATA whose ciphertext has a flipped bit is closed DECRYPT_FAILED and not delivered. */
+  /**
+   * Verifies that DATA whose ciphertext has a flipped bit is closed DECRYPT_FAILED and not
+   * delivered.
+   */
   @Test
   void flippedCiphertextIsDecryptFailedAndNotDelivered(Vertx vertx) {
     // GIVEN a device with an established session, whose DATA frames get their last bit flipped
-    DeviceOnRaw d = await(DeviceOnRaw.connect(vertx, node.port(), node.derivedDevice("sensor-flip", Suite.P256_AES128GCM)));
+    DeviceOnRaw d =
+        await(
+            DeviceOnRaw.connect(
+                vertx, node.port(), node.derivedDevice("sensor-flip", Suite.P256_AES128GCM)));
     await(d.handshake());
-    d.tamper = b -> {
-      if ((b[0] & 0xFF) == FrameType.DATA) {
-        b = b.clone();
-        b[b.length - 1] ^= 1;
-      }
-      return b;
-    };
+    d.tamper =
+        b -> {
+          if ((b[0] & 0xFF) == FrameType.DATA) {
+            b = b.clone();
+            b[b.length - 1] ^= 1;
+          }
+          return b;
+        };
     // WHEN it sends DATA
     d.send("t", "tampered");
     // THEN the node closes DECRYPT_FAILED

@@ -39,12 +39,14 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** For each suite, through a running node on 127.0.0.1: handshake, DATA with and without ACK, the inbox, outbound DATA, resumption. */
+/**
+ * For each suite, through a running node on 127.0.0.1: handshake, DATA with and without ACK, the
+ * inbox, outbound DATA, resumption.
+ */
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class NodeEndToEndTest {
-  @TempDir
-  static Path dataDir;
+  @TempDir static Path dataDir;
   static TestNode node;
   static SlmpInRecorder inbound;
 
@@ -54,15 +56,21 @@ class NodeEndToEndTest {
     node = await(TestNode.start(vertx, dataDir, new JsonObject()));
   }
 
-  /** The inbox file's lines of {@code device}, each with its payload decoded (the file stores it in base64). */
+  /**
+   * The inbox file's lines of {@code device}, each with its payload decoded (the file stores it in
+   * base64).
+   */
   private static List<String> inboxPayloads(String device) throws IOException {
-    return Files.readAllLines(dataDir.resolve("inbox.jsonl")).stream().map(JsonObject::new)
-        .filter(l -> device.equals(l.getString("device"))).map(SlmpInRecorder::text).toList();
+    return Files.readAllLines(dataDir.resolve("inbox.jsonl")).stream()
+        .map(JsonObject::new)
+        .filter(l -> device.equals(l.getString("device")))
+        .map(SlmpInRecorder::text)
+        .toList();
   }
 
   /**
-   * Verifies that DATA with and without ACK_REQUESTED is published on slmp.in in order, that only the ACKed one
-   * goes to the inbox, and that it is on disk when the ACK arrives.
+   * Verifies that DATA with and without ACK_REQUESTED is published on slmp.in in order, that only
+   * the ACKed one goes to the inbox, and that it is on disk when the ACK arrives.
    */
   @ParameterizedTest
   @EnumSource(Suite.class)
@@ -76,9 +84,13 @@ class NodeEndToEndTest {
     d.send("sensors/temp", "21.5");
     AckStatus status = await(d.sendWithAck("sensors/temp", "21.7"));
 
-    // THEN the ACKed message is ACCEPTED and, by then, in the inbox file; the other one is not in the file
+    // THEN the ACKed message is ACCEPTED and, by then, in the inbox file; the other one is not in
+    // the file
     assertEquals(AckStatus.ACCEPTED, status);
-    assertEquals(List.of("21.7"), inboxPayloads(id), "only the ACKed message goes to slmp.deliver, before its ACK");
+    assertEquals(
+        List.of("21.7"),
+        inboxPayloads(id),
+        "only the ACKed message goes to slmp.deliver, before its ACK");
     // AND both are published on slmp.in, with the message's metadata
     Eventually.until(() -> inbound.from(id).size() >= 2, Await.TIMEOUT, "both messages on slmp.in");
     List<JsonObject> got = inbound.from(id);
@@ -94,8 +106,9 @@ class NodeEndToEndTest {
   }
 
   /**
-   * Verifies that a command on slmp.out.&lt;device&gt; reaches the device, is answered ACCEPTED after the device's
-   * ACK (or WRITTEN without ACK), and that a bad command body fails with FAIL_BAD_REQUEST.
+   * Verifies that a command on slmp.out.&lt;device&gt; reaches the device, is answered ACCEPTED
+   * after the device's ACK (or WRITTEN without ACK), and that a bad command body fails with
+   * FAIL_BAD_REQUEST.
    */
   @ParameterizedTest
   @EnumSource(Suite.class)
@@ -106,7 +119,8 @@ class NodeEndToEndTest {
     await(d.handshake());
 
     // WHEN an application sends it a command that asks for an ACK
-    JsonObject cmd = new JsonObject().put("topic", "cmd/led").put("payload", base64("on")).put("ack", true);
+    JsonObject cmd =
+        new JsonObject().put("topic", "cmd/led").put("payload", base64("on")).put("ack", true);
     JsonObject reply = await(TestNode.requestOut(vertx, id, cmd)).body();
 
     // THEN the reply says ACCEPTED, and the device has the command
@@ -118,7 +132,11 @@ class NodeEndToEndTest {
     // WHEN a command asks for no ACK
     JsonObject noAck = new JsonObject().put("topic", "cmd/led").put("payload", base64("off"));
     // THEN the reply says WRITTEN
-    assertEquals("WRITTEN", await(vertx.eventBus().<JsonObject>request(Addresses.out(id), noAck)).body().getString("status"));
+    assertEquals(
+        "WRITTEN",
+        await(vertx.eventBus().<JsonObject>request(Addresses.out(id), noAck))
+            .body()
+            .getString("status"));
 
     // WHEN a command's payload is not base64
     JsonObject bad = new JsonObject().put("topic", "x").put("payload", "not base64!");
@@ -128,7 +146,10 @@ class NodeEndToEndTest {
     assertEquals(Addresses.FAIL_BAD_REQUEST, ((ReplyException) err).failureCode());
   }
 
-  /** Verifies that a device resumes its session on the same node with EARLY DATA, both messages ACCEPTED in order. */
+  /**
+   * Verifies that a device resumes its session on the same node with EARLY DATA, both messages
+   * ACCEPTED in order.
+   */
   @ParameterizedTest
   @EnumSource(Suite.class)
   void resumptionWithEarlyDataOnTheSameNode(Suite suite, Vertx vertx) {
@@ -146,7 +167,8 @@ class NodeEndToEndTest {
     await(Future.all(resumed, early));
     AckStatus late = await(d.sendWithAck("late", "after RESUMED"));
 
-    // THEN both are ACCEPTED, the first ACK answers the EARLY DATA, and slmp.in marks which one was early
+    // THEN both are ACCEPTED, the first ACK answers the EARLY DATA, and slmp.in marks which one was
+    // early
     assertNotNull(resumed.result());
     assertEquals(AckStatus.ACCEPTED, early.result());
     assertEquals(AckStatus.ACCEPTED, late);
@@ -165,7 +187,11 @@ class NodeEndToEndTest {
   void outboundToADeviceNotConnectedFails(Suite suite, Vertx vertx) {
     // GIVEN no device "nobody-here" is connected
     // WHEN an application sends it a command
-    Throwable err = failure(vertx.eventBus().request(Addresses.out("nobody-here"), new JsonObject().put("payload", "")));
+    Throwable err =
+        failure(
+            vertx
+                .eventBus()
+                .request(Addresses.out("nobody-here"), new JsonObject().put("payload", "")));
     // THEN the request fails: no handler
     assertTrue(err instanceof ReplyException);
     assertEquals(ReplyFailure.NO_HANDLERS, ((ReplyException) err).failureType());

@@ -25,7 +25,10 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The limits of spec 9 through a running node: handshake timeout, connection and handshake caps, failed-auth rate. */
+/**
+ * The limits of spec 9 through a running node: handshake timeout, connection and handshake caps,
+ * failed-auth rate.
+ */
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class NodeLimitsTest {
@@ -35,7 +38,8 @@ class NodeLimitsTest {
   }
 
   private static AckStatus goodMessage(Vertx vertx, TestNode node, String id) {
-    DeviceOnRaw dev = await(DeviceOnRaw.connect(vertx, node.port(), node.derivedDevice(id, Suite.P256_FERNET)));
+    DeviceOnRaw dev =
+        await(DeviceOnRaw.connect(vertx, node.port(), node.derivedDevice(id, Suite.P256_FERNET)));
     await(dev.handshake());
     return await(dev.sendWithAck("t", "ok"));
   }
@@ -47,11 +51,15 @@ class NodeLimitsTest {
     return await(d.raw.closeCode());
   }
 
-  /** Verifies that a connection that sends nothing is closed TIMEOUT after handshakeTimeoutMs, and others are served. */
+  /**
+   * Verifies that a connection that sends nothing is closed TIMEOUT after handshakeTimeoutMs, and
+   * others are served.
+   */
   @Test
   void silentConnectionGetsTimeout(Vertx vertx, @TempDir Path dir) {
     // GIVEN a node with a 300 ms handshake timeout
-    TestNode node = await(TestNode.start(vertx, dir, new JsonObject().put("handshakeTimeoutMs", 300)));
+    TestNode node =
+        await(TestNode.start(vertx, dir, new JsonObject().put("handshakeTimeoutMs", 300)));
     // WHEN a connection stays silent
     RawDevice silent = await(RawDevice.connect(vertx, node.port()));
     // THEN the node closes it TIMEOUT, and still serves a device
@@ -59,11 +67,19 @@ class NodeLimitsTest {
     assertEquals(AckStatus.ACCEPTED, goodMessage(vertx, node, "after-timeout"));
   }
 
-  /** Verifies that a connection past maxConnections gets BUSY with a retry hint, and the slot frees when one closes. */
+  /**
+   * Verifies that a connection past maxConnections gets BUSY with a retry hint, and the slot frees
+   * when one closes.
+   */
   @Test
   void connectionsPastTheLimitGetBusyWithARetryHint(Vertx vertx, @TempDir Path dir) {
     // GIVEN a node that takes one connection, and holds one
-    TestNode node = await(TestNode.start(vertx, dir, new JsonObject().put("limits", new JsonObject().put("maxConnections", 1))));
+    TestNode node =
+        await(
+            TestNode.start(
+                vertx,
+                dir,
+                new JsonObject().put("limits", new JsonObject().put("maxConnections", 1))));
     RawDevice first = await(RawDevice.connect(vertx, node.port()));
     // WHEN a second one connects
     Frame close = await(await(RawDevice.connect(vertx, node.port())).closeFrame());
@@ -72,15 +88,26 @@ class NodeLimitsTest {
     assertTrue(reason(close).matches(".*retry in \\d+ s"), reason(close));
     // AND once the held connection ends and the node has counted it out, a device is served again
     await(first.socket.close());
-    Eventually.until(() -> node.services().connections().openConnections() == 0, Await.TIMEOUT, "the slot is free");
+    Eventually.until(
+        () -> node.services().connections().openConnections() == 0,
+        Await.TIMEOUT,
+        "the slot is free");
     assertEquals(AckStatus.ACCEPTED, goodMessage(vertx, node, "after-busy"));
   }
 
-  /** Verifies that a handshake past maxHandshakes gets BUSY, and the slot frees when the stalled one closes. */
+  /**
+   * Verifies that a handshake past maxHandshakes gets BUSY, and the slot frees when the stalled one
+   * closes.
+   */
   @Test
   void handshakesInProgressPastTheLimitGetBusy(Vertx vertx, @TempDir Path dir) {
     // GIVEN a node that takes one handshake at a time, and a connection stalled in its handshake
-    TestNode node = await(TestNode.start(vertx, dir, new JsonObject().put("limits", new JsonObject().put("maxHandshakes", 1))));
+    TestNode node =
+        await(
+            TestNode.start(
+                vertx,
+                dir,
+                new JsonObject().put("limits", new JsonObject().put("maxHandshakes", 1))));
     RawDevice stalled = await(RawDevice.connect(vertx, node.port()));
     // WHEN a second one connects
     int code = await(await(RawDevice.connect(vertx, node.port())).closeCode());
@@ -88,24 +115,38 @@ class NodeLimitsTest {
     assertEquals(CloseCode.BUSY.code(), code);
     // AND once the stalled one ends and the node has counted it out, a device is served again
     await(stalled.socket.close());
-    Eventually.until(() -> node.services().connections().handshakesInProgress() == 0, Await.TIMEOUT, "the slot is free");
+    Eventually.until(
+        () -> node.services().connections().handshakesInProgress() == 0,
+        Await.TIMEOUT,
+        "the slot is free");
     assertEquals(AckStatus.ACCEPTED, goodMessage(vertx, node, "after-handshake-limit"));
   }
 
-  /** Verifies that past failedAuthPerMinute, the next connection from the address is refused BUSY with a retry hint. */
+  /**
+   * Verifies that past failedAuthPerMinute, the next connection from the address is refused BUSY
+   * with a retry hint.
+   */
   @Test
   void repeatedFailedAuthenticationBlocksTheAddress(Vertx vertx, @TempDir Path dir) {
     // GIVEN a node that allows two failed authentications per minute
-    JsonObject limits = new JsonObject().put("limits", new JsonObject().put("failedAuthPerMinute", 2).put("failedAuthBlockSeconds", 30));
+    JsonObject limits =
+        new JsonObject()
+            .put(
+                "limits",
+                new JsonObject().put("failedAuthPerMinute", 2).put("failedAuthBlockSeconds", 30));
     TestNode node = await(TestNode.start(vertx, dir, limits));
     DeviceIdentity real = node.derivedDevice("brute", Suite.X25519_CHACHA20POLY1305);
-    DeviceIdentity forged = new DeviceIdentity("brute", new byte[32], real.suite(), real.serverPublicKey());
+    DeviceIdentity forged =
+        new DeviceIdentity("brute", new byte[32], real.suite(), real.serverPublicKey());
     // WHEN two handshakes with a wrong key fail
     assertEquals(CloseCode.AUTH_FAILED.code(), failedAuth(vertx, node, forged));
     assertEquals(CloseCode.AUTH_FAILED.code(), failedAuth(vertx, node, forged));
     // THEN a third connection from the address is refused at once, BUSY with a retry hint
     Frame close = await(await(RawDevice.connect(vertx, node.port())).closeFrame());
-    assertEquals(CloseCode.BUSY.code(), close.body()[0] & 0xFF, "third connection from the address is refused");
+    assertEquals(
+        CloseCode.BUSY.code(),
+        close.body()[0] & 0xFF,
+        "third connection from the address is refused");
     assertTrue(reason(close).matches(".*retry in \\d+ s"), reason(close));
   }
 }

@@ -23,17 +23,20 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code verticles.p256HandshakeOnWorker}, on (P-256 HELLOs computed on worker threads) and off (all on the event
- * loop): every suite completes its handshake and gets its message accepted, and a P-256 HELLO with a point off
- * the curve gets CLOSE(PROTOCOL_ERROR) either way, the node still serving.
+ * {@code verticles.p256HandshakeOnWorker}, on (P-256 HELLOs computed on worker threads) and off
+ * (all on the event loop): every suite completes its handshake and gets its message accepted, and a
+ * P-256 HELLO with a point off the curve gets CLOSE(PROTOCOL_ERROR) either way, the node still
+ * serving.
  */
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 30, timeUnit = TimeUnit.SECONDS)
 class P256HandshakePlacementTest {
-  @TempDir
-  Path dataDir;
+  @TempDir Path dataDir;
 
-  /** Verifies that with P-256 handshakes on worker threads an off-curve HELLO is PROTOCOL_ERROR and every suite is served. */
+  /**
+   * Verifies that with P-256 handshakes on worker threads an off-curve HELLO is PROTOCOL_ERROR and
+   * every suite is served.
+   */
   @Test
   void onWorkers(Vertx vertx, VertxTestContext ctx) {
     // GIVEN p256HandshakeOnWorker true
@@ -42,7 +45,10 @@ class P256HandshakePlacementTest {
     check(vertx, ctx, true);
   }
 
-  /** Verifies that with P-256 handshakes on the event loop an off-curve HELLO is PROTOCOL_ERROR and every suite is served. */
+  /**
+   * Verifies that with P-256 handshakes on the event loop an off-curve HELLO is PROTOCOL_ERROR and
+   * every suite is served.
+   */
   @Test
   void onTheEventLoop(Vertx vertx, VertxTestContext ctx) {
     // GIVEN p256HandshakeOnWorker false
@@ -52,38 +58,60 @@ class P256HandshakePlacementTest {
   }
 
   private void check(Vertx vertx, VertxTestContext ctx, boolean onWorker) {
-    JsonObject cfg = new JsonObject().put("inbox", new JsonObject().put("enabled", false))
-        .put("verticles", new JsonObject().put("p256HandshakeOnWorker", onWorker));
-    vertx.eventBus().consumer(Addresses.DELIVER, m -> m.reply(null)).completion()
+    JsonObject cfg =
+        new JsonObject()
+            .put("inbox", new JsonObject().put("enabled", false))
+            .put("verticles", new JsonObject().put("p256HandshakeOnWorker", onWorker));
+    vertx
+        .eventBus()
+        .consumer(Addresses.DELIVER, m -> m.reply(null))
+        .completion()
         .compose(v -> TestNode.start(vertx, dataDir, cfg))
-        .compose(node -> offCurveHello(vertx, node)
-            .compose(code -> {
-              ctx.verify(() -> assertEquals(CloseCode.PROTOCOL_ERROR.code(), code.intValue(), "off-curve e_c"));
-              return sendOn(vertx, node, Suite.P256_FERNET);
-            })
-            .compose(s -> sendOn(vertx, node, Suite.P256_AES128GCM))
-            .compose(s -> sendOn(vertx, node, Suite.X25519_CHACHA20POLY1305)))
+        .compose(
+            node ->
+                offCurveHello(vertx, node)
+                    .compose(
+                        code -> {
+                          ctx.verify(
+                              () ->
+                                  assertEquals(
+                                      CloseCode.PROTOCOL_ERROR.code(),
+                                      code.intValue(),
+                                      "off-curve e_c"));
+                          return sendOn(vertx, node, Suite.P256_FERNET);
+                        })
+                    .compose(s -> sendOn(vertx, node, Suite.P256_AES128GCM))
+                    .compose(s -> sendOn(vertx, node, Suite.X25519_CHACHA20POLY1305)))
         .onComplete(ctx.succeedingThenComplete());
   }
 
   private static Future<Integer> offCurveHello(Vertx vertx, TestNode node) {
-    return DeviceOnRaw.connect(vertx, node.port(), node.derivedDevice("off-curve", Suite.P256_AES128GCM)).compose(d -> {
-      d.tamper = frame -> {
-        if (Frame.typeOf(frame) != FrameType.HELLO) {
-          return frame;
-        }
-        byte[] bad = frame.clone();
-        bad[bad.length - 1] ^= 1; // y no longer matches x: off the curve
-        return bad;
-      };
-      d.handshake();
-      return d.raw.closeCode();
-    });
+    return DeviceOnRaw.connect(
+            vertx, node.port(), node.derivedDevice("off-curve", Suite.P256_AES128GCM))
+        .compose(
+            d -> {
+              d.tamper =
+                  frame -> {
+                    if (Frame.typeOf(frame) != FrameType.HELLO) {
+                      return frame;
+                    }
+                    byte[] bad = frame.clone();
+                    bad[bad.length - 1] ^= 1; // y no longer matches x: off the curve
+                    return bad;
+                  };
+              d.handshake();
+              return d.raw.closeCode();
+            });
   }
 
   private static Future<AckStatus> sendOn(Vertx vertx, TestNode node, Suite suite) {
-    return DeviceOnRaw.connect(vertx, node.port(), node.derivedDevice("placement-" + suite.id(), suite))
+    return DeviceOnRaw.connect(
+            vertx, node.port(), node.derivedDevice("placement-" + suite.id(), suite))
         .compose(d -> d.handshake().compose(t -> d.sendWithAck("t", "m")))
-        .compose(s -> s == AckStatus.ACCEPTED ? Future.succeededFuture(s) : Future.failedFuture(suite + ": ACK " + s));
+        .compose(
+            s ->
+                s == AckStatus.ACCEPTED
+                    ? Future.succeededFuture(s)
+                    : Future.failedFuture(suite + ": ACK " + s));
   }
 }

@@ -21,39 +21,59 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code delivery.publishIn: false}: nothing on {@code slmp.in}, while {@code slmp.deliver} and its ACK work as before. */
+/**
+ * {@code delivery.publishIn: false}: nothing on {@code slmp.in}, while {@code slmp.deliver} and its
+ * ACK work as before.
+ */
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class PublishInOffTest {
-  @TempDir
-  Path dataDir;
+  @TempDir Path dataDir;
 
   /**
-   * Verifies that with publishIn off a message goes to slmp.deliver and is ACCEPTED, while nothing is published on
-   * slmp.in, neither that message nor an earlier one without ACK.
+   * Verifies that with publishIn off a message goes to slmp.deliver and is ACCEPTED, while nothing
+   * is published on slmp.in, neither that message nor an earlier one without ACK.
    */
   @Test
   void deliverWithoutPublishing(Vertx vertx) {
-    // GIVEN a node with publishIn off, and an slmp.in observer and an slmp.deliver consumer on one context: the node
-    // publishes a message before it asks slmp.deliver, so whatever slmp.in got is counted before the delivery runs
-    JsonObject cfg = new JsonObject().put("inbox", new JsonObject().put("enabled", false))
-        .put("delivery", new JsonObject().put("publishIn", false));
+    // GIVEN a node with publishIn off, and an slmp.in observer and an slmp.deliver consumer on one
+    // context: the node
+    // publishes a message before it asks slmp.deliver, so whatever slmp.in got is counted before
+    // the delivery runs
+    JsonObject cfg =
+        new JsonObject()
+            .put("inbox", new JsonObject().put("enabled", false))
+            .put("delivery", new JsonObject().put("publishIn", false));
     AtomicInteger observed = new AtomicInteger();
     Promise<JsonObject> delivered = Promise.promise();
     Promise<Integer> observedAtDelivery = Promise.promise();
     Context consumers = vertx.getOrCreateContext();
     Promise<Void> listening = Promise.promise();
-    consumers.runOnContext(v -> vertx.eventBus().<JsonObject>consumer(Addresses.IN, m -> observed.incrementAndGet())
-        .completion()
-        .compose(x -> vertx.eventBus().<JsonObject>consumer(Addresses.DELIVER, m -> {
-          observedAtDelivery.tryComplete(observed.get());
-          delivered.tryComplete(m.body());
-          m.reply(null);
-        }).completion())
-        .onComplete(listening));
+    consumers.runOnContext(
+        v ->
+            vertx
+                .eventBus()
+                .<JsonObject>consumer(Addresses.IN, m -> observed.incrementAndGet())
+                .completion()
+                .compose(
+                    x ->
+                        vertx
+                            .eventBus()
+                            .<JsonObject>consumer(
+                                Addresses.DELIVER,
+                                m -> {
+                                  observedAtDelivery.tryComplete(observed.get());
+                                  delivered.tryComplete(m.body());
+                                  m.reply(null);
+                                })
+                            .completion())
+                .onComplete(listening));
     await(listening.future());
     TestNode node = await(TestNode.start(vertx, dataDir, cfg));
-    DeviceOnRaw d = await(DeviceOnRaw.connect(vertx, node.port(), node.derivedDevice("quiet", Suite.X25519_CHACHA20POLY1305)));
+    DeviceOnRaw d =
+        await(
+            DeviceOnRaw.connect(
+                vertx, node.port(), node.derivedDevice("quiet", Suite.X25519_CHACHA20POLY1305)));
     await(d.handshake());
 
     // WHEN the device sends DATA without ACK, then DATA with ACK

@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
-/** Per-source handshake slots and token bucket, on a clock the test moves; what counts as one source. */
+/**
+ * Per-source handshake slots and token bucket, on a clock the test moves; what counts as one
+ * source.
+ */
 class SourceLimiterTest {
   private final AtomicLong now = new AtomicLong(1_000_000);
 
@@ -50,11 +53,17 @@ class SourceLimiterTest {
 
   @Test
   void ipv6SourcesAreAggregatedBySlash64() {
-    assertEquals(SourceLimiter.sourceOf("2001:db8:1:2:aaaa::1"), SourceLimiter.sourceOf("2001:db8:1:2:ffff:1:2:3"));
+    assertEquals(
+        SourceLimiter.sourceOf("2001:db8:1:2:aaaa::1"),
+        SourceLimiter.sourceOf("2001:db8:1:2:ffff:1:2:3"));
     assertEquals("2001:db8:1:2::/64", SourceLimiter.sourceOf("2001:0db8:0001:0002:0:0:0:1"));
-    assertNotEquals(SourceLimiter.sourceOf("2001:db8:1:2::1"), SourceLimiter.sourceOf("2001:db8:1:3::1"));
+    assertNotEquals(
+        SourceLimiter.sourceOf("2001:db8:1:2::1"), SourceLimiter.sourceOf("2001:db8:1:3::1"));
     assertEquals("fe80:0:0:0::/64", SourceLimiter.sourceOf("fe80::1%lo"));
-    assertEquals("192.0.2.7", SourceLimiter.sourceOf("::ffff:192.0.2.7"), "IPv4-mapped counts as its IPv4 address");
+    assertEquals(
+        "192.0.2.7",
+        SourceLimiter.sourceOf("::ffff:192.0.2.7"),
+        "IPv4-mapped counts as its IPv4 address");
     assertEquals("192.0.2.7", SourceLimiter.sourceOf("192.0.2.7"));
   }
 }

@@ -10,7 +10,6 @@ import dev.slmp.testkit.TestNode;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.io.DataInputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -24,8 +23,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Per-source limits on a real node, answered {@code CLOSE(BUSY, "… retry in N s")} before the device sent anything,
- * so before any Diffie-Hellman; and the PROXY protocol, through which the limits see the device's own address.
+ * Per-source limits on a real node, answered {@code CLOSE(BUSY, "… retry in N s")} before the
+ * device sent anything, so before any Diffie-Hellman; and the PROXY protocol, through which the
+ * limits see the device's own address.
  */
 class SourceLimitsNodeTest {
   private Vertx vertx;
@@ -63,10 +63,15 @@ class SourceLimitsNodeTest {
     byte[] body = new byte[((h[1] & 0xFF) << 16) | ((h[2] & 0xFF) << 8) | (h[3] & 0xFF)];
     in.readFully(body);
     assertEquals(FrameType.CLOSE, h[0] & 0xFF);
-    return CloseCode.of(body[0] & 0xFF) + " " + new String(body, 1, body.length - 1, StandardCharsets.UTF_8);
+    return CloseCode.of(body[0] & 0xFF)
+        + " "
+        + new String(body, 1, body.length - 1, StandardCharsets.UTF_8);
   }
 
-  /** Nothing arrives within a short read: the connection was admitted and waits for the device's HELLO. */
+  /**
+   * Nothing arrives within a short read: the connection was admitted and waits for the device's
+   * HELLO.
+   */
   private static boolean admitted(Socket s) throws IOException {
     s.setSoTimeout(300);
     try {
@@ -82,7 +87,8 @@ class SourceLimitsNodeTest {
   @Test
   void handshakesInProgressFromOneSourceAreCapped() throws IOException {
     // GIVEN a node that allows 2 handshakes in progress per source
-    TestNode node = node(new JsonObject().put("limits", new JsonObject().put("handshakesPerSource", 2)));
+    TestNode node =
+        node(new JsonObject().put("limits", new JsonObject().put("handshakesPerSource", 2)));
     // WHEN one address holds 2 handshakes open and opens a third
     Socket a = open(node);
     Socket b = open(node);
@@ -92,42 +98,64 @@ class SourceLimitsNodeTest {
     assertEquals("BUSY too many handshakes from your address; retry in 1 s", closeOf(c));
     // AND once one of the first two is gone, a new one is admitted
     a.close();
-    Eventually.until(() -> node.services().sources().inProgress("127.0.0.1") == 1, java.time.Duration.ofSeconds(10), "the slot freed");
+    Eventually.until(
+        () -> node.services().sources().inProgress("127.0.0.1") == 1,
+        java.time.Duration.ofSeconds(10),
+        "the slot freed");
     assertTrue(admitted(open(node)));
   }
 
   @Test
   void newConnectionsFromOneSourceAreRateLimited() throws IOException {
     // GIVEN a burst of 3 and 1 connection per second
-    TestNode node = node(new JsonObject().put("limits", new JsonObject().put("helloRatePerSource", 1)
-        .put("helloBurstPerSource", 3)));
+    TestNode node =
+        node(
+            new JsonObject()
+                .put(
+                    "limits",
+                    new JsonObject().put("helloRatePerSource", 1).put("helloBurstPerSource", 3)));
     for (int i = 0; i < 3; i++) {
       assertTrue(admitted(open(node)), "burst connection " + i);
     }
     // WHEN a fourth arrives at once  THEN BUSY
-    assertTrue(closeOf(open(node)).startsWith("BUSY too many handshakes from your address; retry in "));
+    assertTrue(
+        closeOf(open(node)).startsWith("BUSY too many handshakes from your address; retry in "));
   }
 
   @Test
   void handshakeTimeoutsCountAsFailuresOfTheirSource() throws IOException {
     // GIVEN a node that blocks a source after 2 failures and times handshakes out after 200 ms
-    TestNode node = node(new JsonObject().put("handshakeTimeoutMs", 200).put("limits", new JsonObject()
-        .put("failedAuthPerMinute", 2).put("failedAuthBlockSeconds", 60)));
+    TestNode node =
+        node(
+            new JsonObject()
+                .put("handshakeTimeoutMs", 200)
+                .put(
+                    "limits",
+                    new JsonObject()
+                        .put("failedAuthPerMinute", 2)
+                        .put("failedAuthBlockSeconds", 60)));
     // WHEN two connections let their handshake time out
     for (int i = 0; i < 2; i++) {
       assertEquals("TIMEOUT handshake not complete in time", closeOf(open(node)));
     }
     // THEN the source is blocked
-    Eventually.until(() -> node.services().failedAuth().blockedSeconds("127.0.0.1") > 0, java.time.Duration.ofSeconds(10), "the source blocked");
+    Eventually.until(
+        () -> node.services().failedAuth().blockedSeconds("127.0.0.1") > 0,
+        java.time.Duration.ofSeconds(10),
+        "the source blocked");
     assertTrue(closeOf(open(node)).startsWith("BUSY too many failed authentications; retry in "));
   }
 
   @Test
   void withTheProxyProtocolTheLimitsSeeTheDevicesAddress() throws IOException {
     // GIVEN a node behind an L4 load balancer that allows one handshake in progress per source
-    TestNode node = node(new JsonObject().put("proxyProtocol", true).put("limits", new JsonObject()
-        .put("handshakesPerSource", 1)));
-    // WHEN two connections arrive from the balancer's address on behalf of one device address, and one for another
+    TestNode node =
+        node(
+            new JsonObject()
+                .put("proxyProtocol", true)
+                .put("limits", new JsonObject().put("handshakesPerSource", 1)));
+    // WHEN two connections arrive from the balancer's address on behalf of one device address, and
+    // one for another
     Socket first = proxied(node, "10.1.2.3");
     Socket second = proxied(node, "10.1.2.3");
     Socket other = proxied(node, "10.1.2.4");
@@ -153,8 +181,10 @@ class SourceLimitsNodeTest {
 
   private Socket proxied(TestNode node, String deviceAddress) throws IOException {
     Socket s = open(node);
-    s.getOutputStream().write(("PROXY TCP4 " + deviceAddress + " 127.0.0.1 40000 " + node.port() + "\r\n")
-        .getBytes(StandardCharsets.US_ASCII));
+    s.getOutputStream()
+        .write(
+            ("PROXY TCP4 " + deviceAddress + " 127.0.0.1 40000 " + node.port() + "\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
     s.getOutputStream().flush();
     return s;
   }

@@ -16,17 +16,20 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * An {@link InboxFile.Opener} over the real file system whose channels fail on demand: a write that puts the
- * first {@code n} bytes on disk for real and then throws, fsyncs that throw, a write that waits for a latch.
- * No mocking: every byte that "got through" is in the file.
+ * An {@link InboxFile.Opener} over the real file system whose channels fail on demand: a write that
+ * puts the first {@code n} bytes on disk for real and then throws, fsyncs that throw, a write that
+ * waits for a latch. No mocking: every byte that "got through" is in the file.
  */
 final class FaultyDisk implements InboxFile.Opener {
   /** Bytes the next write puts on disk before it throws; -1: no fault. */
   final AtomicLong failWriteAfter = new AtomicLong(-1);
+
   /** How many of the next fsyncs (on any channel, the test write's included) throw. */
   final AtomicInteger failForces = new AtomicInteger();
+
   /** When set, a write waits for it (after counting {@link #writesEntered}). */
   volatile CountDownLatch writeGate;
+
   final CountDownLatch writesEntered = new CountDownLatch(1);
   final List<Channel> opened = new ArrayList<>();
 
@@ -122,12 +125,14 @@ final class FaultyDisk implements InboxFile.Opener {
     }
 
     @Override
-    public long transferTo(long position, long count, WritableByteChannel target) throws IOException {
+    public long transferTo(long position, long count, WritableByteChannel target)
+        throws IOException {
       return real.transferTo(position, count, target);
     }
 
     @Override
-    public long transferFrom(ReadableByteChannel src, long position, long count) throws IOException {
+    public long transferFrom(ReadableByteChannel src, long position, long count)
+        throws IOException {
       return real.transferFrom(src, position, count);
     }
 

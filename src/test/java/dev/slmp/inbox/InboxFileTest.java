@@ -55,18 +55,19 @@ class InboxFileTest {
     Files.writeString(inbox(), whole + "{\"m\":\"tor");
     List<LogRecord> logged = new ArrayList<>();
     Logger logger = Logger.getLogger(InboxFile.class.getName());
-    Handler h = new Handler() {
-      @Override
-      public void publish(LogRecord r) {
-        logged.add(r);
-      }
+    Handler h =
+        new Handler() {
+          @Override
+          public void publish(LogRecord r) {
+            logged.add(r);
+          }
 
-      @Override
-      public void flush() {}
+          @Override
+          public void flush() {}
 
-      @Override
-      public void close() {}
-    };
+          @Override
+          public void close() {}
+        };
     logger.addHandler(h);
     try (InboxFile f = InboxFile.open(inbox(), 0, NO_ROLL)) {
       f.append(lines("c"));
@@ -83,12 +84,22 @@ class InboxFileTest {
     }
     assertEquals(1, torn.size(), "one fragment file");
     assertEquals("{\"m\":\"tor", Files.readString(torn.get(0)));
-    assertTrue(torn.get(0).getFileName().toString().matches("inbox\\.jsonl\\.torn-\\d{8}T\\d{9}Z"), torn.toString());
-    assertTrue(logged.stream().anyMatch(r -> r.getMessage().contains(torn.get(0).toString())
-        && r.getMessage().contains("9 bytes")), "the log names the fragment file");
-    assertTrue(logged.stream().noneMatch(r -> r.getMessage().contains("tor\"")), "no device data in the log");
+    assertTrue(
+        torn.get(0).getFileName().toString().matches("inbox\\.jsonl\\.torn-\\d{8}T\\d{9}Z"),
+        torn.toString());
+    assertTrue(
+        logged.stream()
+            .anyMatch(
+                r ->
+                    r.getMessage().contains(torn.get(0).toString())
+                        && r.getMessage().contains("9 bytes")),
+        "the log names the fragment file");
+    assertTrue(
+        logged.stream().noneMatch(r -> r.getMessage().contains("tor\"")),
+        "no device data in the log");
     if (posix()) {
-      assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(torn.get(0))));
+      assertEquals(
+          "rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(torn.get(0))));
     }
   }
 
@@ -117,7 +128,8 @@ class InboxFileTest {
       disk.failWriteAfter.set(7);
       IOException e = assertThrows(IOException.class, () -> f.append(lines("lost-1", "lost-2")));
       assertFalse(e instanceof InboxFile.Refused);
-      assertEquals(text(lines("before")), content(), "the 7 bytes that reached the file are gone again");
+      assertEquals(
+          text(lines("before")), content(), "the 7 bytes that reached the file are gone again");
       f.append(lines("after"));
     }
     assertEquals(text(lines("before", "after")), content());
@@ -129,7 +141,8 @@ class InboxFileTest {
     try (InboxFile f = InboxFile.open(inbox(), 0, NO_ROLL, disk)) {
       f.append(lines("kept"));
       FaultyDisk.Channel first = disk.opened().get(0);
-      disk.failForces.set(2); // the batch's fsync, then the test write's fsync of the first recovery
+      disk.failForces.set(
+          2); // the batch's fsync, then the test write's fsync of the first recovery
       IOException e = assertThrows(IOException.class, () -> f.append(lines("fsync-failed")));
       assertFalse(e instanceof InboxFile.Refused);
       assertFalse(first.isOpen(), "the descriptor whose fsync failed is closed, not fsynced again");
@@ -137,12 +150,16 @@ class InboxFileTest {
 
       assertThrows(InboxFile.Refused.class, () -> f.append(lines("refused")));
       List<FaultyDisk.Channel> opened = disk.opened();
-      assertTrue(opened.stream().anyMatch(c -> c.file.getFileName().toString().endsWith(".probe")),
+      assertTrue(
+          opened.stream().anyMatch(c -> c.file.getFileName().toString().endsWith(".probe")),
           "the recovery made a test write: " + opened.stream().map(c -> c.file).toList());
       assertEquals(0, disk.failForces.get());
 
       f.append(lines("after"));
-      assertTrue(disk.opened().stream().skip(1).anyMatch(c -> c.file.equals(inbox().toAbsolutePath()) && c.isOpen()),
+      assertTrue(
+          disk.opened().stream()
+              .skip(1)
+              .anyMatch(c -> c.file.equals(inbox().toAbsolutePath()) && c.isOpen()),
           "writing on a reopened descriptor");
     }
     assertEquals(text(lines("kept", "after")), content(), "the refused lines are not in the file");
@@ -157,21 +174,29 @@ class InboxFileTest {
     try (InboxFile f = InboxFile.open(inbox(), 0, NO_ROLL)) {
       f.append(lines("x"));
     }
-    assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(inbox())));
+    assertEquals(
+        "rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(inbox())));
   }
 
   /**
-   * Under {@code umask 000} a file created without an explicit mode is 666: a child JVM started by a shell with
-   * that umask creates the inbox, and it must still be 600.
+   * Under {@code umask 000} a file created without an explicit mode is 666: a child JVM started by
+   * a shell with that umask creates the inbox, and it must still be 600.
    */
   @Test
   void theFileIsMode600UnderUmask000() throws Exception {
     assumeTrue(posix());
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     Path file = dir.resolve("child.jsonl");
-    ProcessBuilder pb = new ProcessBuilder("sh", "-c", "umask 000 && exec \"$0\" -cp \"$1\" \"$2\" \"$3\"",
-        java.toString(), System.getProperty("java.class.path"), CreateUnderUmask.class.getName(), file.toString())
-        .redirectErrorStream(true);
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                "sh",
+                "-c",
+                "umask 000 && exec \"$0\" -cp \"$1\" \"$2\" \"$3\"",
+                java.toString(),
+                System.getProperty("java.class.path"),
+                CreateUnderUmask.class.getName(),
+                file.toString())
+            .redirectErrorStream(true);
     Process p = pb.start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(p.waitFor(60, TimeUnit.SECONDS));
@@ -180,13 +205,17 @@ class InboxFileTest {
     assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
   }
 
-  /** The child of {@link #theFileIsMode600UnderUmask000}: shows its umask's effect, then opens an inbox. */
+  /**
+   * The child of {@link #theFileIsMode600UnderUmask000}: shows its umask's effect, then opens an
+   * inbox.
+   */
   static final class CreateUnderUmask {
     public static void main(String[] args) throws Exception {
       Path file = Path.of(args[0]);
       Path plain = file.resolveSibling("plain");
       Files.createFile(plain);
-      System.out.println("plain file " + PosixFilePermissions.toString(Files.getPosixFilePermissions(plain)));
+      System.out.println(
+          "plain file " + PosixFilePermissions.toString(Files.getPosixFilePermissions(plain)));
       InboxFile.open(file, 0, NO_ROLL).close();
     }
   }
@@ -219,7 +248,8 @@ class InboxFileTest {
     for (Path rolled; Files.exists(rolled = dir.resolve("inbox-" + n + ".jsonl")); n++) {
       read.addAll(wholeLines(rolled, maxFileBytes));
       if (posix()) {
-        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(rolled)));
+        assertEquals(
+            "rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(rolled)));
       }
     }
     assertTrue(n > 4, "rolled " + (n - 1) + " times");

@@ -26,36 +26,50 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The inbox verticle on the event bus: what a delivery is answered when the queue or the disk cannot take it. */
+/**
+ * The inbox verticle on the event bus: what a delivery is answered when the queue or the disk
+ * cannot take it.
+ */
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 30, timeUnit = TimeUnit.SECONDS)
 class InboxVerticleTest {
   @TempDir Path dir;
 
   private InboxSettings settings(int maxBatch, int maxQueue) {
-    return new InboxSettings(dir.resolve("inbox.jsonl"), maxBatch, false, maxQueue, 0, Long.MAX_VALUE);
+    return new InboxSettings(
+        dir.resolve("inbox.jsonl"), maxBatch, false, maxQueue, 0, Long.MAX_VALUE);
   }
 
   private static JsonObject message(String text) {
-    return new DeviceMessage("d", "t", text.getBytes(StandardCharsets.UTF_8), 1, null, "n", 0, false).toJson();
+    return new DeviceMessage(
+            "d", "t", text.getBytes(StandardCharsets.UTF_8), 1, null, "n", 0, false)
+        .toJson();
   }
 
   /** The failure code of a refused delivery, 0 when it was accepted. */
   private static Future<Integer> deliver(Vertx vertx, String text) {
-    return vertx.eventBus().request(Addresses.DELIVER, message(text))
-        .transform(ar -> Future.succeededFuture(ar.succeeded() ? 0 : ((ReplyException) ar.cause()).failureCode()));
+    return vertx
+        .eventBus()
+        .request(Addresses.DELIVER, message(text))
+        .transform(
+            ar ->
+                Future.succeededFuture(
+                    ar.succeeded() ? 0 : ((ReplyException) ar.cause()).failureCode()));
   }
 
   private List<String> written() throws Exception {
     List<String> out = new ArrayList<>();
     for (String line : Files.readAllLines(dir.resolve("inbox.jsonl"))) {
-      out.add(new String(DeviceMessage.fromJson(new JsonObject(line)).payload(), StandardCharsets.UTF_8));
+      out.add(
+          new String(
+              DeviceMessage.fromJson(new JsonObject(line)).payload(), StandardCharsets.UTF_8));
     }
     return out;
   }
 
   @Test
-  void pastMaxQueueADeliveryIsAnsweredNotDeliveredAtOnce(Vertx vertx, VertxTestContext ctx) throws Exception {
+  void pastMaxQueueADeliveryIsAnsweredNotDeliveredAtOnce(Vertx vertx, VertxTestContext ctx)
+      throws Exception {
     FaultyDisk disk = new FaultyDisk();
     CountDownLatch gate = new CountDownLatch(1);
     disk.writeGate = gate;
@@ -63,7 +77,8 @@ class InboxVerticleTest {
     Future<Integer> first = deliver(vertx, "m0");
     // The writer holds m0 in a write that waits; the queue fills behind it.
     assertTrue(disk.writesEntered.await(10, TimeUnit.SECONDS));
-    List<Future<Integer>> queued = List.of(deliver(vertx, "m1"), deliver(vertx, "m2"), deliver(vertx, "m3"));
+    List<Future<Integer>> queued =
+        List.of(deliver(vertx, "m1"), deliver(vertx, "m2"), deliver(vertx, "m3"));
     int overflow = deliver(vertx, "m4").await();
     assertEquals(InboxVerticle.FAIL_NOT_DELIVERED, overflow, "the fourth waiting message");
     gate.countDown();
@@ -78,7 +93,8 @@ class InboxVerticleTest {
   }
 
   @Test
-  void aFailedWriteIsAnsweredNotDeliveredAndTheNextIsAccepted(Vertx vertx, VertxTestContext ctx) throws Exception {
+  void aFailedWriteIsAnsweredNotDeliveredAndTheNextIsAccepted(Vertx vertx, VertxTestContext ctx)
+      throws Exception {
     FaultyDisk disk = new FaultyDisk();
     vertx.deployVerticle(new InboxVerticle(settings(16, 100), System.out, disk)).await();
     assertEquals(0, deliver(vertx, "kept").await());
@@ -94,26 +110,36 @@ class InboxVerticleTest {
   @Test
   void payloadsArePrintedAsVisibleEscapes(Vertx vertx, VertxTestContext ctx) throws Exception {
     CompletableFuture<String> line = new CompletableFuture<>();
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream() {
-      @Override
-      public synchronized void flush() {
-        String s = toString(StandardCharsets.UTF_8);
-        if (s.endsWith(System.lineSeparator())) {
-          line.complete(s);
-        }
-      }
-    };
+    ByteArrayOutputStream bytes =
+        new ByteArrayOutputStream() {
+          @Override
+          public synchronized void flush() {
+            String s = toString(StandardCharsets.UTF_8);
+            if (s.endsWith(System.lineSeparator())) {
+              line.complete(s);
+            }
+          }
+        };
     PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-    InboxSettings s = new InboxSettings(dir.resolve("inbox.jsonl"), 16, true, 100, 0, Long.MAX_VALUE);
+    InboxSettings s =
+        new InboxSettings(dir.resolve("inbox.jsonl"), 16, true, 100, 0, Long.MAX_VALUE);
     vertx.deployVerticle(new InboxVerticle(s, out, new FaultyDisk())).await();
-    byte[] payload = "\u001b[2Jcleared\r\nAuthenticated message from admin: forged\0\u202e\\end"
-        .getBytes(StandardCharsets.UTF_8);
-    vertx.eventBus().publish(Addresses.IN,
-        new DeviceMessage("dev\u001b[31m", "t", payload, 1, null, "n", 0, false).toJson());
+    byte[] payload =
+        "\u001b[2Jcleared\r\nAuthenticated message from admin: forged\0\u202e\\end"
+            .getBytes(StandardCharsets.UTF_8);
+    vertx
+        .eventBus()
+        .publish(
+            Addresses.IN,
+            new DeviceMessage("dev\u001b[31m", "t", payload, 1, null, "n", 0, false).toJson());
     String printed = line.get(10, TimeUnit.SECONDS);
-    assertEquals("Authenticated message from dev\\x1b[31m: \\x1b[2Jcleared\\r\\nAuthenticated message from admin:"
-        + " forged\\x00\\u{202e}\\\\end" + System.lineSeparator(), printed);
-    assertTrue(printed.chars().noneMatch(c -> c < 0x20 && c != '\n' && c != '\r' || c == 0x7f),
+    assertEquals(
+        "Authenticated message from dev\\x1b[31m: \\x1b[2Jcleared\\r\\nAuthenticated message from admin:"
+            + " forged\\x00\\u{202e}\\\\end"
+            + System.lineSeparator(),
+        printed);
+    assertTrue(
+        printed.chars().noneMatch(c -> c < 0x20 && c != '\n' && c != '\r' || c == 0x7f),
         "no control character but the line's own end");
     ctx.completeNow();
   }

@@ -23,8 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * environment, over the {@code -conf} value), the tool commands, and the Java client sending to it.
  */
 class CommandLineIT {
-  @TempDir
-  static Path work;
+  @TempDir static Path work;
   static Path data;
   static int port;
   static JarProcess node;
@@ -34,8 +33,13 @@ class CommandLineIT {
     data = work.resolve("node-data");
     port = TestNode.freePort();
     // -conf says port 1 (privileged, would fail); SLMP_PORT wins over it.
-    node = JarProcess.startNode(work, Map.of("SLMP_PORT", Integer.toString(port)), port,
-        "-conf", "{\"host\":\"127.0.0.1\",\"port\":1,\"dataDir\":\"" + data + "\"}");
+    node =
+        JarProcess.startNode(
+            work,
+            Map.of("SLMP_PORT", Integer.toString(port)),
+            port,
+            "-conf",
+            "{\"host\":\"127.0.0.1\",\"port\":1,\"dataDir\":\"" + data + "\"}");
   }
 
   @AfterAll
@@ -46,8 +50,19 @@ class CommandLineIT {
   }
 
   private static String[] send(String device, String key, String... more) {
-    String[] base = {"send", "--host", "127.0.0.1", "--port", Integer.toString(port), "--server-key",
-        data.resolve("server-x25519.pub").toString(), "--device", device, "--device-key", key};
+    String[] base = {
+      "send",
+      "--host",
+      "127.0.0.1",
+      "--port",
+      Integer.toString(port),
+      "--server-key",
+      data.resolve("server-x25519.pub").toString(),
+      "--device",
+      device,
+      "--device-key",
+      key
+    };
     String[] all = new String[base.length + more.length];
     System.arraycopy(base, 0, all, 0, base.length);
     System.arraycopy(more, 0, all, base.length, more.length);
@@ -61,22 +76,30 @@ class CommandLineIT {
     String[] lines = r.output().strip().split("\n");
     assertEquals(2, lines.length, r.output());
     for (String line : lines) {
-      assertTrue(line.matches("group=(P-256|X25519) key_id=[0-9a-f]{8} public=([0-9a-f]{130}|[0-9a-f]{64})"), line);
+      assertTrue(
+          line.matches(
+              "group=(P-256|X25519) key_id=[0-9a-f]{8} public=([0-9a-f]{130}|[0-9a-f]{64})"),
+          line);
       String pub = line.substring(line.indexOf("public=") + 7);
-      assertTrue(line.contains("key_id=" + Bytes.hex(KeySchedule.keyId(Bytes.unhex(pub)))), "key_id is H(pub)[0:4]");
+      assertTrue(
+          line.contains("key_id=" + Bytes.hex(KeySchedule.keyId(Bytes.unhex(pub)))),
+          "key_id is H(pub)[0:4]");
     }
   }
 
   @Test
   void derivedDeviceSendsHelloAndTheNodePrintsIt() throws Exception {
-    JarProcess.Result key = JarProcess.run(work, Map.of(), "device", "key", "user1", "--data", data.toString());
+    JarProcess.Result key =
+        JarProcess.run(work, Map.of(), "device", "key", "user1", "--data", data.toString());
     assertEquals(0, key.code(), key.output());
     String hex = key.output().strip();
     assertTrue(hex.matches("[0-9a-f]{64}"), hex);
     byte[] master = Bytes.unhex(Files.readString(data.resolve("master.secret")).strip());
-    assertEquals(Bytes.hex(KeySchedule.deviceKey(master, "user1".getBytes(StandardCharsets.UTF_8))), hex);
+    assertEquals(
+        Bytes.hex(KeySchedule.deviceKey(master, "user1".getBytes(StandardCharsets.UTF_8))), hex);
 
-    JarProcess.Result sent = JarProcess.run(work, Map.of(), send("user1", hex, "--ack", "Hello", "SLMP!"));
+    JarProcess.Result sent =
+        JarProcess.run(work, Map.of(), send("user1", hex, "--ack", "Hello", "SLMP!"));
     assertEquals(0, sent.code(), sent.output());
     assertTrue(sent.output().contains("ACCEPTED"), sent.output());
     node.await("Authenticated message from user1: Hello SLMP!");
@@ -85,19 +108,28 @@ class CommandLineIT {
 
   @Test
   void registeredThenRevokedDevice() throws Exception {
-    JarProcess.Result added = JarProcess.run(work, Map.of(), "device", "add", "meter-7", "--data", data.toString());
+    JarProcess.Result added =
+        JarProcess.run(work, Map.of(), "device", "add", "meter-7", "--data", data.toString());
     assertEquals(0, added.code(), added.output());
     String key = added.output().strip();
     assertTrue(key.matches("[0-9a-f]{64}"), key);
-    assertEquals(0, JarProcess.run(work, Map.of(), send("meter-7", key, "--ack", "reading")).code());
+    assertEquals(
+        0, JarProcess.run(work, Map.of(), send("meter-7", key, "--ack", "reading")).code());
 
-    assertEquals(0, JarProcess.run(work, Map.of(), "device", "revoke", "meter-7", "--data", data.toString()).code());
-    // The running node re-reads the registry within a second: until then the device may still be served.
+    assertEquals(
+        0,
+        JarProcess.run(work, Map.of(), "device", "revoke", "meter-7", "--data", data.toString())
+            .code());
+    // The running node re-reads the registry within a second: until then the device may still be
+    // served.
     AtomicReference<JarProcess.Result> last = new AtomicReference<>();
-    Eventually.until(() -> {
-      last.set(run(send("meter-7", key, "--ack", "reading")));
-      return last.get().code() != 0;
-    }, Duration.ofSeconds(30), () -> "the revoked device refused; last: " + last.get().output());
+    Eventually.until(
+        () -> {
+          last.set(run(send("meter-7", key, "--ack", "reading")));
+          return last.get().code() != 0;
+        },
+        Duration.ofSeconds(30),
+        () -> "the revoked device refused; last: " + last.get().output());
     JarProcess.Result refused = last.get();
     assertEquals(105, refused.code(), "100 + AUTH_FAILED: " + refused.output());
     assertTrue(refused.output().contains("error:"), refused.output());
@@ -112,11 +144,20 @@ class CommandLineIT {
 
   @Test
   void badConfigurationStopsTheStartNamingTheKey() throws Exception {
-    JarProcess.Result r = JarProcess.run(work, Map.of(), "-conf", "{\"port\": \"abc\", \"dataDir\": \"" + work.resolve("bad") + "\"}");
+    JarProcess.Result r =
+        JarProcess.run(
+            work,
+            Map.of(),
+            "-conf",
+            "{\"port\": \"abc\", \"dataDir\": \"" + work.resolve("bad") + "\"}");
     assertTrue(r.code() != 0, r.output());
     assertTrue(r.output().contains("'port'"), r.output());
-    JarProcess.Result env = JarProcess.run(work, Map.of("SLMP_LIMITS_MAX_CONNECTIONS", "many"),
-        "-conf", "{\"dataDir\": \"" + work.resolve("bad2") + "\"}");
+    JarProcess.Result env =
+        JarProcess.run(
+            work,
+            Map.of("SLMP_LIMITS_MAX_CONNECTIONS", "many"),
+            "-conf",
+            "{\"dataDir\": \"" + work.resolve("bad2") + "\"}");
     assertTrue(env.code() != 0, env.output());
     assertTrue(env.output().contains("limits.maxConnections"), env.output());
   }

@@ -21,16 +21,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Interoperability with an independent SLMP/1 device: {@code scripts/slmp1_client.py}, written in
- * Python from the spec text alone (and checked against the shared vectors by
- * {@code scripts/slmp1_client_selftest.py}), talks to the fat jar's node over TCP in every suite:
- * full handshake with ACKs, resumption with 0-RTT early data, and a replayed first flight that the
- * node must refuse with CLOSE(REPLAY) without delivering its early data again.
+ * Python from the spec text alone (and checked against the shared vectors by {@code
+ * scripts/slmp1_client_selftest.py}), talks to the fat jar's node over TCP in every suite: full
+ * handshake with ACKs, resumption with 0-RTT early data, and a replayed first flight that the node
+ * must refuse with CLOSE(REPLAY) without delivering its early data again.
  */
 class IndependentClientIT {
   private static final String DEVICE = "py-device-7";
 
-  @TempDir
-  static Path work;
+  @TempDir static Path work;
   static Path data;
   static int port;
   static JarProcess node;
@@ -44,8 +43,13 @@ class IndependentClientIT {
     python = PythonRuntime.find();
     data = work.resolve("node-data");
     port = TestNode.freePort();
-    node = JarProcess.startNode(work, Map.of(), port,
-        "-conf", "{\"host\":\"127.0.0.1\",\"port\":" + port + ",\"dataDir\":\"" + data + "\"}");
+    node =
+        JarProcess.startNode(
+            work,
+            Map.of(),
+            port,
+            "-conf",
+            "{\"host\":\"127.0.0.1\",\"port\":" + port + ",\"dataDir\":\"" + data + "\"}");
 
     JarProcess.Result keys = JarProcess.run(work, Map.of(), "keys", "--data", data.toString());
     assertEquals(0, keys.code(), keys.output());
@@ -60,7 +64,8 @@ class IndependentClientIT {
     assertNotNull(p256Key, keys.output());
     assertNotNull(x25519Key, keys.output());
 
-    JarProcess.Result key = JarProcess.run(work, Map.of(), "device", "key", DEVICE, "--data", data.toString());
+    JarProcess.Result key =
+        JarProcess.run(work, Map.of(), "device", "key", DEVICE, "--data", data.toString());
     assertEquals(0, key.code(), key.output());
     deviceKey = key.output().strip();
     assertTrue(deviceKey.matches("[0-9a-f]{64}"), deviceKey);
@@ -73,7 +78,10 @@ class IndependentClientIT {
     }
   }
 
-  /** The first interpreter that has the {@code cryptography} package; fails (never skips) without one. */
+  /**
+   * The first interpreter that has the {@code cryptography} package; fails (never skips) without
+   * one.
+   */
   private record Run(int code, String output) {
     String firstLine() {
       return output.strip().split("\n", 2)[0];
@@ -96,10 +104,22 @@ class IndependentClientIT {
   }
 
   private static Run client(int suite, String... more) throws Exception {
-    List<String> args = new ArrayList<>(List.of(Path.of("scripts", "slmp1_client.py").toAbsolutePath().toString(),
-        "--host", "127.0.0.1", "--port", Integer.toString(port),
-        "--server-key", suite == 3 ? x25519Key : p256Key,
-        "--device", DEVICE, "--device-key", deviceKey, "--suite", Integer.toString(suite)));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                Path.of("scripts", "slmp1_client.py").toAbsolutePath().toString(),
+                "--host",
+                "127.0.0.1",
+                "--port",
+                Integer.toString(port),
+                "--server-key",
+                suite == 3 ? x25519Key : p256Key,
+                "--device",
+                DEVICE,
+                "--device-key",
+                deviceKey,
+                "--suite",
+                Integer.toString(suite)));
     args.addAll(List.of(more));
     return python(args.toArray(String[]::new));
   }
@@ -115,11 +135,13 @@ class IndependentClientIT {
   @Test
   void selftestReproducesTheVectors() throws Exception {
     String vectors = System.getProperty("slmp.shared.dir") + "/vectors";
-    Run r = python(Path.of("scripts", "slmp1_client_selftest.py").toAbsolutePath().toString(), vectors);
+    Run r =
+        python(Path.of("scripts", "slmp1_client_selftest.py").toAbsolutePath().toString(), vectors);
     assertEquals(0, r.code(), r.output());
     assertTrue(r.output().contains(" 0 failures"), r.output());
     for (String nn : List.of("01", "02", "03")) {
-      assertTrue(r.output().contains("suite" + nn + ": full handshake, data/ack, resumption"), r.output());
+      assertTrue(
+          r.output().contains("suite" + nn + ": full handshake, data/ack, resumption"), r.output());
     }
   }
 
@@ -170,8 +192,15 @@ class IndependentClientIT {
     // Resume again, then replay that exact first flight (RESUME + EARLY DATA): CLOSE(REPLAY),
     // and the replayed early data is not delivered a second time.
     String replayed = "replayed early data suite " + suite;
-    Run replay = client(suite, "--ack", "--state", state.toString(),
-        "--replay-resume-to", "127.0.0.1:" + port, replayed);
+    Run replay =
+        client(
+            suite,
+            "--ack",
+            "--state",
+            state.toString(),
+            "--replay-resume-to",
+            "127.0.0.1:" + port,
+            replayed);
     assertEquals(0, replay.code(), replay.output());
     assertEquals("resumed", replay.firstLine(), replay.output());
     assertTrue(replay.output().contains("ack seq=1 ACCEPTED early"), replay.output());
@@ -179,7 +208,8 @@ class IndependentClientIT {
     String line = "Authenticated message from " + DEVICE + ": " + replayed;
     node.await(line);
 
-    // Without --ack: the DATA still arrives. Printed after the replay was refused, it also proves that the node has
+    // Without --ack: the DATA still arrives. Printed after the replay was refused, it also proves
+    // that the node has
     // printed whatever the replay delivered: the replayed early data, once only.
     String noAck = "no ack requested suite " + suite;
     Run plain = client(suite, noAck);
@@ -190,9 +220,24 @@ class IndependentClientIT {
 
   @Test
   void wrongDeviceKeyIsRefusedWithAuthFailed() throws Exception {
-    List<String> args = new ArrayList<>(List.of(Path.of("scripts", "slmp1_client.py").toAbsolutePath().toString(),
-        "--host", "127.0.0.1", "--port", Integer.toString(port), "--server-key", x25519Key,
-        "--device", DEVICE, "--device-key", "11".repeat(32), "--suite", "3", "--ack", "must not arrive"));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                Path.of("scripts", "slmp1_client.py").toAbsolutePath().toString(),
+                "--host",
+                "127.0.0.1",
+                "--port",
+                Integer.toString(port),
+                "--server-key",
+                x25519Key,
+                "--device",
+                DEVICE,
+                "--device-key",
+                "11".repeat(32),
+                "--suite",
+                "3",
+                "--ack",
+                "must not arrive"));
     Run r = python(args.toArray(String[]::new));
     assertEquals(105, r.code(), "100 + AUTH_FAILED: " + r.output());
     assertTrue(r.output().contains("closed: code=5"), r.output());

@@ -14,8 +14,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The integration tests' node launcher (and CLI runner): {@code java -jar target/slmp-fat.jar ...} as a user would run
- * it, in its own process; the in-process launcher for unit tests is {@link TestNode}.
+ * The integration tests' node launcher (and CLI runner): {@code java -jar target/slmp-fat.jar ...}
+ * as a user would run it, in its own process; the in-process launcher for unit tests is {@link
+ * TestNode}.
  */
 final class JarProcess {
   final Process process;
@@ -29,16 +30,24 @@ final class JarProcess {
   static Path jar() {
     Path jar = Path.of(System.getProperty("slmp.jar", "target/slmp-fat.jar"));
     if (!Files.isRegularFile(jar)) {
-      throw new AssertionError("no fat jar at " + jar + ": run `mvn verify` (integration tests run after package)");
+      throw new AssertionError(
+          "no fat jar at " + jar + ": run `mvn verify` (integration tests run after package)");
     }
     return jar;
   }
 
-  static JarProcess start(Path workDir, Map<String, String> env, String... args) throws IOException {
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx256m", "-jar", jar().toAbsolutePath().toString()));
+  static JarProcess start(Path workDir, Map<String, String> env, String... args)
+      throws IOException {
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m",
+                "-jar",
+                jar().toAbsolutePath().toString()));
     cmd.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true);
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true);
     pb.environment().keySet().removeIf(k -> k.startsWith("SLMP_"));
     pb.environment().putAll(env);
     Path out = Files.createTempFile(workDir, "out", ".log");
@@ -46,8 +55,12 @@ final class JarProcess {
     return new JarProcess(pb.start(), out);
   }
 
-  /** Starts a node ({@code args}, e.g. {@code -conf}) and returns once it listens on 127.0.0.1:{@code port}. */
-  static JarProcess startNode(Path workDir, Map<String, String> env, int port, String... args) throws IOException {
+  /**
+   * Starts a node ({@code args}, e.g. {@code -conf}) and returns once it listens on
+   * 127.0.0.1:{@code port}.
+   */
+  static JarProcess startNode(Path workDir, Map<String, String> env, int port, String... args)
+      throws IOException {
     JarProcess node = start(workDir, env, args);
     node.await("listening on 127.0.0.1:" + port);
     return node;
@@ -75,16 +88,25 @@ final class JarProcess {
 
   /** Waits until the output contains {@code text}; fails at once if the process ends first. */
   void await(String text) {
-    Eventually.until(() -> {
-      String out = output();
-      if (out.contains(text)) {
-        return true;
-      }
-      if (!process.isAlive()) {
-        throw new AssertionError("process ended (" + process.exitValue() + ") before printing '" + text + "':\n" + output());
-      }
-      return false;
-    }, Duration.ofSeconds(30), () -> "'" + text + "' in the output:\n" + output());
+    Eventually.until(
+        () -> {
+          String out = output();
+          if (out.contains(text)) {
+            return true;
+          }
+          if (!process.isAlive()) {
+            throw new AssertionError(
+                "process ended ("
+                    + process.exitValue()
+                    + ") before printing '"
+                    + text
+                    + "':\n"
+                    + output());
+          }
+          return false;
+        },
+        Duration.ofSeconds(30),
+        () -> "'" + text + "' in the output:\n" + output());
   }
 
   void stop() throws InterruptedException {
@@ -93,5 +115,4 @@ final class JarProcess {
       process.destroyForcibly();
     }
   }
-
 }

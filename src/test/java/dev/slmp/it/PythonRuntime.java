@@ -6,7 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** Finds a python3 with the {@code cryptography} package (the independent SLMP/1 client needs it). */
+/**
+ * Finds a python3 with the {@code cryptography} package (the independent SLMP/1 client needs it).
+ */
 final class PythonRuntime {
   private PythonRuntime() {}
 
@@ -14,7 +16,10 @@ final class PythonRuntime {
     List<String> tried = new ArrayList<>();
     for (String candidate : List.of("python3", "/usr/bin/python3")) {
       try {
-        Process p = new ProcessBuilder(candidate, "-c", "import cryptography").redirectErrorStream(true).start();
+        Process p =
+            new ProcessBuilder(candidate, "-c", "import cryptography")
+                .redirectErrorStream(true)
+                .start();
         p.getInputStream().readAllBytes();
         if (p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0) {
           return candidate;
@@ -24,7 +29,9 @@ final class PythonRuntime {
         tried.add(candidate + " (not found)");
       }
     }
-    return fail("this test needs python3 with the 'cryptography' package "
-        + "(apt-get install python3 python3-cryptography, as .ci/run does); tried " + tried);
+    return fail(
+        "this test needs python3 with the 'cryptography' package "
+            + "(apt-get install python3 python3-cryptography, as .ci/run does); tried "
+            + tried);
   }
 }

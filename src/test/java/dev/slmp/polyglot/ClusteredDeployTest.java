@@ -20,11 +20,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The {@code deploy} list on a clustered node (a one-member Hazelcast cluster on loopback), as on a standalone one. */
+/**
+ * The {@code deploy} list on a clustered node (a one-member Hazelcast cluster on loopback), as on a
+ * standalone one.
+ */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class ClusteredDeployTest {
-  @TempDir
-  Path root;
+  @TempDir Path root;
 
   @Test
   void groovyAndKotlinConsumersOnAClusteredNode() throws Exception {
@@ -32,10 +34,16 @@ class ClusteredDeployTest {
     LogCapture groovy = LogCapture.of("examples.GroovyConsumer");
     LogCapture kotlin = LogCapture.of("dev.slmp.examples.KotlinConsumer");
     try {
-      TestNode node = await(cluster.start(0, 1, cluster.dataDirFor(0), new JsonObject()
-          .put("deploy", new JsonArray().add(GROOVY_CONSUMER).add(KOTLIN_CONSUMER))));
+      TestNode node =
+          await(
+              cluster.start(
+                  0,
+                  1,
+                  cluster.dataDirFor(0),
+                  new JsonObject()
+                      .put("deploy", new JsonArray().add(GROOVY_CONSUMER).add(KOTLIN_CONSUMER))));
       assertTrue(node.vertx().isClustered());
-      SlmpClient device = await(node.client("clustered-dev", m -> { }));
+      SlmpClient device = await(node.client("clustered-dev", m -> {}));
       for (int i = 0; i < 4; i++) {
         assertEquals(AckStatus.ACCEPTED, await(device.sendWithAck("t", utf8("m" + i))));
       }

@@ -7,10 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.slmp.config.NodeConfig;
-import java.util.List;
 import dev.slmp.config.DeployEntry;
 import dev.slmp.config.Keys;
+import dev.slmp.config.NodeConfig;
 import dev.slmp.testkit.TestNode;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -18,30 +17,38 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A {@code deploy} entry that cannot be deployed stops the node's start, with a message naming it. */
+/**
+ * A {@code deploy} entry that cannot be deployed stops the node's start, with a message naming it.
+ */
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class DeployFailureTest {
-  @TempDir
-  Path dataDir;
-  @TempDir
-  Path scripts;
+  @TempDir Path dataDir;
+  @TempDir Path scripts;
 
   private String startFailure(Vertx vertx, JsonArray deploy) throws Exception {
-    return failure(TestNode.start(vertx, dataDir, new JsonObject().put("deploy", deploy))).getMessage();
+    return failure(TestNode.start(vertx, dataDir, new JsonObject().put("deploy", deploy)))
+        .getMessage();
   }
 
   @Test
   void missingScriptFile(Vertx vertx) throws Exception {
-    String msg = startFailure(vertx, new JsonArray().add("groovy:src/examples/groovy/Missing.groovy"));
-    assertTrue(msg.startsWith("deploy[0] groovy:src/examples/groovy/Missing.groovy failed: no such file: "), msg);
-    assertTrue(msg.contains(Path.of("src/examples/groovy/Missing.groovy").toAbsolutePath().toString()), msg);
+    String msg =
+        startFailure(vertx, new JsonArray().add("groovy:src/examples/groovy/Missing.groovy"));
+    assertTrue(
+        msg.startsWith(
+            "deploy[0] groovy:src/examples/groovy/Missing.groovy failed: no such file: "),
+        msg);
+    assertTrue(
+        msg.contains(Path.of("src/examples/groovy/Missing.groovy").toAbsolutePath().toString()),
+        msg);
   }
 
   @Test
@@ -57,7 +64,9 @@ class DeployFailureTest {
   void groovyClassThatIsNotAVerticle(Vertx vertx) throws Exception {
     Path plain = scripts.resolve("Plain.groovy");
     Files.writeString(plain, "class Plain { String hello() { 'hi' } }\n");
-    String msg = startFailure(vertx, new JsonArray().add(plain.toString())); // a .groovy name needs no prefix
+    String msg =
+        startFailure(
+            vertx, new JsonArray().add(plain.toString())); // a .groovy name needs no prefix
     assertTrue(msg.startsWith("deploy[0] " + plain + " failed: "), msg);
     assertTrue(msg.contains("class Plain is not a verticle"), msg);
   }
@@ -78,25 +87,45 @@ class DeployFailureTest {
 
   @Test
   void badEntriesFailConfigValidation() {
-    assertEquals("config key 'deploy[1]' must be a verticle name or an object {\"name\", \"instances\", \"config\"}, was 5",
+    assertEquals(
+        "config key 'deploy[1]' must be a verticle name or an object {\"name\", \"instances\", \"config\"}, was 5",
         invalid(new JsonObject().put("deploy", new JsonArray().add("a.B").add(5))));
-    assertEquals("config key 'deploy[0]' \"instances\" must be a whole number 1..64, was 0",
-        invalid(new JsonObject().put("deploy", new JsonArray().add(new JsonObject().put("name", "a.B").put("instances", 0)))));
-    assertEquals("config key 'deploy[0]' needs \"name\", a verticle name",
-        invalid(new JsonObject().put("deploy", new JsonArray().add(new JsonObject().put("instances", 1)))));
-    assertEquals("config key 'deploy[0]' has unknown field 'instance' (known: name, instances, config)",
-        invalid(new JsonObject().put("deploy", new JsonArray().add(new JsonObject().put("name", "a.B").put("instance", 2)))));
-    assertEquals("config key 'deploy' must be a list, was \"groovy:x.groovy\"",
+    assertEquals(
+        "config key 'deploy[0]' \"instances\" must be a whole number 1..64, was 0",
+        invalid(
+            new JsonObject()
+                .put(
+                    "deploy",
+                    new JsonArray().add(new JsonObject().put("name", "a.B").put("instances", 0)))));
+    assertEquals(
+        "config key 'deploy[0]' needs \"name\", a verticle name",
+        invalid(
+            new JsonObject()
+                .put("deploy", new JsonArray().add(new JsonObject().put("instances", 1)))));
+    assertEquals(
+        "config key 'deploy[0]' has unknown field 'instance' (known: name, instances, config)",
+        invalid(
+            new JsonObject()
+                .put(
+                    "deploy",
+                    new JsonArray().add(new JsonObject().put("name", "a.B").put("instance", 2)))));
+    assertEquals(
+        "config key 'deploy' must be a list, was \"groovy:x.groovy\"",
         invalid(new JsonObject().put("deploy", "groovy:x.groovy")));
   }
 
-  /** Verifies {@code -Dslmp.deploy} (and so {@code SLMP_DEPLOY}) takes a comma-separated list or JSON. */
+  /**
+   * Verifies {@code -Dslmp.deploy} (and so {@code SLMP_DEPLOY}) takes a comma-separated list or
+   * JSON.
+   */
   @Test
   void deployFromASystemProperty(Vertx vertx) throws Exception {
     try {
       System.setProperty("slmp.deploy", "groovy:a.groovy, com.acme.B");
       NodeConfig c = await(NodeConfig.load(vertx, new JsonObject().put("dataDir", "x")));
-      assertEquals(List.of("groovy:a.groovy", "com.acme.B"), c.get(Keys.DEPLOY).stream().map(DeployEntry::name).toList());
+      assertEquals(
+          List.of("groovy:a.groovy", "com.acme.B"),
+          c.get(Keys.DEPLOY).stream().map(DeployEntry::name).toList());
       System.setProperty("slmp.deploy", "[{\"name\": \"com.acme.B\", \"instances\": 2}]");
       c = await(NodeConfig.load(vertx, new JsonObject().put("dataDir", "x")));
       assertEquals(2, c.get(Keys.DEPLOY).get(0).instances());
@@ -106,6 +135,7 @@ class DeployFailureTest {
   }
 
   private static String invalid(JsonObject config) {
-    return assertThrows(IllegalArgumentException.class, () -> NodeConfig.validate(config)).getMessage();
+    return assertThrows(IllegalArgumentException.class, () -> NodeConfig.validate(config))
+        .getMessage();
   }
 }

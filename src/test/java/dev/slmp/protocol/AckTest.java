@@ -26,13 +26,17 @@ class AckTest {
   @Test
   void everyOtherLengthIsProtocolError() {
     // includes the 6-byte acked_seq || status || 00 of the negative vectors
-    everyOtherLengthRefused(Ack::decode, new Ack(1, AckStatus.ACCEPTED).encode(), n -> CloseCode.PROTOCOL_ERROR);
+    everyOtherLengthRefused(
+        Ack::decode, new Ack(1, AckStatus.ACCEPTED).encode(), n -> CloseCode.PROTOCOL_ERROR);
   }
 
   @Test
   void anUndefinedStatusIsProtocolError() {
     for (int s : new int[] {3, 7, 0x80, 0xFF}) {
-      refused(CloseCode.PROTOCOL_ERROR, Ack::decode, Bytes.unhex("00000001" + String.format("%02x", s)));
+      refused(
+          CloseCode.PROTOCOL_ERROR,
+          Ack::decode,
+          Bytes.unhex("00000001" + String.format("%02x", s)));
     }
   }
 

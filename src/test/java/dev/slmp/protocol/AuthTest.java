@@ -17,8 +17,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * {@link Auth}: {@code id_len || device_id || proof}, sealed with {@code K_auth} and aad {@code 0x03} (spec 5).
- * Every structural failure is the same AUTH_FAILED with the same message as a wrong proof.
+ * {@link Auth}: {@code id_len || device_id || proof}, sealed with {@code K_auth} and aad {@code
+ * 0x03} (spec 5). Every structural failure is the same AUTH_FAILED with the same message as a wrong
+ * proof.
  */
 class AuthTest {
   private static final byte[] PROOF = filled(KeySchedule.MAC_LENGTH, 0x5A);
@@ -30,8 +31,8 @@ class AuthTest {
   }
 
   private static Sealer sealer(Suite suite, int keyByte) {
-    return new KeyMaterial(filled(suite.keyBytes(), keyByte), filled(suite.ivBytes(), 3)).sealer(suite,
-        Randomness.secure());
+    return new KeyMaterial(filled(suite.keyBytes(), keyByte), filled(suite.ivBytes(), 3))
+        .sealer(suite, Randomness.secure());
   }
 
   private static void failed(byte[] plaintext) {
@@ -64,7 +65,8 @@ class AuthTest {
   @EnumSource(Suite.class)
   void aBodyThatDoesNotOpenIsAuthFailed(Suite suite) {
     byte[] frame = new Auth(new byte[] {'d'}, PROOF).seal(sealer(suite, 1));
-    SlmpException wrongKey = assertThrows(SlmpException.class, () -> Auth.open(sealer(suite, 2), frame));
+    SlmpException wrongKey =
+        assertThrows(SlmpException.class, () -> Auth.open(sealer(suite, 2), frame));
     assertEquals(CloseCode.AUTH_FAILED, wrongKey.code());
     assertEquals(Auth.FAILED, wrongKey.getMessage());
     for (int len : new int[] {0, 1, 16, 31}) { // too short to hold a sealed value
@@ -96,7 +98,8 @@ class AuthTest {
 
   @Test
   void idContentIsTheAuthenticatorsToJudge() throws SlmpException {
-    // id_len 0, a 65-byte id, an id that is not UTF-8: structurally sound, so they reach the authenticator, which
+    // id_len 0, a 65-byte id, an id that is not UTF-8: structurally sound, so they reach the
+    // authenticator, which
     // refuses them in the same time as a wrong proof (spec 5).
     assertEquals(0, Auth.decode(new Auth(new byte[0], PROOF).encode()).deviceId().length);
     assertEquals(65, Auth.decode(new Auth(new byte[65], PROOF).encode()).deviceId().length);

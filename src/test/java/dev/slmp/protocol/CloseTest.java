@@ -40,10 +40,17 @@ class CloseTest {
     assertEquals(0x55, unknown.code());
     assertNull(unknown.closeCode());
     assertEquals("x", unknown.reason());
-    assertEquals("", Close.decode(Bytes.unhex("01c328")).reason(), "a reason that is not UTF-8 reads as empty");
+    assertEquals(
+        "",
+        Close.decode(Bytes.unhex("01c328")).reason(),
+        "a reason that is not UTF-8 reads as empty");
     assertEquals("", Close.decode(new byte[] {1}).reason());
-    assertEquals(300, Close.decode(Bytes.concat(new byte[] {1}, "r".repeat(300).getBytes(StandardCharsets.UTF_8)))
-        .reason().length(), "an over-long reason is read: CLOSE is advisory");
+    assertEquals(
+        300,
+        Close.decode(Bytes.concat(new byte[] {1}, "r".repeat(300).getBytes(StandardCharsets.UTF_8)))
+            .reason()
+            .length(),
+        "an over-long reason is read: CLOSE is advisory");
   }
 
   @Test
@@ -59,6 +66,7 @@ class CloseTest {
   void constructorRefusesWhatTheWireCannotCarry() {
     assertThrows(IllegalArgumentException.class, () -> new Close(256, ""));
     assertThrows(IllegalArgumentException.class, () -> new Close(-2, ""));
-    assertThrows(IllegalArgumentException.class, () -> new Close(Close.NO_CODE, "a reason needs a code"));
+    assertThrows(
+        IllegalArgumentException.class, () -> new Close(Close.NO_CODE, "a reason needs a code"));
   }
 }

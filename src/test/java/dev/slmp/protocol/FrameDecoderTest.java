@@ -48,7 +48,8 @@ class FrameDecoderTest {
     }
   }
 
-  // ------------------------------------------------------------------------------------------ splitting
+  // ------------------------------------------------------------------------------------------
+  // splitting
 
   @Test
   void aHeaderAloneDoesNotMakeTheDecoderAllocateTheBodyItAnnounces() throws Exception {
@@ -57,16 +58,19 @@ class FrameDecoderTest {
     Collect sink = new Collect();
     byte[] full = body(max, 9);
     d.feed(Bytes.concat(header(FrameType.DATA, max), new byte[] {full[0], full[1], full[2]}), sink);
-    assertTrue(d.partialBodyCapacity() <= FrameDecoder.INITIAL_PARTIAL_BODY,
+    assertTrue(
+        d.partialBodyCapacity() <= FrameDecoder.INITIAL_PARTIAL_BODY,
         "3 bytes of a 1 MiB body hold a small buffer, was " + d.partialBodyCapacity());
-    // The rest, in growing pieces: the buffer follows what arrived and ends exactly at the body's length.
+    // The rest, in growing pieces: the buffer follows what arrived and ends exactly at the body's
+    // length.
     int pos = 3;
     for (int piece = 1; pos < max; piece *= 3) {
       int n = Math.min(piece, max - pos);
       d.feed(full, pos, n, sink);
       pos += n;
       if (pos < max) {
-        assertTrue(d.partialBodyCapacity() <= 2L * pos + FrameDecoder.INITIAL_PARTIAL_BODY,
+        assertTrue(
+            d.partialBodyCapacity() <= 2L * pos + FrameDecoder.INITIAL_PARTIAL_BODY,
             "buffer " + d.partialBodyCapacity() + " after " + pos + " bytes");
       }
     }
@@ -117,7 +121,8 @@ class FrameDecoderTest {
       d.feed(wire, 0, split, sink);
       int aLen = a.encode().length;
       int completeBefore = split == wire.length ? 2 : split >= aLen ? 1 : 0;
-      assertEquals(completeBefore, sink.frames.size(), "split " + split + ": frames after the first part");
+      assertEquals(
+          completeBefore, sink.frames.size(), "split " + split + ": frames after the first part");
       int expectedPending = split == wire.length ? 0 : split >= aLen ? split - aLen : split;
       assertEquals(expectedPending, d.pending(), "split " + split + ": pending");
       d.feed(wire, split, wire.length - split, sink);
@@ -146,12 +151,13 @@ class FrameDecoderTest {
 
   @Test
   void coalescedFramesInOneFeed() throws Exception {
-    List<Frame> frames = List.of(
-        new Frame(FrameType.HELLO, body(36, 7)),
-        new Frame(FrameType.PING, new byte[0]),
-        new Frame(FrameType.DATA, body(MAX, 8)),
-        new Frame(FrameType.PONG, new byte[0]),
-        new Frame(FrameType.CLOSE, new byte[] {0}));
+    List<Frame> frames =
+        List.of(
+            new Frame(FrameType.HELLO, body(36, 7)),
+            new Frame(FrameType.PING, new byte[0]),
+            new Frame(FrameType.DATA, body(MAX, 8)),
+            new Frame(FrameType.PONG, new byte[0]),
+            new Frame(FrameType.CLOSE, new byte[] {0}));
     byte[][] parts = frames.stream().map(Frame::encode).toArray(byte[][]::new);
     byte[] wire = Bytes.concat(parts);
     FrameDecoder d = new FrameDecoder(MAX);
@@ -160,7 +166,8 @@ class FrameDecoderTest {
     assertFrames(frames, sink.frames, "coalesced");
     assertEquals(0, d.pending());
 
-    // Coalesced with a partial frame at the end: the complete ones come out, the rest stays pending.
+    // Coalesced with a partial frame at the end: the complete ones come out, the rest stays
+    // pending.
     FrameDecoder d2 = new FrameDecoder(MAX);
     Collect sink2 = new Collect();
     byte[] withTail = Bytes.concat(wire, Bytes.slice(parts[0], 0, 10));
@@ -173,7 +180,9 @@ class FrameDecoderTest {
   void feedHonoursOffsetAndLength() throws Exception {
     Frame f = new Frame(FrameType.DATA, body(12, 9));
     byte[] wire = f.encode();
-    byte[] padded = Bytes.concat(new byte[] {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF}, wire, new byte[] {(byte) 0xFF});
+    byte[] padded =
+        Bytes.concat(
+            new byte[] {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF}, wire, new byte[] {(byte) 0xFF});
     FrameDecoder d = new FrameDecoder(MAX);
     Collect sink = new Collect();
     d.feed(padded, 3, wire.length, sink);
@@ -181,13 +190,15 @@ class FrameDecoderTest {
     assertEquals(0, d.pending());
   }
 
-  // ------------------------------------------------------------------------------------------ lengths
+  // ------------------------------------------------------------------------------------------
+  // lengths
 
   @Test
   void oversizeHeaderRejectedFromTheHeaderAlone() {
     FrameDecoder d = new FrameDecoder(MAX);
     Collect sink = new Collect();
-    SlmpException e = assertThrows(SlmpException.class, () -> d.feed(header(FrameType.HELLO, MAX + 1), sink));
+    SlmpException e =
+        assertThrows(SlmpException.class, () -> d.feed(header(FrameType.HELLO, MAX + 1), sink));
     assertEquals(CloseCode.FRAME_TOO_LARGE, e.code());
     assertTrue(d.pending() <= Frame.HEADER, "pending " + d.pending());
     assertTrue(sink.frames.isEmpty());
@@ -214,7 +225,8 @@ class FrameDecoderTest {
     byte[] wire = Bytes.concat(header(FrameType.DATA, MAX + 1), body(MAX + 1, 10));
     SlmpException e = assertThrows(SlmpException.class, () -> d.feed(wire, sink));
     assertEquals(CloseCode.FRAME_TOO_LARGE, e.code());
-    assertTrue(d.pending() <= Frame.HEADER, "the body must never be buffered, pending " + d.pending());
+    assertTrue(
+        d.pending() <= Frame.HEADER, "the body must never be buffered, pending " + d.pending());
   }
 
   @Test
@@ -233,7 +245,8 @@ class FrameDecoderTest {
     // Server default max_body 65,536: a HELLO (or unassigned type 0x07) header announcing 65,537.
     for (int type : new int[] {FrameType.HELLO, 0x07}) {
       FrameDecoder d = new FrameDecoder(65_536);
-      SlmpException e = assertThrows(SlmpException.class, () -> d.feed(header(type, 65_537), new Collect()));
+      SlmpException e =
+          assertThrows(SlmpException.class, () -> d.feed(header(type, 65_537), new Collect()));
       assertEquals(CloseCode.FRAME_TOO_LARGE, e.code(), "type " + type);
       assertTrue(d.pending() <= Frame.HEADER);
     }
@@ -310,7 +323,8 @@ class FrameDecoderTest {
     }
   }
 
-  // ------------------------------------------------------------------------------------------ sink, failure
+  // ------------------------------------------------------------------------------------------
+  // sink, failure
 
   @Test
   void sinkReturningFalseStopsDecoding() throws Exception {
@@ -320,28 +334,34 @@ class FrameDecoderTest {
     byte[] wire = Bytes.concat(a.encode(), b.encode(), c.encode());
     FrameDecoder d = new FrameDecoder(MAX);
     List<Frame> seen = new ArrayList<>();
-    d.feed(wire, f -> {
-      seen.add(f);
-      return false;
-    });
+    d.feed(
+        wire,
+        f -> {
+          seen.add(f);
+          return false;
+        });
     assertFrames(List.of(a), seen, "stop after first");
 
     // Stopping on the second of three.
     FrameDecoder d2 = new FrameDecoder(MAX);
     List<Frame> seen2 = new ArrayList<>();
-    d2.feed(wire, f -> {
-      seen2.add(f);
-      return seen2.size() < 2;
-    });
+    d2.feed(
+        wire,
+        f -> {
+          seen2.add(f);
+          return seen2.size() < 2;
+        });
     assertFrames(List.of(a, b), seen2, "stop after second");
 
     // Even an oversize header behind the stopping frame is not looked at.
     FrameDecoder d3 = new FrameDecoder(MAX);
     List<Frame> seen3 = new ArrayList<>();
-    d3.feed(Bytes.concat(a.encode(), header(FrameType.DATA, 0xFFFFFF)), f -> {
-      seen3.add(f);
-      return false;
-    });
+    d3.feed(
+        Bytes.concat(a.encode(), header(FrameType.DATA, 0xFFFFFF)),
+        f -> {
+          seen3.add(f);
+          return false;
+        });
     assertFrames(List.of(a), seen3, "stop before oversize header");
   }
 
@@ -356,29 +376,42 @@ class FrameDecoderTest {
   @Test
   void feedAfterSinkFailureThrowsIllegalState() {
     FrameDecoder d = new FrameDecoder(MAX);
-    SlmpException e = assertThrows(SlmpException.class, () -> d.feed(Frames.PING, f -> {
-      throw new SlmpException(CloseCode.PROTOCOL_ERROR, "test");
-    }));
+    SlmpException e =
+        assertThrows(
+            SlmpException.class,
+            () ->
+                d.feed(
+                    Frames.PING,
+                    f -> {
+                      throw new SlmpException(CloseCode.PROTOCOL_ERROR, "test");
+                    }));
     assertEquals(CloseCode.PROTOCOL_ERROR, e.code());
     assertThrows(IllegalStateException.class, () -> d.feed(Frames.PONG, new Collect()));
 
     FrameDecoder d2 = new FrameDecoder(MAX);
-    assertThrows(IllegalArgumentException.class, () -> d2.feed(Frames.PING, f -> {
-      throw new IllegalArgumentException("test");
-    }));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            d2.feed(
+                Frames.PING,
+                f -> {
+                  throw new IllegalArgumentException("test");
+                }));
     assertThrows(IllegalStateException.class, () -> d2.feed(Frames.PONG, new Collect()));
   }
 
   @Test
   void constructorRefusesSmallOrHugeMaxBody() {
-    for (int bad : new int[] {Integer.MIN_VALUE, -1, 0, 1, 1023, Frame.MAX_LENGTH + 1, Integer.MAX_VALUE}) {
+    for (int bad :
+        new int[] {Integer.MIN_VALUE, -1, 0, 1, 1023, Frame.MAX_LENGTH + 1, Integer.MAX_VALUE}) {
       assertThrows(IllegalArgumentException.class, () -> new FrameDecoder(bad), "maxBody " + bad);
     }
     assertEquals(1024, new FrameDecoder(1024).maxBody());
     assertEquals(Frame.MAX_LENGTH, new FrameDecoder(Frame.MAX_LENGTH).maxBody());
   }
 
-  // ------------------------------------------------------------------------------------------ Frame, Frames
+  // ------------------------------------------------------------------------------------------
+  // Frame, Frames
 
   @Test
   void encodeParseRoundTrip() {
@@ -403,8 +436,10 @@ class FrameDecoderTest {
   void parseRefusesAnythingButExactlyOneFrame() {
     byte[] wire = new Frame(FrameType.DATA, body(10, 13)).encode();
     assertThrows(IllegalArgumentException.class, () -> Frame.parse(new byte[3]));
-    assertThrows(IllegalArgumentException.class, () -> Frame.parse(Bytes.slice(wire, 0, wire.length - 1)));
-    assertThrows(IllegalArgumentException.class, () -> Frame.parse(Bytes.concat(wire, new byte[1])));
+    assertThrows(
+        IllegalArgumentException.class, () -> Frame.parse(Bytes.slice(wire, 0, wire.length - 1)));
+    assertThrows(
+        IllegalArgumentException.class, () -> Frame.parse(Bytes.concat(wire, new byte[1])));
     assertThrows(IllegalArgumentException.class, () -> new Frame(256, new byte[0]));
     assertThrows(IllegalArgumentException.class, () -> new Frame(-1, new byte[0]));
   }
@@ -412,16 +447,16 @@ class FrameDecoderTest {
   @Test
   void closeTruncatesLongReasonOnCharacterBoundary() {
     String[] reasons = {
-        "€".repeat(100), // 3-byte characters: 300 bytes
-        "a" + "€".repeat(100), // 3-byte characters at an offset
-        "ab" + "€".repeat(100),
-        "😀".repeat(80), // 4-byte characters (surrogate pairs)
-        "x" + "😀".repeat(80),
-        "xy" + "😀".repeat(80),
-        "xyz" + "😀".repeat(80),
-        "é".repeat(200), // 2-byte characters
-        "q" + "é".repeat(200),
-        "Ω-sensor/ü ".repeat(40),
+      "€".repeat(100), // 3-byte characters: 300 bytes
+      "a" + "€".repeat(100), // 3-byte characters at an offset
+      "ab" + "€".repeat(100),
+      "😀".repeat(80), // 4-byte characters (surrogate pairs)
+      "x" + "😀".repeat(80),
+      "xy" + "😀".repeat(80),
+      "xyz" + "😀".repeat(80),
+      "é".repeat(200), // 2-byte characters
+      "q" + "é".repeat(200),
+      "Ω-sensor/ü ".repeat(40),
     };
     for (String reason : reasons) {
       byte[] wire = Frames.close(CloseCode.BUSY, reason);

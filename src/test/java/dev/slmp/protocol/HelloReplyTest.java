@@ -43,7 +43,8 @@ class HelloReplyTest {
   @ValueSource(strings = {"p256", "x25519"})
   void everyOtherLengthIsProtocolError(String name) {
     DhGroup g = group(name);
-    everyOtherLengthRefused(b -> HelloReply.decode(b, g), sample(g).encode(), n -> CloseCode.PROTOCOL_ERROR);
+    everyOtherLengthRefused(
+        b -> HelloReply.decode(b, g), sample(g).encode(), n -> CloseCode.PROTOCOL_ERROR);
   }
 
   @ParameterizedTest
@@ -51,7 +52,8 @@ class HelloReplyTest {
   void theOtherGroupsLengthIsProtocolError(String name) {
     DhGroup g = group(name);
     DhGroup other = g == DhGroup.p256() ? DhGroup.x25519() : DhGroup.p256();
-    Refusals.refused(CloseCode.PROTOCOL_ERROR, b -> HelloReply.decode(b, other), sample(g).encode());
+    Refusals.refused(
+        CloseCode.PROTOCOL_ERROR, b -> HelloReply.decode(b, other), sample(g).encode());
   }
 
   @Test

@@ -15,7 +15,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** {@link Hello}: spec 5's layout and its order of checks (the negative vectors pin which code wins). */
+/**
+ * {@link Hello}: spec 5's layout and its order of checks (the negative vectors pin which code
+ * wins).
+ */
 class HelloTest {
   private static final Set<Suite> ALL = EnumSet.allOf(Suite.class);
 
@@ -33,7 +36,8 @@ class HelloTest {
     Hello h = sample(suite);
     byte[] body = h.encode();
     assertEquals(Hello.FIXED_LENGTH + suite.group().publicKeyLength(), body.length);
-    assertEquals("01" + String.format("%02x", suite.id()) + "7c13e240", Bytes.hex(body).substring(0, 12));
+    assertEquals(
+        "01" + String.format("%02x", suite.id()) + "7c13e240", Bytes.hex(body).substring(0, 12));
     assertEquals(h, Hello.decode(body, ALL));
     assertEquals(h, Hello.decodeFrame(h.frame(), EnumSet.of(suite)));
     assertArrayEquals(Frame.encode(FrameType.HELLO, body), h.frame());
@@ -44,7 +48,8 @@ class HelloTest {
   @EnumSource(Suite.class)
   void everyWrongLengthIsProtocolErrorButTheFirstChecksComeFirst(Suite suite) {
     byte[] valid = sample(suite).encode();
-    // empty → PROTOCOL_ERROR; 1 byte (version 1) → "shorter than 2" PROTOCOL_ERROR; then only the exact length passes
+    // empty → PROTOCOL_ERROR; 1 byte (version 1) → "shorter than 2" PROTOCOL_ERROR; then only the
+    // exact length passes
     everyOtherLengthRefused(Hello::decode, valid, n -> CloseCode.PROTOCOL_ERROR);
   }
 
@@ -65,8 +70,13 @@ class HelloTest {
     refused(CloseCode.UNSUPPORTED_SUITE, Hello::decode, new byte[] {1, 0});
     refused(CloseCode.PROTOCOL_ERROR, Hello::decode, new byte[] {1, 1});
     byte[] p256 = sample(Suite.P256_FERNET).encode();
-    refused(CloseCode.UNSUPPORTED_SUITE, b -> Hello.decode(b, EnumSet.of(Suite.X25519_CHACHA20POLY1305)), p256);
-    refused(CloseCode.UNSUPPORTED_SUITE, b -> Hello.decode(b, EnumSet.of(Suite.X25519_CHACHA20POLY1305)),
+    refused(
+        CloseCode.UNSUPPORTED_SUITE,
+        b -> Hello.decode(b, EnumSet.of(Suite.X25519_CHACHA20POLY1305)),
+        p256);
+    refused(
+        CloseCode.UNSUPPORTED_SUITE,
+        b -> Hello.decode(b, EnumSet.of(Suite.X25519_CHACHA20POLY1305)),
         new byte[] {1, 1});
   }
 
@@ -89,7 +99,9 @@ class HelloTest {
   @Test
   void aFrameWhoseHeaderDisagreesWithItsBytesIsNotDecoded() {
     byte[] frame = sample(Suite.X25519_CHACHA20POLY1305).frame();
-    byte[] cut = java.util.Arrays.copyOf(frame, frame.length - 1); // the header says one byte more than there is
+    byte[] cut =
+        java.util.Arrays.copyOf(
+            frame, frame.length - 1); // the header says one byte more than there is
     assertThrows(IllegalArgumentException.class, () -> Hello.decodeFrame(cut, ALL));
     byte[] other = frame.clone();
     other[0] = FrameType.RESUME;
@@ -106,9 +118,14 @@ class HelloTest {
 
   @Test
   void constructorRefusesFieldsOfTheWrongLength() {
-    assertThrows(IllegalArgumentException.class, () -> new Hello(Suite.P256_FERNET, new byte[3], new byte[65]));
-    assertThrows(IllegalArgumentException.class, () -> new Hello(Suite.P256_FERNET, new byte[4], new byte[32]));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new Hello(Suite.P256_FERNET, new byte[3], new byte[65]));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new Hello(Suite.P256_FERNET, new byte[4], new byte[32]));
+    assertThrows(
+        IllegalArgumentException.class,
         () -> new Hello(Suite.X25519_CHACHA20POLY1305, new byte[4], new byte[65]));
   }
 }

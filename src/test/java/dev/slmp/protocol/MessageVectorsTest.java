@@ -14,9 +14,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Every frame of the positive vectors (full handshake, resumption, data/ACK) through the message types alone:
- * each decodes to the fields the vector's {@code decoded} names, and encodes back to the same bytes. The sealed
- * frames' plaintexts come from their {@code seal} records; the envelope's aad is rebuilt from flags and seq.
+ * Every frame of the positive vectors (full handshake, resumption, data/ACK) through the message
+ * types alone: each decodes to the fields the vector's {@code decoded} names, and encodes back to
+ * the same bytes. The sealed frames' plaintexts come from their {@code seal} records; the
+ * envelope's aad is rebuilt from flags and seq.
  */
 class MessageVectorsTest {
 
@@ -34,7 +35,9 @@ class MessageVectorsTest {
         n++;
       }
     }
-    Vectors.report("slmp1/suite" + id + "_{full_handshake,resumption,data_ack}.json", n,
+    Vectors.report(
+        "slmp1/suite" + id + "_{full_handshake,resumption,data_ack}.json",
+        n,
         "decoded by the message types");
   }
 
@@ -82,7 +85,10 @@ class MessageVectorsTest {
       case "WELCOME" -> {
         envelope(wire, d, seal, what);
         Welcome w = Welcome.decode(plain);
-        assertEquals(new Welcome(d.getLong("lifetime"), d.getInteger("keepalive"), d.getInteger("max_body")), w, what);
+        assertEquals(
+            new Welcome(d.getLong("lifetime"), d.getInteger("keepalive"), d.getInteger("max_body")),
+            w,
+            what);
         assertArrayEquals(plain, w.encode(), what);
       }
       case "DATA" -> {
@@ -91,13 +97,16 @@ class MessageVectorsTest {
         assertEquals(d.getString("topic"), m.topic(), what);
         assertEquals(d.getString("payload_hex"), hex(m.payload()), what);
         assertArrayEquals(plain, m.encode(), what);
-        assertEquals(frame.body().length, Data.bodyLength(suite, m.encode().length - 1 - m.payload().length,
-            m.payload().length), what + ": Data.bodyLength");
+        assertEquals(
+            frame.body().length,
+            Data.bodyLength(suite, m.encode().length - 1 - m.payload().length, m.payload().length),
+            what + ": Data.bodyLength");
       }
       case "ACK" -> {
         envelope(wire, d, seal, what);
         Ack a = Ack.decode(plain);
-        assertEquals(new Ack(d.getLong("acked_seq"), AckStatus.of(d.getInteger("status"))), a, what);
+        assertEquals(
+            new Ack(d.getLong("acked_seq"), AckStatus.of(d.getInteger("status"))), a, what);
         assertArrayEquals(plain, a.encode(), what);
       }
       case "CLOSE" -> {
@@ -111,13 +120,16 @@ class MessageVectorsTest {
     }
   }
 
-  /** {@code flags || seq} read through {@link SealedFrames}, and the aad the spec builds from them. */
+  /**
+   * {@code flags || seq} read through {@link SealedFrames}, and the aad the spec builds from them.
+   */
   private static void envelope(byte[] wire, JsonObject d, JsonObject seal, String what) {
     int flags = SealedFrames.frameFlags(wire);
     long seq = SealedFrames.frameSeq(wire);
     assertEquals(d.getInteger("flags"), flags, what);
     assertEquals(d.getLong("seq"), seq, what);
-    assertEquals(seal.getString("aad"), hex(SealedFrames.aad(Frame.typeOf(wire), flags, seq)), what);
+    assertEquals(
+        seal.getString("aad"), hex(SealedFrames.aad(Frame.typeOf(wire), flags, seq)), what);
     byte[] body = Frame.parse(wire).body();
     assertEquals(flags, SealedFrames.flags(body), what);
     assertEquals(seq, SealedFrames.seq(body), what);

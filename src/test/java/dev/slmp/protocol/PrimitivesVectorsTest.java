@@ -37,16 +37,25 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every list of {@code slmp1/primitives.json} against the primitives of {@code dev.slmp.crypto} and the
- * derivations of {@link KeySchedule}. The hex in the file is normative: every comparison is byte-exact.
+ * Every list of {@code slmp1/primitives.json} against the primitives of {@code dev.slmp.crypto} and
+ * the derivations of {@link KeySchedule}. The hex in the file is normative: every comparison is
+ * byte-exact.
  */
 class PrimitivesVectorsTest {
   private static final String FILE = "slmp1/primitives.json";
 
   /** The lists of the file this test knows; a new list in the file must get a check here. */
-  private static final Set<String> LISTS = new TreeSet<>(List.of(
-      "labels", "hkdf_expand", "hkdf_extract", "key_id", "device_key", "aead_nonce", "early_keys",
-      "x25519_low_order_points"));
+  private static final Set<String> LISTS =
+      new TreeSet<>(
+          List.of(
+              "labels",
+              "hkdf_expand",
+              "hkdf_extract",
+              "key_id",
+              "device_key",
+              "aead_nonce",
+              "early_keys",
+              "x25519_low_order_points"));
 
   private static JsonObject v;
 
@@ -63,23 +72,26 @@ class PrimitivesVectorsTest {
     return a;
   }
 
-  /** A Randomness that must not be used (every seal here passes its iv and timestamp explicitly). */
-  private static final Randomness NO_RANDOMNESS = new Randomness() {
-    @Override
-    public byte[] ephemeralPrivate(DhGroup group) {
-      throw new AssertionError("no ephemeral key expected");
-    }
+  /**
+   * A Randomness that must not be used (every seal here passes its iv and timestamp explicitly).
+   */
+  private static final Randomness NO_RANDOMNESS =
+      new Randomness() {
+        @Override
+        public byte[] ephemeralPrivate(DhGroup group) {
+          throw new AssertionError("no ephemeral key expected");
+        }
 
-    @Override
-    public byte[] nonce16() {
-      throw new AssertionError("no nonce expected");
-    }
+        @Override
+        public byte[] nonce16() {
+          throw new AssertionError("no nonce expected");
+        }
 
-    @Override
-    public FernetStamp fernetStamp() {
-      throw new AssertionError("no Fernet stamp expected");
-    }
-  };
+        @Override
+        public FernetStamp fernetStamp() {
+          throw new AssertionError("no Fernet stamp expected");
+        }
+      };
 
   // ---------------------------------------------------------------------------------------------------
   // One checker per list; each returns the number of cases it ran.
@@ -108,7 +120,8 @@ class PrimitivesVectorsTest {
       String id = "labels[" + i + "] " + s;
       byte[] expected = unhex(c.getString("hex"));
       assertArrayEquals(expected, Labels.label(s), id);
-      assertArrayEquals(c.getString("label_ascii").getBytes(StandardCharsets.US_ASCII), expected, id + ": ascii");
+      assertArrayEquals(
+          c.getString("label_ascii").getBytes(StandardCharsets.US_ASCII), expected, id + ": ascii");
       byte[] constant = constants.get(s);
       assertNotNull(constant, id + ": no Labels constant for this label");
       assertArrayEquals(expected, constant, id + ": Labels constant");
@@ -141,7 +154,10 @@ class PrimitivesVectorsTest {
     for (int i = 0; i < a.size(); i++) {
       JsonObject c = a.getJsonObject(i);
       String id = "hkdf_extract[" + i + "]";
-      assertEquals(c.getString("prk"), hex(Hkdf.extract(unhex(c.getString("salt")), unhex(c.getString("ikm")))), id);
+      assertEquals(
+          c.getString("prk"),
+          hex(Hkdf.extract(unhex(c.getString("salt")), unhex(c.getString("ikm")))),
+          id);
       ran++;
     }
     return ran;
@@ -173,7 +189,10 @@ class PrimitivesVectorsTest {
       String id = "device_key[" + i + "]";
       byte[] deviceId = unhex(c.getString("device_id_hex"));
       // The text and the hex must agree (raw UTF-8, no normalisation).
-      assertArrayEquals(c.getString("device_id").getBytes(StandardCharsets.UTF_8), deviceId, id + ": device_id_hex");
+      assertArrayEquals(
+          c.getString("device_id").getBytes(StandardCharsets.UTF_8),
+          deviceId,
+          id + ": device_id_hex");
       byte[] key = KeySchedule.deviceKey(unhex(c.getString("master_secret")), deviceId);
       assertEquals(c.getString("device_key"), hex(key), id);
       ran++;
@@ -213,11 +232,23 @@ class PrimitivesVectorsTest {
       assertEquals(16, nonceC.length, id + ": nonce_c length");
 
       // The HKDF infos: label("early key"/"early iv") || u32(counter) || nonce_c.
-      assertEquals(c.getString("key_info"), hex(Bytes.concat(Labels.label("early key"), Bytes.u32(counter), nonceC)), id);
-      assertEquals(c.getString("iv_info"), hex(Bytes.concat(Labels.label("early iv"), Bytes.u32(counter), nonceC)), id);
+      assertEquals(
+          c.getString("key_info"),
+          hex(Bytes.concat(Labels.label("early key"), Bytes.u32(counter), nonceC)),
+          id);
+      assertEquals(
+          c.getString("iv_info"),
+          hex(Bytes.concat(Labels.label("early iv"), Bytes.u32(counter), nonceC)),
+          id);
       // The expected keys are Expand(rs, info, n) over exactly those infos.
-      assertEquals(c.getString("K_early_key"), hex(Hkdf.expand(rs, unhex(c.getString("key_info")), suite.keyBytes())), id);
-      assertEquals(c.getString("K_early_iv"), hex(Hkdf.expand(rs, unhex(c.getString("iv_info")), suite.ivBytes())), id);
+      assertEquals(
+          c.getString("K_early_key"),
+          hex(Hkdf.expand(rs, unhex(c.getString("key_info")), suite.keyBytes())),
+          id);
+      assertEquals(
+          c.getString("K_early_iv"),
+          hex(Hkdf.expand(rs, unhex(c.getString("iv_info")), suite.ivBytes())),
+          id);
 
       KeyMaterial k = KeySchedule.earlyKey(suite, rs, counter, nonceC);
       assertEquals(suite.keyBytes(), k.key().length, id + ": key length");
@@ -225,8 +256,10 @@ class PrimitivesVectorsTest {
       assertEquals(c.getString("K_early_key"), hex(k.key()), id + ": K_early key");
       assertEquals(c.getString("K_early_iv"), hex(k.iv()), id + ": K_early iv");
 
-      KeyMaterial previous = byCounter.computeIfAbsent(suite.id() + "/" + counter, x -> new LinkedHashMap<>())
-          .put(c.getString("nonce_c"), k);
+      KeyMaterial previous =
+          byCounter
+              .computeIfAbsent(suite.id() + "/" + counter, x -> new LinkedHashMap<>())
+              .put(c.getString("nonce_c"), k);
       assertEquals(null, previous, id + ": duplicate (suite, counter, nonce_c)");
       ran++;
     }
@@ -236,10 +269,12 @@ class PrimitivesVectorsTest {
       List<KeyMaterial> ks = new ArrayList<>(e.getValue().values());
       for (int x = 0; x < ks.size(); x++) {
         for (int y = x + 1; y < ks.size(); y++) {
-          assertFalse(Arrays.equals(ks.get(x).key(), ks.get(y).key()),
+          assertFalse(
+              Arrays.equals(ks.get(x).key(), ks.get(y).key()),
               "suite/counter " + e.getKey() + ": two nonce_c gave the same K_early key");
           if (ks.get(x).iv().length > 0) {
-            assertFalse(Arrays.equals(ks.get(x).iv(), ks.get(y).iv()),
+            assertFalse(
+                Arrays.equals(ks.get(x).iv(), ks.get(y).iv()),
                 "suite/counter " + e.getKey() + ": two nonce_c gave the same K_early iv");
           }
         }
@@ -262,24 +297,41 @@ class PrimitivesVectorsTest {
     byte[] plaintext = unhex(c.getString("plaintext"));
     byte[] token = unhex(c.getString("token"));
 
-    assertEquals(c.getString("signing_key"), hex(Bytes.slice(key, 0, 16)), "signing key = key[0:16]");
-    assertEquals(c.getString("encryption_key"), hex(Bytes.slice(key, 16, 32)), "encryption key = key[16:32]");
-    assertEquals(c.getString("fernet_plaintext"), hex(Bytes.concat(aad, plaintext)), "fernet_plaintext = aad || plaintext");
+    assertEquals(
+        c.getString("signing_key"), hex(Bytes.slice(key, 0, 16)), "signing key = key[0:16]");
+    assertEquals(
+        c.getString("encryption_key"),
+        hex(Bytes.slice(key, 16, 32)),
+        "encryption key = key[16:32]");
+    assertEquals(
+        c.getString("fernet_plaintext"),
+        hex(Bytes.concat(aad, plaintext)),
+        "fernet_plaintext = aad || plaintext");
 
     FernetSealer sealer = new FernetSealer(key, NO_RANDOMNESS);
-    assertEquals(c.getString("token"), hex(sealer.seal(iv, timestamp, aad, plaintext)), "fernet_binary seal");
+    assertEquals(
+        c.getString("token"),
+        hex(sealer.seal(iv, timestamp, aad, plaintext)),
+        "fernet_binary seal");
     // The Sealer interface draws the same stamp from the injected randomness.
     FernetSealer stamped = new FernetSealer(key, fixedStamp(iv, timestamp));
-    assertEquals(c.getString("token"), hex(stamped.seal(1, aad, plaintext)), "fernet_binary seal via Randomness");
+    assertEquals(
+        c.getString("token"),
+        hex(stamped.seal(1, aad, plaintext)),
+        "fernet_binary seal via Randomness");
     assertArrayEquals(plaintext, sealer.open(1, aad, token), "fernet_binary open");
-    assertArrayEquals(Bytes.concat(aad, plaintext), sealer.openToken(token, 0, token.length), "fernet_binary openToken");
+    assertArrayEquals(
+        Bytes.concat(aad, plaintext),
+        sealer.openToken(token, 0, token.length),
+        "fernet_binary openToken");
 
     String b64 = c.getString("token_base64url");
     assertArrayEquals(token, Base64.getUrlDecoder().decode(b64), "token_base64url is the token");
     Fernet lib = Fernet.fromBase64Key(c.getString("fernet_library_key"));
     assertEquals(c.getString("fernet_plaintext"), hex(lib.decrypt(b64)), "Fernet library form");
     assertEquals(timestamp, Fernet.timestamp(b64));
-    assertArrayEquals(key, Base64.getUrlDecoder().decode(c.getString("fernet_library_key")), "library key");
+    assertArrayEquals(
+        key, Base64.getUrlDecoder().decode(c.getString("fernet_library_key")), "library key");
     return 1;
   }
 
@@ -293,7 +345,9 @@ class PrimitivesVectorsTest {
       String id = "x25519_low_order_points[" + i + "] " + c.getString("name");
       byte[] u = unhex(c.getString("u"));
       assertEquals(32, u.length, id);
-      assertTrue(Bytes.isAllZero(unhex(c.getString("x25519(server_static_private, u)"))), id + ": vector result");
+      assertTrue(
+          Bytes.isAllZero(unhex(c.getString("x25519(server_static_private, u)"))),
+          id + ": vector result");
       assertThrows(InvalidKeyException.class, () -> DhGroup.x25519().agree(priv, u), id);
       ran++;
     }
@@ -355,7 +409,8 @@ class PrimitivesVectorsTest {
     int total = counts.values().stream().mapToInt(Integer::intValue).sum();
     assertEquals(expected, total, "total cases run");
     StringBuilder detail = new StringBuilder();
-    counts.forEach((k, n) -> detail.append(detail.length() == 0 ? "" : ", ").append(k).append(' ').append(n));
+    counts.forEach(
+        (k, n) -> detail.append(detail.length() == 0 ? "" : ", ").append(k).append(' ').append(n));
     Vectors.report(FILE, total, detail.toString());
   }
 
@@ -366,8 +421,12 @@ class PrimitivesVectorsTest {
     byte[] key = unhex(c.getString("key"));
     byte[] token = unhex(c.getString("token"));
     FernetSealer sealer = new FernetSealer(key, NO_RANDOMNESS);
-    byte[] actual = sealer.seal(unhex(c.getString("iv")), c.getLong("timestamp"), unhex(c.getString("aad")),
-        unhex(c.getString("plaintext")));
+    byte[] actual =
+        sealer.seal(
+            unhex(c.getString("iv")),
+            c.getLong("timestamp"),
+            unhex(c.getString("aad")),
+            unhex(c.getString("plaintext")));
     assertEquals(hex(token), hex(actual));
 
     for (int i = 0; i < token.length; i++) {
@@ -375,19 +434,23 @@ class PrimitivesVectorsTest {
       mutated[i] ^= 0x01;
       assertNotEquals(hex(mutated), hex(actual), "byte " + i);
       assertFalse(Arrays.equals(mutated, actual), "byte " + i);
-      // And the altered token does not open (the HMAC covers every byte before it, timestamp and iv included).
+      // And the altered token does not open (the HMAC covers every byte before it, timestamp and iv
+      // included).
       final byte[] m = mutated;
       assertThrows(OpenFailedException.class, () -> sealer.openToken(m, 0, m.length), "byte " + i);
     }
     // The last byte of the hex string specifically (the HMAC's last byte).
     String expectedHex = c.getString("token");
     char last = expectedHex.charAt(expectedHex.length() - 1);
-    String mutatedHex = expectedHex.substring(0, expectedHex.length() - 1) + (last == '0' ? '1' : '0');
+    String mutatedHex =
+        expectedHex.substring(0, expectedHex.length() - 1) + (last == '0' ? '1' : '0');
     assertNotEquals(mutatedHex, hex(actual));
 
     // Same for a derived key and a label.
     JsonObject dk = v.getJsonArray("device_key").getJsonObject(0);
-    byte[] derived = KeySchedule.deviceKey(unhex(dk.getString("master_secret")), unhex(dk.getString("device_id_hex")));
+    byte[] derived =
+        KeySchedule.deviceKey(
+            unhex(dk.getString("master_secret")), unhex(dk.getString("device_id_hex")));
     byte[] expectedKey = unhex(dk.getString("device_key"));
     for (int i = 0; i < expectedKey.length; i++) {
       byte[] m = expectedKey.clone();
@@ -396,8 +459,12 @@ class PrimitivesVectorsTest {
     }
     byte[] labelHex = unhex(v.getJsonArray("labels").getJsonObject(0).getString("hex"));
     byte[] truncated = Arrays.copyOf(labelHex, labelHex.length - 1);
-    assertNotEquals(hex(truncated), hex(Labels.label(v.getJsonArray("labels").getJsonObject(0).getString("s"))));
-    byte[] extended = Arrays.copyOf(labelHex, labelHex.length + 1); // a NUL terminator is not part of label(s)
-    assertNotEquals(hex(extended), hex(Labels.label(v.getJsonArray("labels").getJsonObject(0).getString("s"))));
+    assertNotEquals(
+        hex(truncated),
+        hex(Labels.label(v.getJsonArray("labels").getJsonObject(0).getString("s"))));
+    byte[] extended =
+        Arrays.copyOf(labelHex, labelHex.length + 1); // a NUL terminator is not part of label(s)
+    assertNotEquals(
+        hex(extended), hex(Labels.label(v.getJsonArray("labels").getJsonObject(0).getString("s"))));
   }
 }

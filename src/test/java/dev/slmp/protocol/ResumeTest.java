@@ -32,11 +32,17 @@ class ResumeTest {
     byte[] body = r.encode();
     assertEquals(70, Resume.LENGTH);
     assertEquals(Resume.LENGTH, body.length);
-    assertEquals("01" + String.format("%02x", suite.id()) + Bytes.hex(SESSION) + "00000001" + Bytes.hex(NONCE),
+    assertEquals(
+        "01"
+            + String.format("%02x", suite.id())
+            + Bytes.hex(SESSION)
+            + "00000001"
+            + Bytes.hex(NONCE),
         Bytes.hex(r.binderInput()));
     assertArrayEquals(Arrays.copyOf(body, Resume.BINDER_INPUT_LENGTH), r.binderInput());
     assertArrayEquals(KeySchedule.binder(RS, r.binderInput()), r.binder());
-    assertArrayEquals(r.binder(), Arrays.copyOfRange(body, Resume.BINDER_INPUT_LENGTH, Resume.LENGTH));
+    assertArrayEquals(
+        r.binder(), Arrays.copyOfRange(body, Resume.BINDER_INPUT_LENGTH, Resume.LENGTH));
     assertEquals(r, Resume.decode(body));
     assertEquals(r, Resume.decodeFrame(r.frame(), EnumSet.of(suite)));
   }
@@ -50,7 +56,8 @@ class ResumeTest {
   @Test
   void everyOtherLengthIsProtocolError() {
     // includes the 54-byte layout without nonce_c of the negative vectors
-    everyOtherLengthRefused(Resume::decode, sample(Suite.P256_AES128GCM).encode(), n -> CloseCode.PROTOCOL_ERROR);
+    everyOtherLengthRefused(
+        Resume::decode, sample(Suite.P256_AES128GCM).encode(), n -> CloseCode.PROTOCOL_ERROR);
   }
 
   @Test
@@ -66,9 +73,13 @@ class ResumeTest {
     byte[] s4 = sample(Suite.P256_FERNET).encode();
     s4[1] = 4;
     refused(CloseCode.UNSUPPORTED_SUITE, Resume::decode, s4);
-    refused(CloseCode.UNSUPPORTED_SUITE, b -> Resume.decode(b, EnumSet.of(Suite.P256_AES128GCM)),
+    refused(
+        CloseCode.UNSUPPORTED_SUITE,
+        b -> Resume.decode(b, EnumSet.of(Suite.P256_AES128GCM)),
         sample(Suite.P256_FERNET).encode());
-    refused(CloseCode.UNSUPPORTED_SUITE, b -> Resume.decode(b, EnumSet.of(Suite.P256_AES128GCM)),
+    refused(
+        CloseCode.UNSUPPORTED_SUITE,
+        b -> Resume.decode(b, EnumSet.of(Suite.P256_AES128GCM)),
         Arrays.copyOf(sample(Suite.P256_FERNET).encode(), 30));
   }
 
@@ -84,7 +95,9 @@ class ResumeTest {
   void aFrameWhoseHeaderDisagreesWithItsBytesIsNotDecoded() {
     byte[] frame = sample(Suite.P256_FERNET).frame();
     byte[] longer = Arrays.copyOf(frame, frame.length + 1);
-    assertThrows(IllegalArgumentException.class, () -> Resume.decodeFrame(longer, EnumSet.allOf(Suite.class)));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> Resume.decodeFrame(longer, EnumSet.allOf(Suite.class)));
   }
 
   @Test
@@ -95,10 +108,20 @@ class ResumeTest {
 
   @Test
   void constructorRefusesFieldsOfTheWrongLength() {
-    assertThrows(IllegalArgumentException.class, () -> Resume.bind(Suite.P256_FERNET, new byte[15], 1, NONCE, RS));
-    assertThrows(IllegalArgumentException.class, () -> Resume.bind(Suite.P256_FERNET, SESSION, 1, new byte[17], RS));
-    assertThrows(IllegalArgumentException.class, () -> Resume.bind(Suite.P256_FERNET, SESSION, -1, NONCE, RS));
-    assertThrows(IllegalArgumentException.class, () -> Resume.bind(Suite.P256_FERNET, SESSION, 1L << 32, NONCE, RS));
-    assertThrows(IllegalArgumentException.class, () -> new Resume(Suite.P256_FERNET, SESSION, 1, NONCE, new byte[31]));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> Resume.bind(Suite.P256_FERNET, new byte[15], 1, NONCE, RS));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> Resume.bind(Suite.P256_FERNET, SESSION, 1, new byte[17], RS));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> Resume.bind(Suite.P256_FERNET, SESSION, -1, NONCE, RS));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> Resume.bind(Suite.P256_FERNET, SESSION, 1L << 32, NONCE, RS));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new Resume(Suite.P256_FERNET, SESSION, 1, NONCE, new byte[31]));
   }
 }

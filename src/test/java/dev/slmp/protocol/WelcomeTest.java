@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.slmp.crypto.Bytes;
 import org.junit.jupiter.api.Test;
 
-/** {@link Welcome}: the plaintext {@code lifetime u32 || keepalive u16 || max_body u24} (spec 5). */
+/**
+ * {@link Welcome}: the plaintext {@code lifetime u32 || keepalive u16 || max_body u24} (spec 5).
+ */
 class WelcomeTest {
 
   @Test
@@ -24,7 +26,8 @@ class WelcomeTest {
   @Test
   void everyOtherLengthIsProtocolError() {
     // e.g. the 6-byte plaintext without max_body of the negative vectors
-    everyOtherLengthRefused(Welcome::decode, new Welcome(1, 2, 3).encode(), n -> CloseCode.PROTOCOL_ERROR);
+    everyOtherLengthRefused(
+        Welcome::decode, new Welcome(1, 2, 3).encode(), n -> CloseCode.PROTOCOL_ERROR);
   }
 
   @Test

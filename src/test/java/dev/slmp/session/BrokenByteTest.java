@@ -18,9 +18,9 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * A deliberately broken byte in any positive vector frame is caught: fed to its receiver, the frame with one
- * flipped bit (first, middle and last body byte) ends the connection with an error CLOSE, and never gets
- * through as if it were the recorded frame.
+ * A deliberately broken byte in any positive vector frame is caught: fed to its receiver, the frame
+ * with one flipped bit (first, middle and last body byte) ends the connection with an error CLOSE,
+ * and never gets through as if it were the recorded frame.
  */
 class BrokenByteTest {
   @TestFactory
@@ -38,8 +38,19 @@ class BrokenByteTest {
             continue; // PING/PONG have no body; a CLOSE is advisory by definition
           }
           for (int pos : new int[] {4, 4 + (len - 4) / 2, len - 1}) {
-            tests.add(DynamicTest.dynamicTest("suite " + id + " " + scenario + " frame " + f.getInteger("index") + " " + type
-                + " byte " + pos, () -> runBroken(v, scenario, f.getInteger("index"), pos)));
+            tests.add(
+                DynamicTest.dynamicTest(
+                    "suite "
+                        + id
+                        + " "
+                        + scenario
+                        + " frame "
+                        + f.getInteger("index")
+                        + " "
+                        + type
+                        + " byte "
+                        + pos,
+                    () -> runBroken(v, scenario, f.getInteger("index"), pos)));
           }
         }
       }
@@ -50,18 +61,29 @@ class BrokenByteTest {
 
   private static void runBroken(JsonObject v, String scenario, int index, int pos) {
     Suite suite = Suite.byId(v.getJsonObject("suite").getInteger("id"));
-    JsonObject hv = scenario.equals("full_handshake") ? v : Vectors.object("slmp1/" + v.getString("handshake_vector"));
+    JsonObject hv =
+        scenario.equals("full_handshake")
+            ? v
+            : Vectors.object("slmp1/" + v.getString("handshake_vector"));
     JsonObject hin = hv.getJsonObject("inputs");
     JsonObject in = v.getJsonObject("inputs");
     long clock = in.getLong("server_clock", hin.getLong("server_clock"));
-    Parties.Server server = Parties.Server.ofInputs(hin, suite, new VectorRandomness(in.getJsonObject("server_randomness")), clock);
-    Parties.Device device = Parties.Device.of(hin.getString("device_id_hex"), hin.getString("device_key"), suite,
-        hin.getString("server_static_public"), new VectorRandomness(in.getJsonObject("client_randomness")));
+    Parties.Server server =
+        Parties.Server.ofInputs(
+            hin, suite, new VectorRandomness(in.getJsonObject("server_randomness")), clock);
+    Parties.Device device =
+        Parties.Device.of(
+            hin.getString("device_id_hex"),
+            hin.getString("device_key"),
+            suite,
+            hin.getString("server_static_public"),
+            new VectorRandomness(in.getJsonObject("client_randomness")));
     JsonArray frames = v.getJsonArray("frames");
     if (scenario.equals("resumption")) {
       server.store.put(Parties.record(in.getJsonObject("server_store_before")));
       server.holdEarlyAcksUntilNextData();
-      device.connection.startResume(Parties.ticket(in.getJsonObject("client_ticket")).nextCounter());
+      device.connection.startResume(
+          Parties.ticket(in.getJsonObject("client_ticket")).nextCounter());
     } else {
       device.connection.startFull();
       if (scenario.equals("data_ack")) {
@@ -79,7 +101,8 @@ class BrokenByteTest {
     FrameLog receiver = c2s ? server.log : device.log;
     FrameLog sender = c2s ? device.log : server.log;
     if (f.getString("type").equals("HELLO") && !receiver.closed) {
-      // An X25519 e_c with one bit flipped is another valid key: the server answers, and the device, which
+      // An X25519 e_c with one bit flipped is another valid key: the server answers, and the
+      // device, which
       // holds the real e_c, refuses that answer.
       String reply = receiver.next("HELLO_REPLY");
       device.connection.receive(unhex(reply));

@@ -17,9 +17,9 @@ import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Walks the frames of a positive vector between a real server and a real device: each frame must be produced
- * byte for byte by its sender (asked by its application where the frame is application-initiated), and is
- * then fed to the receiver.
+ * Walks the frames of a positive vector between a real server and a real device: each frame must be
+ * produced byte for byte by its sender (asked by its application where the frame is
+ * application-initiated), and is then fed to the receiver.
  */
 final class Conversation {
   private Conversation() {}
@@ -30,15 +30,19 @@ final class Conversation {
 
   static void walk(JsonArray frames, Parties.Server server, Parties.Device device) {
     walk(frames, server, device, -1, -1);
-    assertEquals(0, server.log.outbox.size(), "server wrote more than the vector: " + server.log.outbox);
-    assertEquals(0, device.log.outbox.size(), "device wrote more than the vector: " + device.log.outbox);
+    assertEquals(
+        0, server.log.outbox.size(), "server wrote more than the vector: " + server.log.outbox);
+    assertEquals(
+        0, device.log.outbox.size(), "device wrote more than the vector: " + device.log.outbox);
   }
 
   /**
-   * Walks up to and including frame {@code breakAt}, whose byte at {@code breakByte} is flipped before the
-   * receiver gets it; the walk stops there. {@code breakAt < 0} walks every frame unchanged.
+   * Walks up to and including frame {@code breakAt}, whose byte at {@code breakByte} is flipped
+   * before the receiver gets it; the walk stops there. {@code breakAt < 0} walks every frame
+   * unchanged.
    */
-  static void walk(JsonArray frames, Parties.Server server, Parties.Device device, int breakAt, int breakByte) {
+  static void walk(
+      JsonArray frames, Parties.Server server, Parties.Device device, int breakAt, int breakByte) {
     for (Object o : frames) {
       JsonObject f = (JsonObject) o;
       boolean c2s = "c2s".equals(f.getString("direction"));
@@ -48,7 +52,8 @@ final class Conversation {
         trigger(f, c2s, server, device);
       }
       String produced = producer.next(type);
-      assertEquals(f.getString("hex"), produced, "frame " + f.getInteger("index") + " (" + type + ")");
+      assertEquals(
+          f.getString("hex"), produced, "frame " + f.getInteger("index") + " (" + type + ")");
       byte[] wire = unhex(produced);
       boolean last = f.getInteger("index") == breakAt;
       if (last) {
@@ -66,19 +71,22 @@ final class Conversation {
   }
 
   /** The application actions behind application-initiated frames. */
-  private static void trigger(JsonObject f, boolean c2s, Parties.Server server, Parties.Device device) {
+  private static void trigger(
+      JsonObject f, boolean c2s, Parties.Server server, Parties.Device device) {
     JsonObject d = f.getJsonObject("decoded");
     switch (f.getString("type")) {
-      case "DATA": {
-        boolean ack = (d.getInteger("flags") & 1) != 0;
-        byte[] payload = unhex(d.getString("payload_hex"));
-        if (c2s) {
-          device.connection.sendData(d.getString("topic"), payload, ack);
-        } else {
-          server.connection.sendData(d.getString("topic").getBytes(StandardCharsets.UTF_8), payload, ack);
+      case "DATA":
+        {
+          boolean ack = (d.getInteger("flags") & 1) != 0;
+          byte[] payload = unhex(d.getString("payload_hex"));
+          if (c2s) {
+            device.connection.sendData(d.getString("topic"), payload, ack);
+          } else {
+            server.connection.sendData(
+                d.getString("topic").getBytes(StandardCharsets.UTF_8), payload, ack);
+          }
+          break;
         }
-        break;
-      }
       case "PING":
         device.connection.ping();
         break;
@@ -97,16 +105,21 @@ final class Conversation {
     long seq = seal.getLong("seq");
     byte[] aad = unhex(seal.getString("aad"));
     byte[] plain = unhex(seal.getString("plaintext"));
-    Randomness fixed = seal.containsKey("fernet_iv")
-        ? new OneStamp(unhex(seal.getString("fernet_iv")), seal.getLong("fernet_timestamp"))
-        : null;
+    Randomness fixed =
+        seal.containsKey("fernet_iv")
+            ? new OneStamp(unhex(seal.getString("fernet_iv")), seal.getLong("fernet_timestamp"))
+            : null;
     if (suite != Suite.P256_FERNET) {
       assertEquals(seal.getString("nonce"), Bytes.hex(AeadSealer.nonce(iv, seq)), what + " nonce");
     }
     Sealer s = suite.sealer(key, iv, fixed);
-    assertEquals(seal.getString("output"), Bytes.hex(s.seal(seq, aad, plain)), what + " seal output");
+    assertEquals(
+        seal.getString("output"), Bytes.hex(s.seal(seq, aad, plain)), what + " seal output");
     try {
-      assertArrayEquals(plain, suite.sealer(key, iv, fixed).open(seq, aad, unhex(seal.getString("output"))), what + " opens");
+      assertArrayEquals(
+          plain,
+          suite.sealer(key, iv, fixed).open(seq, aad, unhex(seal.getString("output"))),
+          what + " opens");
     } catch (OpenFailedException e) {
       throw new AssertionError(what + " output does not open", e);
     }

@@ -1,12 +1,11 @@
 package dev.slmp.session;
 
-import dev.slmp.connection.InboundMessage;
-
 import static dev.slmp.crypto.Bytes.hex;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.slmp.connection.InboundMessage;
 import dev.slmp.crypto.Suite;
 import dev.slmp.protocol.CloseCode;
 import dev.slmp.protocol.KeySchedule;
@@ -17,7 +16,10 @@ import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** {@code suiteNN_data_ack.json}: DATA both ways, ACKs, empty topic, PING/PONG and CLOSE on a real connection pair. */
+/**
+ * {@code suiteNN_data_ack.json}: DATA both ways, ACKs, empty topic, PING/PONG and CLOSE on a real
+ * connection pair.
+ */
 class DataAckVectorsTest {
 
   @ParameterizedTest(name = "suite {0}")
@@ -29,10 +31,19 @@ class DataAckVectorsTest {
     Suite suite = Suite.byId(v.getJsonObject("suite").getInteger("id"));
     JsonObject hin = hv.getJsonObject("inputs");
     JsonObject in = v.getJsonObject("inputs");
-    Parties.Server server = Parties.Server.ofInputs(hin, suite, new VectorRandomness(in.getJsonObject("server_randomness")),
-        hin.getLong("server_clock"));
-    Parties.Device device = Parties.Device.of(hin.getString("device_id_hex"), hin.getString("device_key"), suite,
-        hin.getString("server_static_public"), new VectorRandomness(in.getJsonObject("client_randomness")));
+    Parties.Server server =
+        Parties.Server.ofInputs(
+            hin,
+            suite,
+            new VectorRandomness(in.getJsonObject("server_randomness")),
+            hin.getLong("server_clock"));
+    Parties.Device device =
+        Parties.Device.of(
+            hin.getString("device_id_hex"),
+            hin.getString("device_key"),
+            suite,
+            hin.getString("server_static_public"),
+            new VectorRandomness(in.getJsonObject("client_randomness")));
 
     device.connection.startFull();
     Conversation.walk(v.getJsonArray("handshake_frames"), server, device);
@@ -40,9 +51,10 @@ class DataAckVectorsTest {
     Conversation.walk(frames, server, device);
 
     // The key schedule the file states.
-    byte[] ms = KeySchedule.masterSecret(
-        dev.slmp.crypto.Hashes.sha256(hexFrame(hv, 0), hexFrame(hv, 1), hexFrame(hv, 2)),
-        dev.slmp.crypto.Bytes.unhex(hv.getJsonObject("intermediates").getString("hs")));
+    byte[] ms =
+        KeySchedule.masterSecret(
+            dev.slmp.crypto.Hashes.sha256(hexFrame(hv, 0), hexFrame(hv, 1), hexFrame(hv, 2)),
+            dev.slmp.crypto.Bytes.unhex(hv.getJsonObject("intermediates").getString("hs")));
     assertEquals(in.getString("K_c2s_key"), hex(KeySchedule.c2s(suite, ms).key()));
     assertEquals(in.getString("K_s2c_key"), hex(KeySchedule.s2c(suite, ms).key()));
     assertEquals(in.getString("K_c2s_iv"), hex(KeySchedule.c2s(suite, ms).iv()));
@@ -59,14 +71,16 @@ class DataAckVectorsTest {
     assertEquals(2, device.messages.size(), "device got both server DATA frames");
     assertEquals(1, device.acks.size(), "device saw one ACK, for its seq 2");
     assertArrayEquals(new long[] {2, 0, 0}, device.acks.get(0));
-    assertTrue(server.log.closed && server.log.closedByPeer, "the device's CLOSE ended the server side");
+    assertTrue(
+        server.log.closed && server.log.closedByPeer, "the device's CLOSE ended the server side");
     assertEquals(CloseCode.NORMAL, server.log.closeCode);
 
     int sealed = 0;
     for (Object o : frames) {
       JsonObject f = (JsonObject) o;
       if (f.containsKey("seal")) {
-        Conversation.checkSeal(suite, f.getJsonObject("seal"), file + " frame " + f.getInteger("index"));
+        Conversation.checkSeal(
+            suite, f.getJsonObject("seal"), file + " frame " + f.getInteger("index"));
         sealed++;
       }
     }

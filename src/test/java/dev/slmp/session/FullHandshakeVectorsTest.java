@@ -19,7 +19,10 @@ import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** {@code suiteNN_full_handshake.json}: HELLO, HELLO_REPLY, AUTH, WELCOME and every intermediate value. */
+/**
+ * {@code suiteNN_full_handshake.json}: HELLO, HELLO_REPLY, AUTH, WELCOME and every intermediate
+ * value.
+ */
 class FullHandshakeVectorsTest {
 
   @ParameterizedTest(name = "suite {0}")
@@ -29,10 +32,19 @@ class FullHandshakeVectorsTest {
     JsonObject v = Vectors.object(file);
     Suite suite = Suite.byId(v.getJsonObject("suite").getInteger("id"));
     JsonObject in = v.getJsonObject("inputs");
-    Parties.Server server = Parties.Server.ofInputs(in, suite, new VectorRandomness(in.getJsonObject("server_randomness")),
-        in.getLong("server_clock"));
-    Parties.Device device = Parties.Device.of(in.getString("device_id_hex"), in.getString("device_key"), suite,
-        in.getString("server_static_public"), new VectorRandomness(in.getJsonObject("client_randomness")));
+    Parties.Server server =
+        Parties.Server.ofInputs(
+            in,
+            suite,
+            new VectorRandomness(in.getJsonObject("server_randomness")),
+            in.getLong("server_clock"));
+    Parties.Device device =
+        Parties.Device.of(
+            in.getString("device_id_hex"),
+            in.getString("device_key"),
+            suite,
+            in.getString("server_static_public"),
+            new VectorRandomness(in.getJsonObject("client_randomness")));
 
     device.connection.startFull();
     JsonArray frames = v.getJsonArray("frames");
@@ -45,8 +57,12 @@ class FullHandshakeVectorsTest {
     assertNotNull(device.ticket, "device keeps a session");
     assertEquals(im.getString("session_id"), hex(device.ticket.sessionId()));
     assertEquals(im.getString("rs"), hex(device.ticket.rs()));
-    SessionRecord stored = server.store.get(unhex(im.getString("session_id"))).toCompletableFuture().get();
-    assertEquals(Parties.record(v.getJsonObject("server_session_record")), stored, "server's session record");
+    SessionRecord stored =
+        server.store.get(unhex(im.getString("session_id"))).toCompletableFuture().get();
+    assertEquals(
+        Parties.record(v.getJsonObject("server_session_record")),
+        stored,
+        "server's session record");
 
     int sealsChecked = 0;
     for (Object o : frames) {
@@ -57,13 +73,18 @@ class FullHandshakeVectorsTest {
       }
     }
     int intermediates = checkIntermediates(suite, in, im, frames);
-    Vectors.report(file, frames.size(), intermediates + " intermediates, " + sealsChecked + " seals");
+    Vectors.report(
+        file, frames.size(), intermediates + " intermediates, " + sealsChecked + " seals");
     assertEquals(4, frames.size());
     assertEquals(2, sealsChecked);
   }
 
-  /** Recomputes each intermediate from the inputs with the key schedule, independently of the connections. */
-  private static int checkIntermediates(Suite suite, JsonObject in, JsonObject im, JsonArray frames) {
+  /**
+   * Recomputes each intermediate from the inputs with the key schedule, independently of the
+   * connections.
+   */
+  private static int checkIntermediates(
+      Suite suite, JsonObject in, JsonObject im, JsonArray frames) {
     DhGroup g = suite.group();
     byte[] hello = unhex(frames.getJsonObject(0).getString("hex"));
     byte[] reply = unhex(frames.getJsonObject(1).getString("hex"));
@@ -77,7 +98,11 @@ class FullHandshakeVectorsTest {
     assertEquals(in.getString("server_ephemeral_public"), hex(g.publicKey(esPriv)));
     assertEquals(in.getString("server_static_public"), hex(g.publicKey(sPriv)));
     assertEquals(in.getString("key_id"), hex(KeySchedule.keyId(g.publicKey(sPriv))));
-    assertEquals(in.getString("device_key"), hex(KeySchedule.deviceKey(unhex(in.getString("master_secret")), unhex(in.getString("device_id_hex")))));
+    assertEquals(
+        in.getString("device_key"),
+        hex(
+            KeySchedule.deviceKey(
+                unhex(in.getString("master_secret")), unhex(in.getString("device_id_hex")))));
     byte[] ee;
     byte[] es;
     try {
@@ -103,16 +128,26 @@ class FullHandshakeVectorsTest {
     welcome[7] = (byte) (in.getInteger("max_body") >> 8);
     welcome[8] = (byte) (int) in.getInteger("max_body");
     Object[][] expected = {
-        {"ee", ee}, {"es", es}, {"th1", th1}, {"hs", hs},
-        {"confirm_key", dev.slmp.crypto.Hkdf.expand(hs, dev.slmp.protocol.Labels.SERVER_CONFIRM, 32)},
-        {"confirm", KeySchedule.serverConfirm(hs, th1)}, {"th2", th2},
-        {"K_auth_key", KeySchedule.authKey(suite, hs).key()}, {"K_auth_iv", KeySchedule.authKey(suite, hs).iv()},
-        {"proof", proof}, {"auth_plaintext", Bytes.concat(new byte[] {(byte) id.length}, id, proof)},
-        {"th3", th3}, {"ms", ms},
-        {"K_c2s_key", KeySchedule.c2s(suite, ms).key()}, {"K_c2s_iv", KeySchedule.c2s(suite, ms).iv()},
-        {"K_s2c_key", KeySchedule.s2c(suite, ms).key()}, {"K_s2c_iv", KeySchedule.s2c(suite, ms).iv()},
-        {"rs", KeySchedule.resumptionSecret(ms)}, {"session_id", KeySchedule.sessionId(ms)},
-        {"welcome_plaintext", welcome},
+      {"ee", ee},
+      {"es", es},
+      {"th1", th1},
+      {"hs", hs},
+      {"confirm_key", dev.slmp.crypto.Hkdf.expand(hs, dev.slmp.protocol.Labels.SERVER_CONFIRM, 32)},
+      {"confirm", KeySchedule.serverConfirm(hs, th1)},
+      {"th2", th2},
+      {"K_auth_key", KeySchedule.authKey(suite, hs).key()},
+      {"K_auth_iv", KeySchedule.authKey(suite, hs).iv()},
+      {"proof", proof},
+      {"auth_plaintext", Bytes.concat(new byte[] {(byte) id.length}, id, proof)},
+      {"th3", th3},
+      {"ms", ms},
+      {"K_c2s_key", KeySchedule.c2s(suite, ms).key()},
+      {"K_c2s_iv", KeySchedule.c2s(suite, ms).iv()},
+      {"K_s2c_key", KeySchedule.s2c(suite, ms).key()},
+      {"K_s2c_iv", KeySchedule.s2c(suite, ms).iv()},
+      {"rs", KeySchedule.resumptionSecret(ms)},
+      {"session_id", KeySchedule.sessionId(ms)},
+      {"welcome_plaintext", welcome},
     };
     for (Object[] e : expected) {
       assertEquals(im.getString((String) e[0]), hex((byte[]) e[1]), "intermediate " + e[0]);

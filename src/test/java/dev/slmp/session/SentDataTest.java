@@ -30,75 +30,105 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.junit.jupiter.api.Test;
 
-/** {@code sendData} says what happened to its own write: written, refused by the transport, or cut by a close. */
+/**
+ * {@code sendData} says what happened to its own write: written, refused by the transport, or cut
+ * by a close.
+ */
 class SentDataTest {
   private final byte[] master = new byte[32];
-  private final StaticKey key = StaticKey.of(Suite.X25519_CHACHA20POLY1305.group(),
-      Suite.X25519_CHACHA20POLY1305.group().generatePrivate(Randomness.threadRandom()));
+  private final StaticKey key =
+      StaticKey.of(
+          Suite.X25519_CHACHA20POLY1305.group(),
+          Suite.X25519_CHACHA20POLY1305.group().generatePrivate(Randomness.threadRandom()));
+
   /** Tracked writes the test completes itself, as a socket would later. */
   private final List<CompletableFuture<Void>> transportWrites = new ArrayList<>();
+
   private final List<Integer> writtenTypes = new ArrayList<>();
+
   /** Seals the test releases itself, as a crypto verticle would answer later. */
   private final List<Runnable> heldSeals = new ArrayList<>();
+
   private boolean holdSeals;
 
-  private final RecordCrypto crypto = new RecordCrypto() {
-    @Override
-    public CompletionStage<byte[]> open(Sealer sealer, long seq, byte[] aad, byte[] in, int off, int len) {
-      return RecordCrypto.INLINE.open(sealer, seq, aad, in, off, len);
-    }
+  private final RecordCrypto crypto =
+      new RecordCrypto() {
+        @Override
+        public CompletionStage<byte[]> open(
+            Sealer sealer, long seq, byte[] aad, byte[] in, int off, int len) {
+          return RecordCrypto.INLINE.open(sealer, seq, aad, in, off, len);
+        }
 
-    @Override
-    public CompletionStage<byte[]> seal(Sealer sealer, long seq, byte[] aad, byte[] plaintext) {
-      if (!holdSeals) {
-        return RecordCrypto.INLINE.seal(sealer, seq, aad, plaintext);
-      }
-      CompletableFuture<byte[]> out = new CompletableFuture<>();
-      heldSeals.add(() -> out.complete(sealer.seal(seq, aad, plaintext)));
-      return out;
-    }
-  };
+        @Override
+        public CompletionStage<byte[]> seal(Sealer sealer, long seq, byte[] aad, byte[] plaintext) {
+          if (!holdSeals) {
+            return RecordCrypto.INLINE.seal(sealer, seq, aad, plaintext);
+          }
+          CompletableFuture<byte[]> out = new CompletableFuture<>();
+          heldSeals.add(() -> out.complete(sealer.seal(seq, aad, plaintext)));
+          return out;
+        }
+      };
 
   private ServerConnection established() {
     Randomness.threadRandom().nextBytes(master);
     ServerSettings settings = ServerSettings.defaults();
-    ServerHandshake handshake = new ServerHandshake(settings, ServerKeyRing.of(key),
-        new ProofVerifier(new InMemoryDeviceDirectory(master)), new InMemorySessionStore(), () -> 1_700_000_000L);
+    ServerHandshake handshake =
+        new ServerHandshake(
+            settings,
+            ServerKeyRing.of(key),
+            new ProofVerifier(new InMemoryDeviceDirectory(master)),
+            new InMemorySessionStore(),
+            () -> 1_700_000_000L);
     ByteArrayOutputStream toDevice = new ByteArrayOutputStream();
-    ServerConnection server = new ServerConnection(handshake, crypto, settings, Randomness.secure(),
-        new ServerConnection.Listener() {
-          @Override
-          public void write(byte[] bytes) {
-            writtenTypes.add(bytes[0] & 0xFF);
-            toDevice.writeBytes(bytes);
-          }
+    ServerConnection server =
+        new ServerConnection(
+            handshake,
+            crypto,
+            settings,
+            Randomness.secure(),
+            new ServerConnection.Listener() {
+              @Override
+              public void write(byte[] bytes) {
+                writtenTypes.add(bytes[0] & 0xFF);
+                toDevice.writeBytes(bytes);
+              }
 
-          @Override
-          public CompletionStage<Void> writeTracked(byte[] bytes) {
-            writtenTypes.add(bytes[0] & 0xFF);
-            CompletableFuture<Void> w = new CompletableFuture<>();
-            transportWrites.add(w);
-            return w;
-          }
+              @Override
+              public CompletionStage<Void> writeTracked(byte[] bytes) {
+                writtenTypes.add(bytes[0] & 0xFF);
+                CompletableFuture<Void> w = new CompletableFuture<>();
+                transportWrites.add(w);
+                return w;
+              }
 
-          @Override
-          public void message(InboundMessage m) {}
+              @Override
+              public void message(InboundMessage m) {}
 
-          @Override
-          public void closed(CloseCode code, String reason, boolean byPeer) {}
-        });
+              @Override
+              public void closed(CloseCode code, String reason, boolean byPeer) {}
+            });
     ByteArrayOutputStream fromDevice = new ByteArrayOutputStream();
-    DeviceIdentity id = new DeviceIdentity("writer", KeySchedule.deviceKey(master, "writer".getBytes(StandardCharsets.UTF_8)),
-        Suite.X25519_CHACHA20POLY1305, key.publicKey());
-    DeviceConnection device = new DeviceConnection(id, Randomness.secure(), 65536, new DeviceConnection.Listener() {
-      @Override
-      public void write(byte[] bytes) {
-        fromDevice.writeBytes(bytes);
-      }
+    DeviceIdentity id =
+        new DeviceIdentity(
+            "writer",
+            KeySchedule.deviceKey(master, "writer".getBytes(StandardCharsets.UTF_8)),
+            Suite.X25519_CHACHA20POLY1305,
+            key.publicKey());
+    DeviceConnection device =
+        new DeviceConnection(
+            id,
+            Randomness.secure(),
+            65536,
+            new DeviceConnection.Listener() {
+              @Override
+              public void write(byte[] bytes) {
+                fromDevice.writeBytes(bytes);
+              }
 
-      @Override
-      public void closed(CloseCode code, String reason, boolean byPeer) {}
-    });
+              @Override
+              public void closed(CloseCode code, String reason, boolean byPeer) {}
+            });
     device.startFull();
     server.receive(fromDevice.toByteArray());
     fromDevice.reset();
@@ -112,10 +142,13 @@ class SentDataTest {
   @Test
   void writtenCompletesWhenTheTransportHasWrittenTheFrame() {
     ServerConnection server = established();
-    SentData sent = server.sendData("cmd".getBytes(StandardCharsets.UTF_8), new byte[] {1, 2}, false);
+    SentData sent =
+        server.sendData("cmd".getBytes(StandardCharsets.UTF_8), new byte[] {1, 2}, false);
     assertEquals(1, sent.seq());
-    assertEquals(List.of(FrameType.DATA), writtenTypes, "the DATA went to the transport as a tracked write");
-    assertFalse(sent.written().toCompletableFuture().isDone(), "not written until the transport says so");
+    assertEquals(
+        List.of(FrameType.DATA), writtenTypes, "the DATA went to the transport as a tracked write");
+    assertFalse(
+        sent.written().toCompletableFuture().isDone(), "not written until the transport says so");
     transportWrites.get(0).complete(null);
     assertTrue(sent.written().toCompletableFuture().isDone());
     assertFalse(sent.written().toCompletableFuture().isCompletedExceptionally());

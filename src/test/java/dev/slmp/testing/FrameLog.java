@@ -23,12 +23,14 @@ public final class FrameLog {
 
   public void write(byte[] bytes) {
     try {
-      decoder.feed(bytes, f -> {
-        String hex = Bytes.hex(f.encode());
-        outbox.add(hex);
-        all.add(hex);
-        return true;
-      });
+      decoder.feed(
+          bytes,
+          f -> {
+            String hex = Bytes.hex(f.encode());
+            outbox.add(hex);
+            all.add(hex);
+            return true;
+          });
     } catch (SlmpException e) {
       throw new AssertionError(e);
     }
@@ -44,8 +46,11 @@ public final class FrameLog {
   public String next(String expectedType) {
     String f = outbox.poll();
     if (f == null) {
-      throw new AssertionError("expected the side under test to write " + expectedType + " but it wrote nothing"
-          + (closed ? " (closed with " + closeCode + ")" : ""));
+      throw new AssertionError(
+          "expected the side under test to write "
+              + expectedType
+              + " but it wrote nothing"
+              + (closed ? " (closed with " + closeCode + ")" : ""));
     }
     return f;
   }

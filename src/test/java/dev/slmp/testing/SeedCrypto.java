@@ -21,8 +21,9 @@ import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * The seed prototype's cryptography as spec section 10 and the Fernet spec describe it, written with the JDK
- * alone (no SLMP main code), so the test peers built on it check the node's legacy mode independently.
+ * The seed prototype's cryptography as spec section 10 and the Fernet spec describe it, written
+ * with the JDK alone (no SLMP main code), so the test peers built on it check the node's legacy
+ * mode independently.
  */
 public final class SeedCrypto {
   public static final String BEGIN = "-----BEGIN PUBLIC KEY-----";
@@ -51,7 +52,9 @@ public final class SeedCrypto {
     return pem(key.getEncoded());
   }
 
-  /** The same key with its point moved off the curve (last byte of Y changed): the DER still parses. */
+  /**
+   * The same key with its point moved off the curve (last byte of Y changed): the DER still parses.
+   */
   public static byte[] offCurveSpki(PublicKey key) {
     byte[] der = key.getEncoded();
     der[der.length - 1] ^= 0x01;
@@ -68,8 +71,11 @@ public final class SeedCrypto {
     return KeyFactory.getInstance("EC").generatePublic(new X509EncodedKeySpec(der));
   }
 
-  /** ECDH (X coordinate), then {@code HKDF(SHA256, length=32, salt=None, info=b'handshake data')}. */
-  public static byte[] fernetKey(PrivateKey mine, PublicKey theirs) throws GeneralSecurityException {
+  /**
+   * ECDH (X coordinate), then {@code HKDF(SHA256, length=32, salt=None, info=b'handshake data')}.
+   */
+  public static byte[] fernetKey(PrivateKey mine, PublicKey theirs)
+      throws GeneralSecurityException {
     KeyAgreement ka = KeyAgreement.getInstance("ECDH");
     ka.init(mine);
     ka.doPhase(theirs, true);
@@ -81,7 +87,9 @@ public final class SeedCrypto {
     return hmac(prk, in); // 32 bytes are T(1) = HMAC(prk, info || 0x01)
   }
 
-  /** Fernet "generate": base64url(0x80 || u64 time || iv || AES-128-CBC(plaintext) || HMAC), padded. */
+  /**
+   * Fernet "generate": base64url(0x80 || u64 time || iv || AES-128-CBC(plaintext) || HMAC), padded.
+   */
   public static String encrypt(byte[] key, byte[] plaintext) throws GeneralSecurityException {
     byte[] iv = new byte[16];
     RANDOM.nextBytes(iv);
@@ -118,14 +126,20 @@ public final class SeedCrypto {
       throw new GeneralSecurityException("HMAC does not verify");
     }
     Cipher c = Cipher.getInstance("AES/CBC/PKCS5Padding");
-    c.init(Cipher.DECRYPT_MODE, new SecretKeySpec(key, 16, 16, "AES"), new IvParameterSpec(raw, 9, 16));
+    c.init(
+        Cipher.DECRYPT_MODE,
+        new SecretKeySpec(key, 16, 16, "AES"),
+        new IvParameterSpec(raw, 9, 16));
     return c.doFinal(raw, 25, raw.length - 25 - 32);
   }
 
   /** {@code sha256((username + secret).encode()).hexdigest()}. */
   public static String credential(String username, String secret) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest((username + secret).getBytes(StandardCharsets.UTF_8)));
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256")
+                  .digest((username + secret).getBytes(StandardCharsets.UTF_8)));
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);
     }
@@ -133,7 +147,8 @@ public final class SeedCrypto {
 
   /** The client's plaintext {@code token;username;message}. */
   public static byte[] submission(String username, String secret, String message) {
-    return (credential(username, secret) + ";" + username + ";" + message).getBytes(StandardCharsets.UTF_8);
+    return (credential(username, secret) + ";" + username + ";" + message)
+        .getBytes(StandardCharsets.UTF_8);
   }
 
   private static byte[] hmac(byte[] key, byte[] data) throws GeneralSecurityException {

@@ -8,7 +8,10 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayDeque;
 import java.util.Deque;
 
-/** A randomness object of the SLMP/1 vectors: the values one peer drew, handed out in the order it drew them. */
+/**
+ * A randomness object of the SLMP/1 vectors: the values one peer drew, handed out in the order it
+ * drew them.
+ */
 public final class VectorRandomness implements Randomness {
   private final Deque<byte[]> ephemeral = new ArrayDeque<>();
   private final Deque<byte[]> nonces = new ArrayDeque<>();

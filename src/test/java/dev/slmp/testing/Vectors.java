@@ -8,8 +8,9 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 
 /**
- * Loads the shared test vectors from {@code ../shared/vectors} (or the directory named by the system property
- * {@code slmp.shared.dir}). A missing file fails the test: a loader that silently reads nothing proves nothing.
+ * Loads the shared test vectors from {@code ../shared/vectors} (or the directory named by the
+ * system property {@code slmp.shared.dir}). A missing file fails the test: a loader that silently
+ * reads nothing proves nothing.
  */
 public final class Vectors {
   private Vectors() {}
@@ -23,7 +24,8 @@ public final class Vectors {
   public static Path path(String relative) {
     Path p = sharedDir().resolve("vectors").resolve(relative);
     if (!Files.isRegularFile(p)) {
-      throw new AssertionError("test vector file missing: " + p + " (CI keeps ../shared beside the checkout)");
+      throw new AssertionError(
+          "test vector file missing: " + p + " (CI keeps ../shared beside the checkout)");
     }
     return p;
   }
@@ -46,6 +48,8 @@ public final class Vectors {
 
   /** Prints how many cases of a file ran, so the build log shows every file was exercised. */
   public static void report(String file, int ran, String detail) {
-    System.out.printf("[vectors] %s: %d cases run%s%n", file, ran, detail == null || detail.isEmpty() ? "" : " (" + detail + ")");
+    System.out.printf(
+        "[vectors] %s: %d cases run%s%n",
+        file, ran, detail == null || detail.isEmpty() ? "" : " (" + detail + ")");
   }
 }

@@ -6,9 +6,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * The one way a blocking test waits for a future: Vert.x 5's {@link Future#await(long, TimeUnit)} with the kit's
- * timeout, so that a future that never completes fails the test with a message instead of hanging it. Call these
- * from the test thread, never from an event loop.
+ * The one way a blocking test waits for a future: Vert.x 5's {@link Future#await(long, TimeUnit)}
+ * with the kit's timeout, so that a future that never completes fails the test with a message
+ * instead of hanging it. Call these from the test thread, never from an event loop.
  */
 public final class Await {
   public static final Duration TIMEOUT = Duration.ofSeconds(30);

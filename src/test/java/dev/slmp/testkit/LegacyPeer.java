@@ -11,9 +11,10 @@ import java.security.KeyPair;
 import java.security.PublicKey;
 
 /**
- * The prototype's client (spec 10) on a real TCP socket, built on {@link SeedCrypto} (JDK only, no server
- * code): it sends its PEM key, reads the server's, and writes whatever token text a test gives it, in one
- * write or in pieces. It records every byte the server sends and how the connection ended.
+ * The prototype's client (spec 10) on a real TCP socket, built on {@link SeedCrypto} (JDK only, no
+ * server code): it sends its PEM key, reads the server's, and writes whatever token text a test
+ * gives it, in one write or in pieces. It records every byte the server sends and how the
+ * connection ended.
  */
 public final class LegacyPeer extends PeerSocket {
   public final KeyPair keys = SeedCrypto.newKeyPair();
@@ -75,7 +76,9 @@ public final class LegacyPeer extends PeerSocket {
     for (int i = 0; i < text.length(); i += step) {
       String piece = text.substring(i, Math.min(text.length(), i + step));
       boolean first = i == 0;
-      f = f.compose(v -> first ? Future.succeededFuture() : vertx.timer(pauseMs).mapEmpty()).compose(v -> send(piece));
+      f =
+          f.compose(v -> first ? Future.succeededFuture() : vertx.timer(pauseMs).mapEmpty())
+              .compose(v -> send(piece));
     }
     return f;
   }
@@ -92,13 +95,17 @@ public final class LegacyPeer extends PeerSocket {
 
   /** The server's answer, decrypted, once it closed. */
   public Future<String> answer() {
-    return socketClosed().map(v -> {
-      try {
-        return new String(SeedCrypto.decrypt(fernetKey, afterKey()), StandardCharsets.UTF_8);
-      } catch (Exception e) {
-        throw new IllegalStateException("no valid answer token (" + e.getMessage() + "): '" + afterKey() + "'");
-      }
-    });
+    return socketClosed()
+        .map(
+            v -> {
+              try {
+                return new String(
+                    SeedCrypto.decrypt(fernetKey, afterKey()), StandardCharsets.UTF_8);
+              } catch (Exception e) {
+                throw new IllegalStateException(
+                    "no valid answer token (" + e.getMessage() + "): '" + afterKey() + "'");
+              }
+            });
   }
 
   /** Every byte the server sent so far. */

@@ -7,7 +7,10 @@ import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
-/** Collects what a logger (System.Logger and JUL share names) logs, for examples whose output is a log line. */
+/**
+ * Collects what a logger (System.Logger and JUL share names) logs, for examples whose output is a
+ * log line.
+ */
 public final class LogCapture extends Handler {
   public final List<String> lines = new CopyOnWriteArrayList<>();
   private final Logger logger; // JUL holds loggers weakly: keep it, or the handler goes with it

@@ -9,17 +9,18 @@ import io.vertx.core.net.NetSocket;
 import java.util.function.Function;
 
 /**
- * The skeleton of the kit's raw peers ({@link RawDevice}, {@link LegacyPeer}): a real TCP connection to a node on
- * 127.0.0.1 that writes whatever bytes a test gives it, hands every read to {@link #received(Buffer)}, and tells
- * when the node closed the connection.
+ * The skeleton of the kit's raw peers ({@link RawDevice}, {@link LegacyPeer}): a real TCP
+ * connection to a node on 127.0.0.1 that writes whatever bytes a test gives it, hands every read to
+ * {@link #received(Buffer)}, and tells when the node closed the connection.
  */
 public abstract class PeerSocket {
   public final NetSocket socket;
   private final Promise<Void> socketClosed = Promise.promise();
 
   /**
-   * Held for the socket's lifetime: Vert.x shuts down (and so closes the connections of) a NetClient that is
-   * garbage collected, which made connections of a dropped client die in the middle of a test.
+   * Held for the socket's lifetime: Vert.x shuts down (and so closes the connections of) a
+   * NetClient that is garbage collected, which made connections of a dropped client die in the
+   * middle of a test.
    */
   @SuppressWarnings("unused")
   private NetClient client;
@@ -28,25 +29,34 @@ public abstract class PeerSocket {
     this.socket = socket;
   }
 
-  /** Connects and wires the socket to the peer {@code create} makes (handlers are set once it is constructed). */
-  protected static <P extends PeerSocket> Future<P> connect(Vertx vertx, int port, Function<NetSocket, P> create) {
+  /**
+   * Connects and wires the socket to the peer {@code create} makes (handlers are set once it is
+   * constructed).
+   */
+  protected static <P extends PeerSocket> Future<P> connect(
+      Vertx vertx, int port, Function<NetSocket, P> create) {
     NetClient client = vertx.createNetClient();
-    return client.connect(port, "127.0.0.1").map(s -> {
-      P peer = create.apply(s);
-      ((PeerSocket) peer).wire(client);
-      return peer;
-    });
+    return client
+        .connect(port, "127.0.0.1")
+        .map(
+            s -> {
+              P peer = create.apply(s);
+              ((PeerSocket) peer).wire(client);
+              return peer;
+            });
   }
 
   private void wire(NetClient owner) {
     client = owner;
     socket.handler(this::received);
-    // A test's Vert.x that shuts down closes this socket at once (a graceful shutdown would wait for the node).
+    // A test's Vert.x that shuts down closes this socket at once (a graceful shutdown would wait
+    // for the node).
     socket.shutdownHandler(v -> socket.close());
-    socket.closeHandler(v -> {
-      socketClosed.tryComplete();
-      onClosed();
-    });
+    socket.closeHandler(
+        v -> {
+          socketClosed.tryComplete();
+          onClosed();
+        });
   }
 
   /** Bytes the node sent, on the socket's context. */

@@ -15,15 +15,16 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 /**
- * A test peer on a real TCP socket that sends whatever bytes a test gives it (well-formed or not) and records
- * every frame the node sends back, and how the connection ended.
+ * A test peer on a real TCP socket that sends whatever bytes a test gives it (well-formed or not)
+ * and records every frame the node sends back, and how the connection ended.
  */
 public final class RawDevice extends PeerSocket {
   public final List<Frame> received = new CopyOnWriteArrayList<>();
   private final FrameDecoder decoder = new FrameDecoder(0xFFFFFF);
   private final Promise<Frame> close = Promise.promise();
+
   /** Optional: every received frame, as it arrives. */
-  public Consumer<Frame> onFrame = f -> { };
+  public Consumer<Frame> onFrame = f -> {};
 
   private RawDevice(NetSocket socket) {
     super(socket);
@@ -36,14 +37,16 @@ public final class RawDevice extends PeerSocket {
   @Override
   protected void received(Buffer buf) {
     try {
-      decoder.feed(buf.getBytes(), f -> {
-        received.add(f);
-        onFrame.accept(f);
-        if (f.type() == FrameType.CLOSE) {
-          close.tryComplete(f);
-        }
-        return true;
-      });
+      decoder.feed(
+          buf.getBytes(),
+          f -> {
+            received.add(f);
+            onFrame.accept(f);
+            if (f.type() == FrameType.CLOSE) {
+              close.tryComplete(f);
+            }
+            return true;
+          });
     } catch (SlmpException e) {
       close.tryFail(e);
     }

@@ -14,10 +14,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * Records what a node publishes on {@code slmp.in}, and tells when the first message of a device arrived. One
- * consumer on one context receives in publishing order, so once a later sentinel's message is here, anything an
- * earlier connection published is here too: the way a negative test proves "nothing was delivered" without a
- * fixed quiet window.
+ * Records what a node publishes on {@code slmp.in}, and tells when the first message of a device
+ * arrived. One consumer on one context receives in publishing order, so once a later sentinel's
+ * message is here, anything an earlier connection published is here too: the way a negative test
+ * proves "nothing was delivered" without a fixed quiet window.
  */
 public final class SlmpInRecorder {
   private final List<JsonObject> messages = new CopyOnWriteArrayList<>();
@@ -29,10 +29,15 @@ public final class SlmpInRecorder {
   /** Completes once the consumer is registered. */
   public static Future<SlmpInRecorder> listen(Vertx vertx) {
     SlmpInRecorder r = new SlmpInRecorder();
-    r.consumer = vertx.eventBus().consumer(Addresses.IN, m -> {
-      r.messages.add(m.body());
-      r.promise(m.body().getString("device")).tryComplete(m.body());
-    });
+    r.consumer =
+        vertx
+            .eventBus()
+            .consumer(
+                Addresses.IN,
+                m -> {
+                  r.messages.add(m.body());
+                  r.promise(m.body().getString("device")).tryComplete(m.body());
+                });
     return r.consumer.completion().map(r);
   }
 

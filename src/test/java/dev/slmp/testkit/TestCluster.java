@@ -20,8 +20,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Several real clustered nodes in one JVM on 127.0.0.1: each its own Vert.x with a Hazelcast member (a
- * unique cluster name per test class) and its own data directory holding the cluster's shared secrets.
+ * Several real clustered nodes in one JVM on 127.0.0.1: each its own Vert.x with a Hazelcast member
+ * (a unique cluster name per test class) and its own data directory holding the cluster's shared
+ * secrets.
  */
 public final class TestCluster {
   public final String clusterName = "slmp-test-" + UUID.randomUUID();
@@ -35,13 +36,17 @@ public final class TestCluster {
     DataDirectory.openOrCreate(secrets);
   }
 
-  /** A node's own data directory, holding the cluster's shared secrets (what scripts/cluster-init.sh does). */
+  /**
+   * A node's own data directory, holding the cluster's shared secrets (what scripts/cluster-init.sh
+   * does).
+   */
   public Path dataDirFor(int i) throws IOException {
     Path dir = secrets.resolveSibling("node" + i);
     Files.createDirectories(dir);
     try (var files = Files.list(secrets)) {
       for (Path f : (Iterable<Path>) files::iterator) {
-        Files.copy(f, dir.resolve(f.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(
+            f, dir.resolve(f.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
       }
     }
     return dir;
@@ -54,52 +59,72 @@ public final class TestCluster {
     cfg.setProperty("hazelcast.max.no.heartbeat.seconds", "5");
     cfg.getNetworkConfig().setPort(5801).setPortAutoIncrement(true).setPortCount(100);
     HazelcastClusterManager cm = ClusterSetup.clusterManager(cfg, expectedSize);
-    return Vertx.builder().withClusterManager(cm).buildClustered().map(v -> {
-      vertx.add(v);
-      managers.add(cm);
-      return v;
-    });
-  }
-
-  /** Starts member {@code i} and deploys a node on it (inbox off unless {@code overrides} says otherwise). */
-  public Future<TestNode> start(int i, int expectedSize, Path dataDir, JsonObject overrides) {
-    JsonObject cfg = new JsonObject().put("inbox", new JsonObject().put("enabled", false))
-        .put("cluster", new JsonObject().put("expectedSize", expectedSize)).mergeIn(overrides, true);
-    return member(expectedSize).compose(v -> TestNode.start(v, dataDir, cfg)).map(n -> {
-      nodes.add(n);
-      return n;
-    });
+    return Vertx.builder()
+        .withClusterManager(cm)
+        .buildClustered()
+        .map(
+            v -> {
+              vertx.add(v);
+              managers.add(cm);
+              return v;
+            });
   }
 
   /**
-   * Completes once every partition's backups are in sync on every member: Hazelcast's no-loss guarantee for
-   * a member's death holds from then on (not while partitions are still migrating after a join). Hazelcast itself
-   * waits (on a worker thread), for at most a minute.
+   * Starts member {@code i} and deploys a node on it (inbox off unless {@code overrides} says
+   * otherwise).
+   */
+  public Future<TestNode> start(int i, int expectedSize, Path dataDir, JsonObject overrides) {
+    JsonObject cfg =
+        new JsonObject()
+            .put("inbox", new JsonObject().put("enabled", false))
+            .put("cluster", new JsonObject().put("expectedSize", expectedSize))
+            .mergeIn(overrides, true);
+    return member(expectedSize)
+        .compose(v -> TestNode.start(v, dataDir, cfg))
+        .map(
+            n -> {
+              nodes.add(n);
+              return n;
+            });
+  }
+
+  /**
+   * Completes once every partition's backups are in sync on every member: Hazelcast's no-loss
+   * guarantee for a member's death holds from then on (not while partitions are still migrating
+   * after a join). Hazelcast itself waits (on a worker thread), for at most a minute.
    */
   public Future<Void> clusterSafe(Vertx vertx) {
-    return vertx.executeBlocking(() -> {
-      for (HazelcastClusterManager m : managers) {
-        var hz = m.getHazelcastInstance();
-        if (hz.getLifecycleService().isRunning() && !hz.getPartitionService().forceLocalMemberToBeSafe(60, TimeUnit.SECONDS)) {
-          throw new IllegalStateException("the cluster did not become safe");
-        }
-      }
-      return null;
-    });
+    return vertx.executeBlocking(
+        () -> {
+          for (HazelcastClusterManager m : managers) {
+            var hz = m.getHazelcastInstance();
+            if (hz.getLifecycleService().isRunning()
+                && !hz.getPartitionService().forceLocalMemberToBeSafe(60, TimeUnit.SECONDS)) {
+              throw new IllegalStateException("the cluster did not become safe");
+            }
+          }
+          return null;
+        });
   }
 
   /** Completes when member {@code i} sees another member leave (e.g. one that was terminated). */
   public Future<Void> memberLeft(int i) {
     Promise<Void> left = Promise.promise();
-    managers.get(i).getHazelcastInstance().getCluster().addMembershipListener(new MembershipListener() {
-      @Override
-      public void memberAdded(MembershipEvent e) {}
+    managers
+        .get(i)
+        .getHazelcastInstance()
+        .getCluster()
+        .addMembershipListener(
+            new MembershipListener() {
+              @Override
+              public void memberAdded(MembershipEvent e) {}
 
-      @Override
-      public void memberRemoved(MembershipEvent e) {
-        left.tryComplete();
-      }
-    });
+              @Override
+              public void memberRemoved(MembershipEvent e) {
+                left.tryComplete();
+              }
+            });
     return left.future();
   }
 

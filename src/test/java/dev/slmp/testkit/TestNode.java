@@ -26,9 +26,10 @@ import java.nio.file.Path;
 import java.util.function.Consumer;
 
 /**
- * The tests' one in-process node: a real {@link SlmpNode} deployed on a test's Vert.x, on 127.0.0.1 with a random
- * gateway port, a data directory the test owns and inbox printing off, then whatever JSON {@code overrides} the test
- * gives; and devices provisioned on it (registered with their own key, or derived from the node's master secret).
+ * The tests' one in-process node: a real {@link SlmpNode} deployed on a test's Vert.x, on 127.0.0.1
+ * with a random gateway port, a data directory the test owns and inbox printing off, then whatever
+ * JSON {@code overrides} the test gives; and devices provisioned on it (registered with their own
+ * key, or derived from the node's master secret).
  */
 public final class TestNode {
   private final Vertx vertx;
@@ -43,17 +44,25 @@ public final class TestNode {
     this.dataDir = dataDir;
   }
 
-  /** The test configuration: loopback, port 0, {@code dataDir}, no inbox printing; then {@code overrides}. */
+  /**
+   * The test configuration: loopback, port 0, {@code dataDir}, no inbox printing; then {@code
+   * overrides}.
+   */
   public static JsonObject config(Path dataDir, JsonObject overrides) {
-    JsonObject c = new JsonObject().put("host", "127.0.0.1").put("port", 0).put("dataDir", dataDir.toString())
-        .put("inbox", new JsonObject().put("print", false));
+    JsonObject c =
+        new JsonObject()
+            .put("host", "127.0.0.1")
+            .put("port", 0)
+            .put("dataDir", dataDir.toString())
+            .put("inbox", new JsonObject().put("print", false));
     return c.mergeIn(overrides, true);
   }
 
   /** Deploys a node on {@code vertx}; completes once it listens. */
   public static Future<TestNode> start(Vertx vertx, Path dataDir, JsonObject overrides) {
     SlmpNode node = new SlmpNode();
-    return vertx.deployVerticle(node, new DeploymentOptions().setConfig(config(dataDir, overrides)))
+    return vertx
+        .deployVerticle(node, new DeploymentOptions().setConfig(config(dataDir, overrides)))
         .map(id -> new TestNode(vertx, node, id, dataDir));
   }
 
@@ -92,7 +101,9 @@ public final class TestNode {
 
   /** A device whose key is derived from the node's master secret (no registration needed). */
   public DeviceIdentity derivedDevice(String id, Suite suite) {
-    byte[] key = KeySchedule.deviceKey(services().data().masterSecret(), id.getBytes(StandardCharsets.UTF_8));
+    byte[] key =
+        KeySchedule.deviceKey(
+            services().data().masterSecret(), id.getBytes(StandardCharsets.UTF_8));
     return new DeviceIdentity(id, key, suite, key(suite).publicKey());
   }
 
@@ -103,35 +114,47 @@ public final class TestNode {
   }
 
   /**
-   * A real client ({@link SlmpClient}, P-256 + AES-128-GCM) of a derived device, connected and established; every DATA
-   * the node sends it goes to {@code onMessage}.
+   * A real client ({@link SlmpClient}, P-256 + AES-128-GCM) of a derived device, connected and
+   * established; every DATA the node sends it goes to {@code onMessage}.
    */
   public Future<SlmpClient> client(String id, Consumer<InboundMessage> onMessage) {
-    SlmpClient.Options o = SlmpClient.Options.of("127.0.0.1", port(), derivedDevice(id, Suite.P256_AES128GCM));
-    return SlmpClient.connect(vertx, o, null).compose(c -> {
-      c.onMessage(onMessage::accept);
-      return c.established().map(c);
-    });
+    SlmpClient.Options o =
+        SlmpClient.Options.of("127.0.0.1", port(), derivedDevice(id, Suite.P256_AES128GCM));
+    return SlmpClient.connect(vertx, o, null)
+        .compose(
+            c -> {
+              c.onMessage(onMessage::accept);
+              return c.established().map(c);
+            });
   }
 
   /**
-   * A request to {@code slmp.out.<device>}, retried briefly while no consumer is registered yet (the gateway
-   * registers it right after WELCOME, so a device can see WELCOME a moment before it exists) or while an old
-   * connection's consumer is going away.
+   * A request to {@code slmp.out.<device>}, retried briefly while no consumer is registered yet
+   * (the gateway registers it right after WELCOME, so a device can see WELCOME a moment before it
+   * exists) or while an old connection's consumer is going away.
    */
-  public static Future<Message<JsonObject>> requestOut(Vertx vertx, String device, JsonObject body) {
+  public static Future<Message<JsonObject>> requestOut(
+      Vertx vertx, String device, JsonObject body) {
     return requestOut(vertx, device, body, 20);
   }
 
-  private static Future<Message<JsonObject>> requestOut(Vertx vertx, String device, JsonObject body, int tries) {
-    return vertx.eventBus().<JsonObject>request(Addresses.out(device), body).recover(err -> {
-      // Also while a taken-over connection's consumer is being unregistered: Vert.x discards what reaches it.
-      if (tries > 0 && err instanceof ReplyException re
-          && (re.failureType() == ReplyFailure.NO_HANDLERS || String.valueOf(re.getMessage()).startsWith("Discarded"))) {
-        return vertx.timer(50).compose(v -> requestOut(vertx, device, body, tries - 1));
-      }
-      return Future.failedFuture(err);
-    });
+  private static Future<Message<JsonObject>> requestOut(
+      Vertx vertx, String device, JsonObject body, int tries) {
+    return vertx
+        .eventBus()
+        .<JsonObject>request(Addresses.out(device), body)
+        .recover(
+            err -> {
+              // Also while a taken-over connection's consumer is being unregistered: Vert.x
+              // discards what reaches it.
+              if (tries > 0
+                  && err instanceof ReplyException re
+                  && (re.failureType() == ReplyFailure.NO_HANDLERS
+                      || String.valueOf(re.getMessage()).startsWith("Discarded"))) {
+                return vertx.timer(50).compose(v -> requestOut(vertx, device, body, tries - 1));
+              }
+              return Future.failedFuture(err);
+            });
   }
 
   /** {@code s} in UTF-8. */
@@ -139,7 +162,10 @@ public final class TestNode {
     return s.getBytes(StandardCharsets.UTF_8);
   }
 
-  /** A TCP port on loopback that was free a moment ago (for listeners that cannot take port 0, e.g. the bridge). */
+  /**
+   * A TCP port on loopback that was free a moment ago (for listeners that cannot take port 0, e.g.
+   * the bridge).
+   */
   public static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
