@@ -66,9 +66,11 @@ public final class SlmpApplication extends VertxApplication implements VertxAppl
       return Vertx.builder().with(options);
     }
     int expected = NodeConfig.peek(launcherConf, Keys.CLUSTER_EXPECTED_SIZE);
+    int maxSessions = NodeConfig.peek(launcherConf, Keys.SESSION_MAX_SESSIONS);
     return Vertx.builder()
         .with(options)
-        .withClusterManager(ClusterSetup.clusterManager(ClusterSetup.loadConfig(), expected));
+        .withClusterManager(
+            ClusterSetup.clusterManager(ClusterSetup.loadConfig(), expected, maxSessions));
   }
 
   @Override

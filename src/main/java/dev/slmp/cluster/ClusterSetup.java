@@ -1,7 +1,10 @@
 package dev.slmp.cluster;
 
 import com.hazelcast.config.Config;
+import com.hazelcast.config.EvictionConfig;
+import com.hazelcast.config.EvictionPolicy;
 import com.hazelcast.config.MapConfig;
+import com.hazelcast.config.MaxSizePolicy;
 import com.hazelcast.config.SplitBrainProtectionConfig;
 import com.hazelcast.splitbrainprotection.SplitBrainProtectionOn;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
@@ -15,6 +18,10 @@ import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
  */
 public final class ClusterSetup {
   public static final String SESSIONS_MAP = "slmp.sessions";
+
+  /** Device id → its live session id (one live session per device). */
+  public static final String SESSIONS_BY_DEVICE_MAP = "slmp.sessions.byDevice";
+
   public static final String IDENTITY_MAP = "slmp.cluster";
   public static final String MAJORITY = "slmp-majority";
 
@@ -43,9 +50,37 @@ public final class ClusterSetup {
     return config;
   }
 
+  /**
+   * Bounds the session maps per node (LRU eviction past {@code maxSessionsPerNode}, besides each
+   * entry's TTL), so that the cluster's store cannot grow without limit either.
+   */
+  public static Config withSessionBound(Config config, int maxSessionsPerNode) {
+    for (String name : new String[] {SESSIONS_MAP, SESSIONS_BY_DEVICE_MAP}) {
+      config
+          .getMapConfig(name)
+          .setEvictionConfig(
+              new EvictionConfig()
+                  .setEvictionPolicy(EvictionPolicy.LRU)
+                  .setMaxSizePolicy(MaxSizePolicy.PER_NODE)
+                  .setSize(maxSessionsPerNode));
+    }
+    MapConfig index = config.getMapConfig(SESSIONS_BY_DEVICE_MAP);
+    if (index.getBackupCount() < 1) {
+      index.setBackupCount(1);
+    }
+    return config;
+  }
+
   /** A cluster manager for a node of a cluster of {@code expectedSize} members. */
   public static HazelcastClusterManager clusterManager(Config config, int expectedSize) {
     return new HazelcastClusterManager(withMajority(config, expectedSize));
+  }
+
+  /** As {@link #clusterManager(Config, int)}, with the session maps bounded per node. */
+  public static HazelcastClusterManager clusterManager(
+      Config config, int expectedSize, int maxSessionsPerNode) {
+    return new HazelcastClusterManager(
+        withSessionBound(withMajority(config, expectedSize), maxSessionsPerNode));
   }
 
   /** The configuration vertx-hazelcast would load on its own. */

@@ -24,6 +24,13 @@ import java.util.function.LongSupplier;
 public final class HazelcastSessionStore implements SessionStore {
   private final Vertx vertx;
   private final IMap<String, byte[]> map;
+
+  /**
+   * Each device's live session id (hex), with the session's TTL: a new session replaces the
+   * previous one.
+   */
+  private final IMap<String, String> byDevice;
+
   private final byte[] clusterKey;
   private final long timeoutMs;
   private final LongSupplier clock;
@@ -31,11 +38,13 @@ public final class HazelcastSessionStore implements SessionStore {
   public HazelcastSessionStore(
       Vertx vertx,
       IMap<String, byte[]> map,
+      IMap<String, String> byDevice,
       byte[] clusterKey,
       long timeoutMs,
       LongSupplier clockSeconds) {
     this.vertx = vertx;
     this.map = map;
+    this.byDevice = byDevice;
     this.clusterKey = clusterKey.clone();
     this.timeoutMs = timeoutMs;
     this.clock = clockSeconds;
@@ -71,8 +80,31 @@ public final class HazelcastSessionStore implements SessionStore {
           new IllegalArgumentException("session already expired"));
     }
     byte[] value = StoredSession.seal(r, clusterKey);
+    String id = Bytes.hex(r.sessionId());
     return bounded(
-        attempt(() -> map.setAsync(Bytes.hex(r.sessionId()), value, ttl, TimeUnit.SECONDS)));
+        attempt(
+            () ->
+                map.setAsync(id, value, ttl, TimeUnit.SECONDS)
+                    .thenCompose(v -> byDevice.putAsync(r.deviceId(), id, ttl, TimeUnit.SECONDS))
+                    .thenCompose(
+                        previous ->
+                            previous == null || previous.equals(id)
+                                ? CompletableFuture.completedFuture(null)
+                                : map.removeAsync(previous).thenApply(removed -> null))));
+  }
+
+  @Override
+  public CompletionStage<Void> deleteDevice(String deviceId) {
+    return bounded(
+        attempt(
+            () ->
+                byDevice
+                    .removeAsync(deviceId)
+                    .thenCompose(
+                        id ->
+                            id == null
+                                ? CompletableFuture.completedFuture(null)
+                                : map.removeAsync(id).thenApply(removed -> null))));
   }
 
   @Override

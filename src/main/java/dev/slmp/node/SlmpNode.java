@@ -98,6 +98,7 @@ public final class SlmpNode extends VerticleBase {
           new HazelcastSessionStore(
               vertx,
               hazelcast().getMap(ClusterSetup.SESSIONS_MAP),
+              hazelcast().getMap(ClusterSetup.SESSIONS_BY_DEVICE_MAP),
               data.clusterKey(),
               cfg.get(Keys.CLUSTER_STORE_TIMEOUT_MS),
               () -> System.currentTimeMillis() / 1000);

@@ -14,6 +14,10 @@ import java.util.function.LongSupplier;
  */
 public final class InMemorySessionStore implements SessionStore {
   private final Map<String, SessionRecord> sessions = new ConcurrentHashMap<>();
+
+  /** Each device's live session id (hex): a new session replaces the device's previous one. */
+  private final Map<String, String> byDevice = new ConcurrentHashMap<>();
+
   private final LongSupplier clock;
   private final int maxSessions;
 
@@ -34,7 +38,21 @@ public final class InMemorySessionStore implements SessionStore {
         return CompletableFuture.failedFuture(new IllegalStateException("session store full"));
       }
     }
-    sessions.put(Bytes.hex(record.sessionId()), record);
+    String id = Bytes.hex(record.sessionId());
+    sessions.put(id, record);
+    String previous = byDevice.put(record.deviceId(), id);
+    if (previous != null && !previous.equals(id)) {
+      sessions.remove(previous);
+    }
+    return CompletableFuture.completedFuture(null);
+  }
+
+  @Override
+  public CompletionStage<Void> deleteDevice(String deviceId) {
+    String id = byDevice.remove(deviceId);
+    if (id != null) {
+      sessions.remove(id);
+    }
     return CompletableFuture.completedFuture(null);
   }
 
@@ -73,6 +91,7 @@ public final class InMemorySessionStore implements SessionStore {
     long now = clock.getAsLong();
     int before = sessions.size();
     sessions.values().removeIf(r -> r.expires() <= now);
+    byDevice.values().removeIf(id -> !sessions.containsKey(id));
     return before - sessions.size();
   }
 

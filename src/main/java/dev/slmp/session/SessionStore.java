@@ -15,8 +15,16 @@ public interface SessionStore {
     UNKNOWN
   }
 
-  /** Stores a new session; it lives until {@code record.expires()}. */
+  /**
+   * Stores a new session; it lives until {@code record.expires()}. It replaces the device's
+   * previous session, which is deleted: one live session per device, so resuming an older one gets
+   * {@code SESSION_UNKNOWN}, and the window in which a captured 0-RTT first flight can be replayed
+   * ends with the next full handshake.
+   */
   CompletionStage<Void> put(SessionRecord record);
+
+  /** Deletes every session of {@code deviceId} (revocation, an operator's request). */
+  CompletionStage<Void> deleteDevice(String deviceId);
 
   /** The session, or null when it is unknown or expired. */
   CompletionStage<SessionRecord> get(byte[] sessionId);

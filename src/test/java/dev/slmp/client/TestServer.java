@@ -197,6 +197,11 @@ final class TestServer {
           public CompletableFuture<Advance> advanceCounter(byte[] sessionId, long counter) {
             return CompletableFuture.failedFuture(new IllegalStateException("store down"));
           }
+
+          @Override
+          public CompletableFuture<Void> deleteDevice(String deviceId) {
+            return CompletableFuture.failedFuture(new IllegalStateException("store down"));
+          }
         };
   }
 

@@ -277,6 +277,12 @@ final class FuzzTarget {
 
   /** A session store that cannot answer (unreachable, or no majority of the cluster). */
   static final class DownStore implements SessionStore {
+    @Override
+    public java.util.concurrent.CompletionStage<Void> deleteDevice(String deviceId) {
+      return java.util.concurrent.CompletableFuture.failedFuture(
+          new IllegalStateException("store unavailable"));
+    }
+
     private static <T> CompletionStage<T> down() {
       return CompletableFuture.failedFuture(new IllegalStateException("session store unreachable"));
     }

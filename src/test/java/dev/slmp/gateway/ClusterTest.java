@@ -16,6 +16,7 @@ import dev.slmp.protocol.CloseCode;
 import dev.slmp.protocol.Frame;
 import dev.slmp.protocol.FrameType;
 import dev.slmp.session.DeviceTicket;
+import dev.slmp.testkit.Await;
 import dev.slmp.testkit.DeviceOnRaw;
 import dev.slmp.testkit.RawDevice;
 import dev.slmp.testkit.TestCluster;
@@ -381,5 +382,35 @@ class ClusterTest {
                               err.getMessage());
                           ctx.completeNow();
                         })));
+  }
+
+  /** A full handshake of {@code id} on {@code node}; the connection is closed after WELCOME. */
+  private static DeviceTicket fullHandshake(Vertx vertx, TestNode node, DeviceIdentity id) {
+    DeviceOnRaw d = Await.await(DeviceOnRaw.connect(vertx, node.port(), id));
+    DeviceTicket t = Await.await(d.handshake());
+    Await.await(d.raw.socket.close());
+    return t;
+  }
+
+  /**
+   * Verifies that a second full handshake replaces the device's session cluster-wide: resuming the
+   * first session on a third node gets {@code SESSION_UNKNOWN}, the new one resumes.
+   */
+  @Test
+  @Order(20)
+  void aSecondFullHandshakeReplacesTheDevicesSessionClusterWide(Vertx vertx) {
+    // GIVEN a device with a session from a full handshake on A, then another full handshake on B
+    DeviceIdentity id = a.derivedDevice("replaced", Suite.P256_AES128GCM);
+    DeviceTicket first = fullHandshake(vertx, a, id);
+    DeviceTicket second = fullHandshake(vertx, b, id);
+    // WHEN it resumes the first session on C
+    DeviceOnRaw old = Await.await(DeviceOnRaw.connect(vertx, c.port(), id));
+    old.resume(first.nextCounter());
+    // THEN SESSION_UNKNOWN: one live session per device
+    assertEquals(CloseCode.SESSION_UNKNOWN.code(), Await.await(old.raw.closeCode()));
+    // AND the second session resumes on C
+    DeviceOnRaw fresh = Await.await(DeviceOnRaw.connect(vertx, c.port(), id));
+    Await.await(fresh.resume(second.nextCounter()));
+    assertTrue(fresh.device.isResumed());
   }
 }
