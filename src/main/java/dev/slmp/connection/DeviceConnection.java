@@ -224,21 +224,24 @@ public final class DeviceConnection {
     DhGroup group = suite.group();
     HelloReply reply = HelloReply.decode(b, group);
     byte[] esPub = reply.ephemeral();
-    byte[] ee;
-    byte[] es;
+    byte[] ee = null;
+    byte[] es = null;
+    byte[] hs;
     try {
       ee = group.agree(ephemeralPrivate, esPub);
       es = group.agreeWithStatic(ephemeralPrivate, identity.serverPublicKey());
+      hs = KeySchedule.handshakeSecret(KeySchedule.th1(helloFrame, esPub), ee, es);
     } catch (InvalidKeyException e) {
       throw new SlmpException(CloseCode.PROTOCOL_ERROR, "invalid server ephemeral key");
+    } finally {
+      Bytes.wipe(ee, es, ephemeralPrivate); // one HELLO_REPLY per connection: used up either way
+      ephemeralPrivate = null;
     }
-    byte[] th1 = KeySchedule.th1(helloFrame, esPub);
-    byte[] hs = KeySchedule.handshakeSecret(th1, ee, es);
-    byte[] confirm = KeySchedule.serverConfirm(hs, th1);
+    byte[] confirm = KeySchedule.serverConfirm(hs, KeySchedule.th1(helloFrame, esPub));
     if (!Bytes.constantTimeEquals(confirm, reply.confirm())) {
+      Bytes.wipe(hs);
       throw new SlmpException(CloseCode.AUTH_FAILED, "server confirm wrong");
     }
-    ephemeralPrivate = null;
     byte[] replyFrame = reply.frame();
     byte[] th2 = Hashes.sha256(helloFrame, replyFrame);
     byte[] id = identity.deviceId().getBytes(StandardCharsets.UTF_8);
@@ -248,6 +251,7 @@ public final class DeviceConnection {
     useKeys(KeySchedule.c2s(suite, ms), KeySchedule.s2c(suite, ms));
     pendingRs = KeySchedule.resumptionSecret(ms);
     pendingSessionId = KeySchedule.sessionId(ms);
+    Bytes.wipe(hs, ms);
     state = State.AUTH_SENT;
     listener.write(authFrame);
   }
@@ -311,6 +315,7 @@ public final class DeviceConnection {
       throw new SlmpException(CloseCode.AUTH_FAILED, "server confirm wrong");
     }
     useKeys(KeySchedule.c2s(suite, ms), KeySchedule.s2c(suite, ms));
+    Bytes.wipe(ms);
     resumed = true;
     lastS2c = 0;
     state = State.ESTABLISHED;

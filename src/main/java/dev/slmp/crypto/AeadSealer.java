@@ -68,6 +68,13 @@ public final class AeadSealer implements Sealer {
     }
   }
 
+  /**
+   * The highest seq this sealer has sealed. A nonce is {@code iv XOR seq}, so sealing a seq again
+   * would reuse a nonce under the same key, which breaks both AEADs: that is a bug, and it fails
+   * hard here, whatever an engine would have allowed.
+   */
+  private long lastSealedSeq = -1;
+
   public AeadSealer(Algorithm algorithm, byte[] key, byte[] iv) {
     if (key.length != algorithm.keyLength) {
       throw new IllegalArgumentException(
@@ -130,6 +137,16 @@ public final class AeadSealer implements Sealer {
 
   @Override
   public byte[] seal(long seq, byte[] aad, byte[] plaintext) {
+    if (seq <= lastSealedSeq) {
+      throw new IllegalStateException(
+          algorithm
+              + ": seq "
+              + seq
+              + " after "
+              + lastSealedSeq
+              + " would repeat a nonce; refused");
+    }
+    lastSealedSeq = seq;
     byte[] nonce = nonce(iv, seq);
     if (chachaKey != null) {
       try {
@@ -142,10 +159,10 @@ public final class AeadSealer implements Sealer {
       Cipher cipher = cipher();
       try {
         cipher.init(Cipher.ENCRYPT_MODE, key, params(nonce));
-      } catch (GeneralSecurityException reuse) {
-        // The JCA refuses to encrypt twice under one key and nonce with the same Cipher object. The
-        // protocol
-        // never does that; re-sealing a known input (tests) gets a fresh Cipher.
+      } catch (GeneralSecurityException otherSealer) {
+        // The JCA remembers the last key and nonce per Cipher object, across the sealers lent its
+        // slot. This sealer never repeats a nonce (the guard above), so this is another sealer with
+        // the same key: a test's fixed keys. The guard, not the JCA's check, refuses a repeat.
         cipher = freshCipher();
         cipher.init(Cipher.ENCRYPT_MODE, key, params(nonce));
       }
@@ -204,9 +221,9 @@ public final class AeadSealer implements Sealer {
     try {
       engine.init(encrypt, params);
     } catch (IllegalArgumentException sameNonce) {
-      // The engine refuses to encrypt twice under one key and nonce in a row. The protocol never
-      // does that;
-      // re-sealing a known input (tests) gets a fresh engine.
+      // The engine remembers the last key and nonce per thread, across sealers. This sealer never
+      // repeats a nonce (the guard in seal), so this is another sealer with the same key (a test's
+      // fixed keys) or a decryption right after a seal of the same seq: a fresh engine.
       engine = new ChaCha20Poly1305();
       CHACHA.set(engine);
       engine.init(encrypt, params);

@@ -92,6 +92,15 @@ public final class Bytes {
   }
 
   /** True when every byte is zero, in constant time. */
+  /** Overwrites secrets once they are used (null arrays are skipped). */
+  public static void wipe(byte[]... secrets) {
+    for (byte[] s : secrets) {
+      if (s != null) {
+        java.util.Arrays.fill(s, (byte) 0);
+      }
+    }
+  }
+
   public static boolean isAllZero(byte[] b) {
     int acc = 0;
     for (byte x : b) {

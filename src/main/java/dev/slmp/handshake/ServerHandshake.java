@@ -70,28 +70,27 @@ public final class ServerHandshake implements ServerHandshaker {
     }
     byte[] ec = hello.ephemeral();
     DhGroup.Peer peer;
-    byte[] es;
+    byte[] es = null;
+    byte[] esPriv = null;
+    byte[] ee = null;
     try {
       peer = group.peer(ec); // checked once, used for es and ee
-      es =
-          group.agreeLongTerm(
-              sk.privateKey(), peer); // first: an invalid e_c costs no key generation
-    } catch (InvalidKeyException e) {
-      throw new SlmpException(CloseCode.PROTOCOL_ERROR, "invalid ephemeral key: " + e.getMessage());
-    }
-    byte[] esPriv = randomness.ephemeralPrivate(group);
-    byte[] esPub = group.publicKey(esPriv);
-    byte[] ee;
-    try {
+      // es first: an invalid e_c costs no key generation
+      es = group.agreeLongTerm(sk.privateKey(), peer);
+      esPriv = randomness.ephemeralPrivate(group);
+      byte[] esPub = group.publicKey(esPriv);
       ee = group.agree(esPriv, peer);
+      byte[] th1 = KeySchedule.th1(f, esPub);
+      byte[] hs = KeySchedule.handshakeSecret(th1, ee, es);
+      byte[] confirm = KeySchedule.serverConfirm(hs, th1);
+      byte[] reply = new HelloReply(esPub, confirm).frame();
+      return new HelloResult(reply, new HandshakeState(suite, hs, f, reply));
     } catch (InvalidKeyException e) {
       throw new SlmpException(CloseCode.PROTOCOL_ERROR, "invalid ephemeral key: " + e.getMessage());
+    } finally {
+      // The ephemeral secrets have done their work: hs (kept until AUTH) carries what is needed.
+      Bytes.wipe(es, esPriv, ee);
     }
-    byte[] th1 = KeySchedule.th1(f, esPub);
-    byte[] hs = KeySchedule.handshakeSecret(th1, ee, es);
-    byte[] confirm = KeySchedule.serverConfirm(hs, th1);
-    byte[] reply = new HelloReply(esPub, confirm).frame();
-    return new HelloResult(reply, new HandshakeState(suite, hs, f, reply));
   }
 
   @Override
@@ -104,30 +103,36 @@ public final class ServerHandshake implements ServerHandshaker {
           Auth.open(
               KeySchedule.authKey(suite, st.hs()).sealer(suite, Randomness.secure()), authFrame);
     } catch (SlmpException e) {
+      Bytes.wipe(st.hs());
       return CompletableFuture.failedFuture(e);
     }
     return authenticator
         .authenticate(claim.deviceId(), th2, claim.proof())
+        .whenComplete(
+            (id, err) -> {
+              if (err != null) {
+                Bytes.wipe(st.hs());
+              }
+            })
         .thenCompose(
             deviceId -> {
               byte[] th3 = Hashes.sha256(st.helloFrame(), st.helloReplyFrame(), authFrame);
               byte[] ms = KeySchedule.masterSecret(th3, st.hs());
+              Bytes.wipe(st.hs()); // one AUTH per handshake: hs is used up
               byte[] sessionId = KeySchedule.sessionId(ms);
               KeyMaterial c2s = KeySchedule.c2s(suite, ms);
               KeyMaterial s2c = KeySchedule.s2c(suite, ms);
+              byte[] rs = KeySchedule.resumptionSecret(ms);
+              Bytes.wipe(ms);
               long lifetime = settings.lifetimeSeconds();
               if (lifetime == 0) {
+                Bytes.wipe(rs);
                 return CompletableFuture.completedFuture(
                     new Authenticated(deviceId, suite, c2s, s2c, sessionId, 0));
               }
               SessionRecord record =
                   new SessionRecord(
-                      sessionId,
-                      deviceId,
-                      suite,
-                      KeySchedule.resumptionSecret(ms),
-                      clock.getAsLong() + lifetime,
-                      0);
+                      sessionId, deviceId, suite, rs, clock.getAsLong() + lifetime, 0);
               // A store that cannot keep the session does not stop the handshake: lifetime 0 tells
               // the device.
               return store

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
@@ -34,15 +35,32 @@ class AeadSealerTest {
     // instance.
     for (AeadSealer.Algorithm alg : AeadSealer.Algorithm.values()) {
       AeadSealer s = sealer(alg);
-      for (long seq : new long[] {0, 1, 7, 0xFFFFFFFFL}) {
+      for (long seq : new long[] {0, 1, 7, 0xFFFFFFFFL}) { // increasing: each seq sealed once
         byte[] sealed = s.seal(seq, AAD, MSG);
         assertEquals(MSG.length + AeadSealer.TAG_LENGTH, sealed.length, alg + " seq " + seq);
         assertArrayEquals(MSG, s.open(seq, AAD, sealed), alg + " seq " + seq);
         assertArrayEquals(MSG, s.open(seq, AAD, sealed), alg + " seq " + seq + " (again)");
-        assertArrayEquals(sealed, s.seal(seq, AAD, MSG), alg + " seq " + seq + " (re-seal)");
+        long again = seq;
+        IllegalStateException repeat =
+            assertThrows(
+                IllegalStateException.class, () -> s.seal(again, AAD, MSG), alg + " re-seal");
+        assertTrue(repeat.getMessage().contains("would repeat a nonce"), repeat.getMessage());
+        assertArrayEquals(
+            sealed, sealer(alg).seal(seq, AAD, MSG), alg + " seq " + seq + " (other instance)");
         assertArrayEquals(
             MSG, sealer(alg).open(seq, AAD, sealed), alg + " seq " + seq + " (other instance)");
       }
+    }
+  }
+
+  @Test
+  void aSealerNeverSealsASeqTwiceNorGoesBack() {
+    for (AeadSealer.Algorithm alg : AeadSealer.Algorithm.values()) {
+      AeadSealer s = sealer(alg);
+      s.seal(3, AAD, MSG);
+      assertThrows(IllegalStateException.class, () -> s.seal(3, AAD, MSG), alg + " same seq");
+      assertThrows(IllegalStateException.class, () -> s.seal(2, AAD, MSG), alg + " earlier seq");
+      s.seal(4, AAD, MSG);
     }
   }
 

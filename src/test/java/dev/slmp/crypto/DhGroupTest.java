@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigInteger;
 import java.security.SecureRandom;
@@ -202,5 +203,10 @@ class DhGroupTest {
         IllegalArgumentException.class, () -> g.agree(new byte[31], pub), "31-byte private key");
     assertThrows(
         IllegalArgumentException.class, () -> g.publicKey(new byte[33]), "33-byte private key");
+  }
+
+  @Test
+  void theStaticP256ScalarIsBlindedWithAtLeast128RandomBits() {
+    assertTrue(P256Group.BLINDING_BITS >= 128, "blinding bits " + P256Group.BLINDING_BITS);
   }
 }

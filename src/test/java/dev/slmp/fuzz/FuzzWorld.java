@@ -54,6 +54,14 @@ final class FuzzWorld {
   private final Map<ByteKey, ServerHandshaker.HelloResult> helloMemo = new HashMap<>();
   private final Sealer[] sealers;
 
+  /**
+   * Each tag's fixture and key index: an AEAD seal takes a fresh sealer (one sealer never seals a
+   * seq twice).
+   */
+  private final FuzzFixture[] fixtureOfTag;
+
+  private final int[] kindOfTag;
+
   FuzzWorld() {
     String[] ids = {"01", "02", "03"};
     for (int i = 0; i < 3; i++) {
@@ -65,9 +73,13 @@ final class FuzzWorld {
     p256KeyId = p256.keyId();
     x25519KeyId = x25519.keyId();
     sealers = new Sealer[3 * FuzzFixture.KINDS];
+    fixtureOfTag = new FuzzFixture[3 * FuzzFixture.KINDS];
+    kindOfTag = new int[3 * FuzzFixture.KINDS];
     for (FuzzFixture fx : fixtures) {
       for (int k = 0; k < FuzzFixture.KINDS; k++) {
         sealers[fx.tag(k)] = fx.suite.sealer(fx.keys[k], fx.ivs[k], null);
+        fixtureOfTag[fx.tag(k)] = fx;
+        kindOfTag[fx.tag(k)] = k;
       }
       ServerSettings defaults = settings(ServerSettings.DEFAULT_MAX_BODY);
       ServerHandshake real = new ServerHandshake(defaults, keyRing, null, null, () -> 0);
@@ -168,8 +180,16 @@ final class FuzzWorld {
       @Override
       public CompletionStage<HelloResult> hello(byte[] helloFrame, Randomness randomness) {
         HelloResult r = helloMemo.get(new ByteKey(helloFrame));
+        // Each connection gets its own copy of the memo's state: the handshake wipes hs once used.
         return r != null
-            ? CompletableFuture.completedFuture(r)
+            ? CompletableFuture.completedFuture(
+                new HelloResult(
+                    r.helloReplyFrame(),
+                    new ServerHandshaker.HandshakeState(
+                        r.state().suite(),
+                        r.state().hs().clone(),
+                        r.state().helloFrame(),
+                        r.state().helloReplyFrame())))
             : real.hello(helloFrame, randomness);
       }
 
@@ -198,7 +218,9 @@ final class FuzzWorld {
       rnd.nextBytes(iv);
       sealed = f.seal(iv, 1_700_000_000L + rnd.nextInt(1000), aad, plain);
     } else {
-      sealed = s.seal(seq, aad, plain);
+      FuzzFixture fx = fixtureOfTag[tag];
+      int k = kindOfTag[tag];
+      sealed = fx.suite.sealer(fx.keys[k], fx.ivs[k], null).seal(seq, aad, plain);
     }
     byte[] body = new byte[5 + sealed.length];
     System.arraycopy(aad, 1, body, 0, 5);
