@@ -40,6 +40,8 @@ import java.util.concurrent.CompletionStage;
  * AUTH, or as EARLY DATA behind RESUME). Confined to one thread.
  */
 public final class DeviceConnection {
+  private static final System.Logger LOG = System.getLogger(DeviceConnection.class.getName());
+
   /** Where the connection's output goes. */
   public interface Listener {
     void write(byte[] bytes);
@@ -172,6 +174,9 @@ public final class DeviceConnection {
     } catch (SlmpException e) {
       close(e.code(), e.getMessage());
     } catch (RuntimeException e) {
+      if (state != State.CLOSED) {
+        LOG.log(System.Logger.Level.ERROR, "internal error on a device connection; closing it", e);
+      }
       close(CloseCode.INTERNAL_ERROR, "internal error");
     }
   }

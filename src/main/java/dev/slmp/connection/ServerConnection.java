@@ -38,6 +38,8 @@ import java.util.concurrent.CompletionStage;
  * handshaker's stages must complete on it.
  */
 public final class ServerConnection {
+  private static final System.Logger LOG = System.getLogger(ServerConnection.class.getName());
+
   /** Where the connection's output goes. */
   public interface Listener {
     /** Bytes for the socket. */
@@ -159,7 +161,7 @@ public final class ServerConnection {
     } catch (SlmpException e) {
       close(e.code(), e.getMessage());
     } catch (RuntimeException e) {
-      close(CloseCode.INTERNAL_ERROR, "internal error");
+      internalError(e);
     }
   }
 
@@ -269,13 +271,15 @@ public final class ServerConnection {
               if (cause instanceof OpenFailedException) {
                 throw new SlmpException(CloseCode.DECRYPT_FAILED, "sealed frame did not open");
               }
-              throw new SlmpException(CloseCode.INTERNAL_ERROR, "internal error");
+              internalError(cause);
+              drain();
+              return;
             }
             next.done(value);
           } catch (SlmpException e) {
             close(e.code(), e.getMessage());
           } catch (RuntimeException e) {
-            close(CloseCode.INTERNAL_ERROR, "internal error");
+            internalError(e);
           }
           drain();
         });
@@ -300,7 +304,7 @@ public final class ServerConnection {
         } catch (SlmpException e) {
           close(e.code(), e.getMessage());
         } catch (RuntimeException e) {
-          close(CloseCode.INTERNAL_ERROR, "internal error");
+          internalError(e);
         }
       }
     } finally {
@@ -503,7 +507,7 @@ public final class ServerConnection {
                   written.completeExceptionally(
                       new IllegalStateException("the frame could not be sealed"));
                 }
-                close(CloseCode.INTERNAL_ERROR, "internal error");
+                internalError(err);
                 return;
               }
               byte[] frame = SealedFrames.frame(type, flags, seq, sealedBody);
@@ -585,6 +589,23 @@ public final class ServerConnection {
     CompletableFuture<Void> written = new CompletableFuture<>();
     sealAndWrite(FrameType.DATA, flags, seq, plain, written);
     return new SentData(seq, written);
+  }
+
+  /**
+   * A bug or a failed dependency, not the device's doing: logged once, with its stack trace
+   * (exceptions here never carry key material), then {@code CLOSE(INTERNAL_ERROR)}.
+   */
+  private void internalError(Throwable cause) {
+    if (state == State.CLOSED) {
+      return;
+    }
+    LOG.log(
+        System.Logger.Level.ERROR,
+        "internal error on a connection"
+            + (deviceId != null ? " of device " + deviceId : "")
+            + "; closing it INTERNAL_ERROR",
+        cause);
+    close(CloseCode.INTERNAL_ERROR, "internal error");
   }
 
   /** Sends CLOSE and ends the connection; nothing more is read or sent. */

@@ -31,6 +31,9 @@ import java.util.Arrays;
  * address. Confined to its context.
  */
 final class LegacyConnection {
+  /** The insecurity warning, at most once a minute per node however many legacy devices connect. */
+  static final EveryMinute INSECURE_WARNING = new EveryMinute(System::currentTimeMillis);
+
   private static final System.Logger LOG = System.getLogger(LegacyConnection.class.getName());
   static final String TOPIC = "legacy";
 
@@ -77,13 +80,16 @@ final class LegacyConnection {
    * handshakeTimeoutMs} since accept.
    */
   void start(Buffer first, long acceptedAt) {
-    LOG.log(
-        System.Logger.Level.WARNING,
-        "legacy connection from "
-            + remoteHost
-            + ": the prototype's wire format is"
-            + " insecure (no server authentication, replayable, one secret for all devices); set legacy.enabled to false"
-            + " once its devices speak SLMP/1");
+    long heldBack = INSECURE_WARNING.occurrence();
+    if (heldBack >= 0) {
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "legacy connection from "
+              + remoteHost
+              + (heldBack > 0 ? " (and " + heldBack + " more in the last minute)" : "")
+              + ": the prototype's wire format is insecure (no server authentication, replayable, one"
+              + " secret for all devices); set legacy.enabled to false once its devices speak SLMP/1");
+    }
     socket.handler(this::received);
     socket.closeHandler(v -> release());
     socket.exceptionHandler(

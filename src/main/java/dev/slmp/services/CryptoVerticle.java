@@ -14,6 +14,7 @@ import io.vertx.core.eventbus.Message;
  * in order by one thread and its {@link Sealer}s are never shared between threads.
  */
 public final class CryptoVerticle extends VerticleBase {
+  private static final System.Logger LOG = System.getLogger(CryptoVerticle.class.getName());
   private final int instance;
 
   public CryptoVerticle(int instance) {
@@ -40,6 +41,8 @@ public final class CryptoVerticle extends VerticleBase {
     } catch (OpenFailedException e) {
       msg.fail(CloseCode.DECRYPT_FAILED.code(), "sealed frame did not open");
     } catch (RuntimeException e) {
+      LOG.log(
+          System.Logger.Level.ERROR, "crypto job failed; its connection closes INTERNAL_ERROR", e);
       msg.fail(CloseCode.INTERNAL_ERROR.code(), "internal error");
     }
   }

@@ -28,6 +28,7 @@ import java.util.concurrent.CompletionStage;
  * verticles.handshakeOnWorker} moves the whole verticle to worker threads.
  */
 public final class HandshakeVerticle extends VerticleBase {
+  private static final System.Logger LOG = System.getLogger(HandshakeVerticle.class.getName());
   private final HandshakeSettings settings;
   private final ServerKeyRing keyRing;
   private final SessionStore sessions;
@@ -98,6 +99,10 @@ public final class HandshakeVerticle extends VerticleBase {
           if (cause instanceof SlmpException se) {
             msg.fail(se.code().code(), se.getMessage());
           } else {
+            LOG.log(
+                System.Logger.Level.ERROR,
+                "handshake failed; its connection closes INTERNAL_ERROR",
+                cause);
             msg.fail(CloseCode.INTERNAL_ERROR.code(), "internal error");
           }
         });

@@ -22,6 +22,7 @@ import dev.slmp.handshake.StaticKey;
 import dev.slmp.protocol.CloseCode;
 import dev.slmp.protocol.FrameType;
 import dev.slmp.protocol.KeySchedule;
+import dev.slmp.testkit.LogCapture;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -50,12 +51,16 @@ class SentDataTest {
   private final List<Runnable> heldSeals = new ArrayList<>();
 
   private boolean holdSeals;
+  private boolean openThrows;
 
   private final RecordCrypto crypto =
       new RecordCrypto() {
         @Override
         public CompletionStage<byte[]> open(
             Sealer sealer, long seq, byte[] aad, byte[] in, int off, int len) {
+          if (openThrows) {
+            throw new IllegalStateException("a bug in the crypto path");
+          }
           return RecordCrypto.INLINE.open(sealer, seq, aad, in, off, len);
         }
 
@@ -108,14 +113,13 @@ class SentDataTest {
               @Override
               public void closed(CloseCode code, String reason, boolean byPeer) {}
             });
-    ByteArrayOutputStream fromDevice = new ByteArrayOutputStream();
     DeviceIdentity id =
         new DeviceIdentity(
             "writer",
             KeySchedule.deviceKey(master, "writer".getBytes(StandardCharsets.UTF_8)),
             Suite.X25519_CHACHA20POLY1305,
             key.publicKey());
-    DeviceConnection device =
+    device =
         new DeviceConnection(
             id,
             Randomness.secure(),
@@ -134,9 +138,21 @@ class SentDataTest {
     fromDevice.reset();
     device.receive(toDevice.toByteArray());
     server.receive(fromDevice.toByteArray());
+    fromDevice.reset();
     assertTrue(server.isEstablished());
     writtenTypes.clear();
     return server;
+  }
+
+  private DeviceConnection device;
+  private final ByteArrayOutputStream fromDevice = new ByteArrayOutputStream();
+
+  /** A DATA frame from the established device. */
+  private byte[] deviceData() {
+    device.sendData("t", new byte[] {1}, false);
+    byte[] f = fromDevice.toByteArray();
+    fromDevice.reset();
+    return f;
   }
 
   @Test
@@ -175,5 +191,24 @@ class SentDataTest {
     assertTrue(second.written().toCompletableFuture().isCompletedExceptionally());
     assertEquals(List.of(FrameType.CLOSE), writtenTypes, "only the CLOSE reached the transport");
     assertTrue(transportWrites.isEmpty());
+  }
+
+  @Test
+  void anInternalErrorIsLoggedOnceWithItsStackTraceAndClosesTheConnection() {
+    ServerConnection server = established();
+    LogCapture log = LogCapture.of(ServerConnection.class.getName());
+    try {
+      openThrows = true;
+      byte[] data = deviceData();
+      server.receive(data);
+      assertTrue(server.isClosed());
+      assertEquals(List.of(FrameType.CLOSE), writtenTypes);
+      assertEquals(1, log.records.size(), log.lines.toString());
+      assertEquals("a bug in the crypto path", log.records.get(0).getThrown().getMessage());
+      server.receive(data); // nothing more: still one line
+      assertEquals(1, log.records.size());
+    } finally {
+      log.close();
+    }
   }
 }

@@ -13,6 +13,10 @@ import java.util.logging.Logger;
  */
 public final class LogCapture extends Handler {
   public final List<String> lines = new CopyOnWriteArrayList<>();
+
+  /** The whole records, with their exceptions. */
+  public final List<LogRecord> records = new CopyOnWriteArrayList<>();
+
   private final Logger logger; // JUL holds loggers weakly: keep it, or the handler goes with it
   private final Level level;
 
@@ -30,6 +34,7 @@ public final class LogCapture extends Handler {
   @Override
   public void publish(LogRecord r) {
     lines.add(r.getMessage());
+    records.add(r);
   }
 
   @Override
