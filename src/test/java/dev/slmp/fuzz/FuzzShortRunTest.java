@@ -9,10 +9,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The short run of the fuzzer in the normal suite: 20,000 cases of a fixed seed against the server
- * and device state machines, each compared with the spec model (see {@code docs/fuzzing.md}; the
- * long run is {@code scripts/fuzz.sh}). It also checks the run reached every CLOSE code the models
- * can produce, so a generator that stopped reaching a check would fail here rather than pass
- * quietly.
+ * and device state machines, each compared with the spec model (see the README, "Fuzzing the
+ * protocol core"; the long run is {@code scripts/fuzz.sh}). It also checks the run reached every
+ * CLOSE code the models can produce, so a generator that stopped reaching a check would fail here
+ * rather than pass quietly.
  */
 class FuzzShortRunTest {
   static final long SEED = 20_261_207L;
