@@ -137,7 +137,7 @@ class HalfCloseTest {
       d.connection.startFull();
       s.getOutputStream().write(d.take());
       Frame helloReply = readFrame(in);
-      assertEquals(FrameType.HELLO_REPLY, helloReply.type());
+      assertEquals(FrameType.HELLO_REPLY, helloReply.type(), () -> "got " + reason(helloReply));
       d.connection.receive(helloReply.encode());
       d.connection.sendData("t", "21.5".getBytes(StandardCharsets.UTF_8), true);
       byte[] flight = d.take();
@@ -258,5 +258,57 @@ class HalfCloseTest {
       assertEquals(
           List.of(FrameType.WELCOME, FrameType.PONG, FrameType.CLOSE), types(readUntilEnd(in)));
     }
+  }
+
+  /**
+   * Verifies that single bytes do not reset the idle timer, complete frames do (spec 6: "any
+   * frame"): a device that trickles a frame one byte at a time is closed TIMEOUT after 2 x
+   * keepalive.
+   */
+  @Test
+  void bytesThatNeverCompleteAFrameDoNotKeepAConnectionAlive()
+      throws IOException, InterruptedException {
+    // GIVEN a node with a 1 s keep-alive (its own Vert.x: nodes on one Vert.x share the internal
+    // addresses)
+    Vertx own = Vertx.vertx();
+    TestNode quick =
+        TestNode.start(
+                own,
+                Files.createTempDirectory("slmp-idle"),
+                new JsonObject().put("keepaliveSeconds", 1))
+            .await();
+    Device d = new Device(quick.derivedDevice("trickle", Suite.X25519_CHACHA20POLY1305));
+    try (Socket s = new Socket("127.0.0.1", quick.port())) {
+      s.setSoTimeout(10_000);
+      DataInputStream in = new DataInputStream(s.getInputStream());
+      d.connection.startFull();
+      s.getOutputStream().write(d.take());
+      d.connection.receive(readFrame(in).encode());
+      s.getOutputStream().write(d.take());
+      assertEquals(FrameType.WELCOME, readFrame(in).type());
+      // WHEN it sends one byte of a 1,000-byte frame every 200 ms (a header, then body bytes)
+      long start = System.nanoTime();
+      byte[] header = {(byte) FrameType.DATA, 0, 0x03, (byte) 0xE8};
+      s.setSoTimeout(200);
+      Frame close = null;
+      for (int i = 0; close == null && System.nanoTime() - start < 8_000_000_000L; i++) {
+        s.getOutputStream().write(i < 4 ? header[i] : 0);
+        try {
+          close = readFrame(in);
+        } catch (java.net.SocketTimeoutException stillOpen) {
+          // not closed yet: the next byte
+        }
+      }
+      // THEN the node closes it TIMEOUT (idle for more than 2 x keepalive), bytes or not
+      assertNotNull(close, "closed within 8 s");
+      assertEquals(FrameType.CLOSE, close.type());
+      assertEquals(CloseCode.TIMEOUT.code(), close.body()[0] & 0xFF);
+    } finally {
+      own.close().await();
+    }
+  }
+
+  private static String reason(Frame f) {
+    return f.type() + " " + new String(f.body(), StandardCharsets.UTF_8);
   }
 }
