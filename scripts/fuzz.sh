@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The fuzzer's long run (issue 12 item 8; docs/fuzzing.md): seeded mutation cases against the I/O-free server and
+# The fuzzer's long run (issue 12 item 8; README, "Fuzzing the protocol core"): seeded mutation cases against the I/O-free server and
 # device state machines, each compared with a model of what spec SLMP/1 revision 2 says the answer must be.
 #   scripts/fuzz.sh                          1,000,000 cases, seed taken from the clock (printed first)
 #   scripts/fuzz.sh --seed S --cases N       a chosen seed and number of cases

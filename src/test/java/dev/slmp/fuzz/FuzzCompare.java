@@ -114,6 +114,11 @@ final class FuzzCompare {
     if (a.unacknowledged != e.unacknowledged) {
       return "unacknowledged() is " + a.unacknowledged + ", expected " + e.unacknowledged;
     }
+    if (c.serverSide() && e.sessionReplaced && a.session != null) {
+      return "the stored session is "
+          + a.session
+          + "; expected it deleted (one live session per device)";
+    }
     if (c.serverSide() && e.session != null && !e.session.equals(a.session)) {
       return "the stored session is "
           + a.session

@@ -69,6 +69,11 @@ final class FuzzExpect {
   List<Long> session;
 
   /**
+   * A full handshake of the stored session's device replaced it: the store must no longer hold it.
+   */
+  boolean sessionReplaced;
+
+  /**
    * Device: the ticket it reported at WELCOME or RESUMED ({@link #ticket}); absent: it never got
    * there.
    */

@@ -174,9 +174,13 @@ final class ServerModel {
     welcome[8] = (byte) c.maxBody;
     c2sTag = hs.tag(FuzzFixture.C2S);
     s2cTag = hs.tag(FuzzFixture.S2C);
-    if (hs == c.fx
-        && !c.storeDown) { // the new session (the vector's session_id) replaces the stored one
+    if (!c.storeDown
+        && hs == c.fx) { // the new session (the vector's session_id) replaces the stored one
+      e.sessionReplaced = false;
       e.session = java.util.List.of(0L, c.fx.resumeClock + FuzzWorld.LIFETIME);
+    } else if (!c.storeDown && hs.deviceId.equals(c.fx.deviceId)) {
+      e.session = null; // one live session per device: the device's stored session is deleted
+      e.sessionReplaced = true;
     }
     e.out.add(new FuzzExpect.Sealed(0x04, 0, 0, welcome, s2cTag));
     state = State.ESTABLISHED;
