@@ -4,15 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.slmp.bus.Addresses;
-import dev.slmp.connection.DeviceConnection;
-import dev.slmp.connection.DeviceIdentity;
-import dev.slmp.connection.InboundMessage;
-import dev.slmp.crypto.Randomness;
 import dev.slmp.crypto.Suite;
 import dev.slmp.protocol.AckStatus;
-import dev.slmp.protocol.CloseCode;
 import dev.slmp.protocol.Frame;
 import dev.slmp.protocol.FrameType;
+import dev.slmp.testkit.ChannelDevice;
 import dev.slmp.testkit.Eventually;
 import dev.slmp.testkit.TestNode;
 import io.vertx.core.Vertx;
@@ -20,7 +16,6 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
@@ -70,135 +65,47 @@ class BackpressureTest {
     vertx.close().await();
   }
 
+  /** A flooding device: authenticated, then non-blocking so that it can write without reading. */
+  private ChannelDevice flooder(String id) throws IOException {
+    ChannelDevice d =
+        new ChannelDevice(node.port(), node.derivedDevice(id, Suite.X25519_CHACHA20POLY1305));
+    channels.add(d.channel);
+    d.channel.configureBlocking(false);
+    return d;
+  }
+
   /**
-   * A device authenticated over a blocking channel, then switched to non-blocking for the flood.
+   * Writes {@code frame} over and over without reading, until the node stops taking bytes (the
+   * kernel buffers are full for a second) or {@link #FLOOD_LIMIT} is reached; returns the bytes
+   * written.
    */
-  private final class Flooder {
-    final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    final List<AckStatus> acks = new ArrayList<>();
-    final DeviceConnection device;
-    final SocketChannel channel;
-    final ByteBuffer in = ByteBuffer.allocate(1 << 16);
-
-    /** What the flood generated but the node has not taken yet. */
-    ByteBuffer unsent = ByteBuffer.allocate(0);
-
-    Flooder(String id) throws IOException {
-      DeviceIdentity identity = node.derivedDevice(id, Suite.X25519_CHACHA20POLY1305);
-      device =
-          new DeviceConnection(
-              identity,
-              Randomness.secure(),
-              65536,
-              new DeviceConnection.Listener() {
-                @Override
-                public void write(byte[] bytes) {
-                  out.writeBytes(bytes);
-                }
-
-                @Override
-                public void message(InboundMessage m) {}
-
-                @Override
-                public void acknowledged(long seq, boolean early, AckStatus status) {
-                  acks.add(status);
-                }
-
-                @Override
-                public void closed(CloseCode code, String reason, boolean byPeer) {}
-              });
-      channel = SocketChannel.open(new InetSocketAddress("127.0.0.1", node.port()));
-      channels.add(channel);
-      device.startFull();
-      send(take());
-      readFrames(1); // HELLO_REPLY
-      send(take()); // AUTH
-      readFrames(1); // WELCOME
-      assertTrue(device.isEstablished());
-      channel.configureBlocking(false);
-    }
-
-    byte[] take() {
-      byte[] b = out.toByteArray();
-      out.reset();
-      return b;
-    }
-
-    void send(byte[] b) throws IOException {
-      ByteBuffer buf = ByteBuffer.wrap(b);
-      while (buf.hasRemaining()) {
-        channel.write(buf);
+  static long floodUntilStalled(ChannelDevice d, java.util.function.Supplier<byte[]> frame)
+      throws IOException {
+    long written = 0;
+    long stalledSince = 0;
+    ByteBuffer pending = d.unsent;
+    while (written < FLOOD_LIMIT) {
+      if (!pending.hasRemaining()) {
+        ByteArrayOutputStream batch = new ByteArrayOutputStream();
+        while (batch.size() < 16_384) {
+          batch.writeBytes(frame.get());
+        }
+        pending = ByteBuffer.wrap(batch.toByteArray());
+      }
+      int n = d.channel.write(pending);
+      written += n;
+      if (n > 0) {
+        stalledSince = 0;
+      } else if (stalledSince == 0) {
+        stalledSince = System.nanoTime();
+      } else if (System.nanoTime() - stalledSince > 1_000_000_000L) {
+        d.unsent = pending;
+        return written;
+      } else {
+        Thread.onSpinWait();
       }
     }
-
-    /** Reads (blocking or polling) until {@code n} more frames were fed to the device. */
-    void readFrames(int n) throws IOException {
-      int seen = 0;
-      long deadline = System.nanoTime() + 30_000_000_000L;
-      while (seen < n) {
-        if (System.nanoTime() > deadline) {
-          throw new AssertionError("only " + seen + " of " + n + " frames within 30 s");
-        }
-        if (unsent.hasRemaining()) {
-          channel.write(unsent); // the rest of the flood, as the node takes it again
-        }
-        int r = channel.read(in);
-        if (r < 0) {
-          throw new IOException("closed by the node");
-        }
-        in.flip();
-        while (in.remaining() >= 4) {
-          int len =
-              ((in.get(in.position() + 1) & 0xFF) << 16)
-                  | ((in.get(in.position() + 2) & 0xFF) << 8)
-                  | (in.get(in.position() + 3) & 0xFF);
-          if (in.remaining() < 4 + len) {
-            break;
-          }
-          byte[] f = new byte[4 + len];
-          in.get(f);
-          device.receive(f);
-          seen++;
-        }
-        in.compact();
-        if (r == 0) {
-          Thread.onSpinWait();
-        }
-      }
-    }
-
-    /**
-     * Writes {@code frame} over and over without reading, until the node stops taking bytes (the
-     * kernel buffers are full for a second) or {@link #FLOOD_LIMIT} is reached; returns the bytes
-     * written.
-     */
-    long floodUntilStalled(java.util.function.Supplier<byte[]> frame) throws IOException {
-      long written = 0;
-      long stalledSince = 0;
-      ByteBuffer pending = unsent;
-      while (written < FLOOD_LIMIT) {
-        if (!pending.hasRemaining()) {
-          ByteArrayOutputStream batch = new ByteArrayOutputStream();
-          while (batch.size() < 16_384) {
-            batch.writeBytes(frame.get());
-          }
-          pending = ByteBuffer.wrap(batch.toByteArray());
-        }
-        int n = channel.write(pending);
-        written += n;
-        if (n > 0) {
-          stalledSince = 0;
-        } else if (stalledSince == 0) {
-          stalledSince = System.nanoTime();
-        } else if (System.nanoTime() - stalledSince > 1_000_000_000L) {
-          unsent = pending;
-          return written;
-        } else {
-          Thread.onSpinWait();
-        }
-      }
-      return written;
-    }
+    return written;
   }
 
   @Test
@@ -218,10 +125,11 @@ class BackpressureTest {
             })
         .completion()
         .await();
-    Flooder flooder = new Flooder("flooder-data");
+    ChannelDevice flooder = flooder("flooder-data");
     // WHEN the device pipelines DATA with ACK_REQUESTED without reading
     long written =
-        flooder.floodUntilStalled(
+        floodUntilStalled(
+            flooder,
             () ->
                 flooder.device.sendData("t", new byte[32], true).seq() > 0
                     ? flooder.take()
@@ -251,7 +159,7 @@ class BackpressureTest {
               }
             });
     answerer.start();
-    flooder.readFrames(sent);
+    flooder.read(sent);
     answerer.join();
     assertEquals(sent, flooder.acks.size());
     assertTrue(flooder.acks.stream().allMatch(s -> s == AckStatus.ACCEPTED));
@@ -265,19 +173,19 @@ class BackpressureTest {
         .<JsonObject>consumer(Addresses.DELIVER, m -> m.reply(null))
         .completion()
         .await();
-    Flooder flooder = new Flooder("flooder-ping");
+    ChannelDevice flooder = flooder("flooder-ping");
     byte[] ping = new Frame(FrameType.PING, new byte[0]).encode();
     // WHEN a device writes PINGs without ever reading a PONG
-    long written = flooder.floodUntilStalled(() -> ping);
+    long written = floodUntilStalled(flooder, () -> ping);
     // THEN the node stops reading it once its answers cannot be written (the flood stalls far below
     // the limit)
     assertTrue(written < FLOOD_LIMIT, "the node stopped taking bytes, after " + written);
     // AND a well-behaved device still gets its handshake and its ACK
-    Flooder other = new Flooder("polite");
+    ChannelDevice other = flooder("polite");
     other.device.sendData("t", "21.5".getBytes(StandardCharsets.UTF_8), true);
     other.channel.configureBlocking(true);
     other.send(other.take());
-    other.readFrames(1);
+    other.read(1);
     assertEquals(List.of(AckStatus.ACCEPTED), other.acks);
   }
 }

@@ -1,24 +1,18 @@
 package dev.slmp.tools;
 
-import dev.slmp.connection.DeviceConnection;
 import dev.slmp.connection.DeviceIdentity;
-import dev.slmp.connection.InboundMessage;
-import dev.slmp.crypto.Randomness;
 import dev.slmp.crypto.Suite;
 import dev.slmp.datadir.DataDirectory;
 import dev.slmp.protocol.AckStatus;
-import dev.slmp.protocol.CloseCode;
 import dev.slmp.protocol.Frame;
 import dev.slmp.protocol.FrameType;
 import dev.slmp.protocol.KeySchedule;
+import dev.slmp.testkit.ChannelDevice;
 import java.io.BufferedReader;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -96,7 +90,7 @@ public final class FloodProbe {
     List<Thread> flooders = new ArrayList<>();
     int flooderCount = args.length > 3 ? Integer.parseInt(args[3]) : 2;
     for (int i = 0; i < flooderCount; i++) {
-      Peer f = new Peer(port, identity(dir, "flooder-" + i));
+      ChannelDevice f = new ChannelDevice(port, identity(dir, "flooder-" + i));
       Thread t =
           new Thread(
               () -> {
@@ -126,9 +120,9 @@ public final class FloodProbe {
     int n = 0;
     while (System.nanoTime() < end && node.isAlive()) {
       long t0 = System.nanoTime();
-      Peer p;
+      ChannelDevice p;
       try {
-        p = new Peer(port, identity(dir, "polite-" + (n++ % 50)));
+        p = new ChannelDevice(port, identity(dir, "polite-" + (n++ % 50)));
       } catch (IOException e) {
         System.out.println(
             "polite session "
@@ -180,105 +174,5 @@ public final class FloodProbe {
   private static DeviceIdentity identity(DataDirectory dir, String id) {
     byte[] key = KeySchedule.deviceKey(dir.masterSecret(), id.getBytes(StandardCharsets.UTF_8));
     return new DeviceIdentity(id, key, Suite.X25519_CHACHA20POLY1305, dir.x25519().publicKey());
-  }
-
-  /** A device on a blocking channel, authenticated by its constructor. */
-  private static final class Peer {
-    final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    final List<AckStatus> acks = new ArrayList<>();
-    final DeviceConnection device;
-    final SocketChannel channel;
-    final ByteBuffer in = ByteBuffer.allocate(1 << 16);
-    String closedWith;
-    long total;
-
-    Peer(int port, DeviceIdentity id) throws IOException {
-      device =
-          new DeviceConnection(
-              id,
-              Randomness.secure(),
-              65536,
-              new DeviceConnection.Listener() {
-                @Override
-                public void write(byte[] bytes) {
-                  out.writeBytes(bytes);
-                }
-
-                @Override
-                public void message(InboundMessage m) {}
-
-                @Override
-                public void acknowledged(long seq, boolean early, AckStatus status) {
-                  acks.add(status);
-                }
-
-                @Override
-                public void closed(CloseCode code, String reason, boolean byPeer) {
-                  closedWith = code + " " + reason;
-                }
-              });
-      channel = SocketChannel.open(new InetSocketAddress("127.0.0.1", port));
-      device.startFull();
-      send(take());
-      read(1);
-      send(take());
-      read(1);
-    }
-
-    byte[] take() {
-      byte[] b = out.toByteArray();
-      out.reset();
-      return b;
-    }
-
-    void send(byte[] b) throws IOException {
-      ByteBuffer buf = ByteBuffer.wrap(b);
-      while (buf.hasRemaining()) {
-        channel.write(buf);
-      }
-    }
-
-    void read(int frames) throws IOException {
-      int seen = 0;
-      while (seen < frames) {
-        int r = channel.read(in);
-        if (r > 0) {
-          total += r;
-        }
-        if (r < 0) {
-          throw new IOException(
-              "closed by the node: "
-                  + closedWith
-                  + " after "
-                  + seen
-                  + " of "
-                  + frames
-                  + " frames, "
-                  + total
-                  + " bytes read, "
-                  + in.position()
-                  + " bytes pending, state established="
-                  + device.isEstablished());
-        }
-        in.flip();
-        while (in.remaining() >= 4) {
-          int len =
-              ((in.get(in.position() + 1) & 0xFF) << 16)
-                  | ((in.get(in.position() + 2) & 0xFF) << 8)
-                  | (in.get(in.position() + 3) & 0xFF);
-          if (in.remaining() < 4 + len) {
-            break;
-          }
-          byte[] f = new byte[4 + len];
-          in.get(f);
-          device.receive(f);
-          seen++;
-          if (closedWith != null) {
-            throw new IOException("closed by the node: " + closedWith);
-          }
-        }
-        in.compact();
-      }
-    }
   }
 }
