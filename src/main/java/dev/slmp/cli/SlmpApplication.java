@@ -18,6 +18,7 @@ import java.util.function.Supplier;
  * option works.
  */
 public final class SlmpApplication extends VertxApplication implements VertxApplicationHooks {
+  private static final System.Logger LOG = System.getLogger(SlmpApplication.class.getName());
   private final boolean clustered;
 
   public SlmpApplication(String[] args) {
@@ -66,6 +67,13 @@ public final class SlmpApplication extends VertxApplication implements VertxAppl
       return Vertx.builder().with(options);
     }
     int expected = NodeConfig.peek(launcherConf, Keys.CLUSTER_EXPECTED_SIZE);
+    try {
+      ClusterSetup.requireExpectedSize(expected);
+    } catch (IllegalArgumentException e) {
+      // The launcher exits 1 without printing why.
+      LOG.log(System.Logger.Level.ERROR, "SLMP node failed to start: " + e.getMessage());
+      throw e;
+    }
     return Vertx.builder()
         .with(options)
         .withClusterManager(ClusterSetup.clusterManager(ClusterSetup.loadConfig(), expected));

@@ -11,32 +11,36 @@ import io.vertx.core.Vertx;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
  * The cluster's session store: a Hazelcast {@code IMap} with entry TTL = session expiry, one
- * synchronous backup and split-brain protection (see {@link ClusterSetup}); {@code rs} sealed with
- * the cluster key ({@link StoredSession}); the resume counter advanced by an entry processor on the
- * partition owner. An operation that fails or takes longer than {@code timeoutMs} fails, which the
- * handshake turns into {@code CLOSE(BUSY)} (fail closed). Stages complete on the caller's Vert.x
- * context.
+ * synchronous backup and split-brain protection (see {@link ClusterSetup}); every value sealed and
+ * MACed under keys derived from the cluster key ({@link StoredSession}, {@link ClusterSeal}), and a
+ * value that fails its check treated as absent, counted and logged; the resume counter advanced
+ * (and re-MACed) by an entry processor on the partition owner. An operation that fails or takes
+ * longer than {@code timeoutMs} fails, which the handshake turns into {@code CLOSE(BUSY)} (fail
+ * closed). Stages complete on the caller's Vert.x context.
  */
 public final class HazelcastSessionStore implements SessionStore {
   private final Vertx vertx;
   private final IMap<String, byte[]> map;
-  private final byte[] clusterKey;
+  private static final System.Logger LOG = System.getLogger(HazelcastSessionStore.class.getName());
+  private final ClusterSeal seal;
+  private final AtomicLong refused = new AtomicLong();
   private final long timeoutMs;
   private final LongSupplier clock;
 
   public HazelcastSessionStore(
       Vertx vertx,
       IMap<String, byte[]> map,
-      byte[] clusterKey,
+      ClusterSeal seal,
       long timeoutMs,
       LongSupplier clockSeconds) {
     this.vertx = vertx;
     this.map = map;
-    this.clusterKey = clusterKey.clone();
+    this.seal = seal;
     this.timeoutMs = timeoutMs;
     this.clock = clockSeconds;
   }
@@ -70,7 +74,7 @@ public final class HazelcastSessionStore implements SessionStore {
       return CompletableFuture.failedFuture(
           new IllegalArgumentException("session already expired"));
     }
-    byte[] value = StoredSession.seal(r, clusterKey);
+    byte[] value = StoredSession.seal(r, seal);
     return bounded(
         attempt(() -> map.setAsync(Bytes.hex(r.sessionId()), value, ttl, TimeUnit.SECONDS)));
   }
@@ -81,14 +85,16 @@ public final class HazelcastSessionStore implements SessionStore {
     return bounded(attempt(() -> map.getAsync(Bytes.hex(sessionId))))
         .thenApply(
             v -> {
-              if (v == null || StoredSession.expires(v) <= now) {
+              if (v == null) {
                 return null;
               }
               try {
-                return StoredSession.open(sessionId, v, clusterKey);
+                SessionRecord r = StoredSession.open(sessionId, v, seal);
+                return r.expires() <= now ? null : r;
               } catch (OpenFailedException e) {
-                // Sealed under another cluster key (or altered): not a session this cluster can
-                // resume.
+                // Written by someone without the cluster key, altered, or sealed under another
+                // cluster key: not a session this cluster can resume.
+                refused();
                 return null;
               }
             });
@@ -98,6 +104,32 @@ public final class HazelcastSessionStore implements SessionStore {
   public CompletionStage<Advance> advanceCounter(byte[] sessionId, long counter) {
     AdvanceCounter op = new AdvanceCounter(counter, clock.getAsLong());
     return bounded(attempt(() -> map.submitToKey(Bytes.hex(sessionId), op)))
-        .thenApply(Advance::valueOf);
+        .thenApply(
+            answer -> {
+              if (AdvanceCounter.REFUSED.equals(answer)) {
+                refused();
+                return Advance.UNKNOWN;
+              }
+              return Advance.valueOf(answer);
+            });
+  }
+
+  /** Values that failed their check, counted; logged at the 1st, 2nd, 4th, 8th … */
+  private void refused() {
+    long n = refused.incrementAndGet();
+    if (Long.bitCount(n) == 1) {
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "a session value in "
+              + ClusterSetup.SESSIONS_MAP
+              + " failed its cluster-key check and was treated as absent ("
+              + n
+              + " so far): written by a Hazelcast member without the cluster key, or altered");
+    }
+  }
+
+  /** Values that failed their check since start. */
+  public long refusedValues() {
+    return refused.get();
   }
 }

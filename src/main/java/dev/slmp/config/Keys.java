@@ -235,10 +235,11 @@ public final class Keys {
       define(
           new IntSetting(
               "cluster.expectedSize",
-              1,
-              1,
+              0,
+              0,
               1000,
-              "nodes in the cluster; a majority of it is needed to resume (Clustering)"));
+              "nodes in the cluster, required with `-cluster` (0: not set); a majority of it is needed to"
+                  + " resume (Clustering)"));
   public static final IntSetting CLUSTER_STORE_TIMEOUT_MS =
       define(
           new IntSetting(

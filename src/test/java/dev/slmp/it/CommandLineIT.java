@@ -162,6 +162,19 @@ class CommandLineIT {
     assertTrue(env.output().contains("limits.maxConnections"), env.output());
   }
 
+  /** Verifies that a clustered node without cluster.expectedSize exits non-zero, naming the key. */
+  @Test
+  void clusterWithoutExpectedSizeExitsNamingTheKey() throws Exception {
+    // GIVEN -cluster and no cluster.expectedSize
+    // WHEN the node starts
+    // THEN it exits non-zero before joining, with a message naming the key
+    JarProcess.Result r =
+        JarProcess.run(
+            work, Map.of(), "-cluster", "-conf", "{\"dataDir\": \"" + work.resolve("c") + "\"}");
+    assertTrue(r.code() != 0, r.output());
+    assertTrue(r.output().contains("'cluster.expectedSize'"), r.output());
+  }
+
   private JarProcess.Result run(String... args) {
     try {
       return JarProcess.run(work, Map.of(), args);
