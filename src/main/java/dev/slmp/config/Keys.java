@@ -248,6 +248,13 @@ public final class Keys {
               1,
               600_000,
               "a session store slower than this is `BUSY`"));
+  public static final BoolSetting CLUSTER_INSECURE =
+      define(
+          new BoolSetting(
+              "cluster.insecure",
+              false,
+              "run the clustered event bus without TLS: anyone who reaches its port reads and sends"
+                  + " (trials only; Clustering)"));
 
   public static final BoolSetting LEGACY_ENABLED =
       define(

@@ -7,6 +7,7 @@ import dev.slmp.bus.ConnectedNotice;
 import dev.slmp.cluster.ClusterIdentity;
 import dev.slmp.cluster.ClusterSeal;
 import dev.slmp.cluster.ClusterSetup;
+import dev.slmp.cluster.ClusterTls;
 import dev.slmp.cluster.HazelcastSessionStore;
 import dev.slmp.config.Keys;
 import dev.slmp.config.NodeConfig;
@@ -61,6 +62,11 @@ public final class SlmpNode extends VerticleBase {
                         () -> {
                           if (vertx.isClustered()) {
                             ClusterSetup.requireExpectedSize(cfg.get(Keys.CLUSTER_EXPECTED_SIZE));
+                            if (!cfg.get(Keys.CLUSTER_INSECURE)) {
+                              // Whoever builds the clustered Vert.x (SlmpApplication, an embedding)
+                              // gives its event bus ClusterTls from these files.
+                              ClusterTls.requireCertificate(Path.of(cfg.get(Keys.DATA_DIR)));
+                            }
                           }
                           DataDirectory data =
                               DataDirectory.openOrCreate(Path.of(cfg.get(Keys.DATA_DIR)));
@@ -242,6 +248,17 @@ public final class SlmpNode extends VerticleBase {
             + services.data().dir()
             + ", key ids"
             + keys);
+    if (vertx.isClustered()) {
+      var info = ((VertxInternal) vertx).clusterManager().getNodeInfo();
+      LOG.log(
+          c.get(Keys.CLUSTER_INSECURE) ? System.Logger.Level.WARNING : System.Logger.Level.INFO,
+          "event bus on "
+              + info.host()
+              + ":"
+              + info.port()
+              + " "
+              + (c.get(Keys.CLUSTER_INSECURE) ? ClusterTls.INSECURE_NOTE : ClusterTls.TLS_NOTE));
+    }
   }
 
   /** The port the gateways listen on (after start; the configured one unless it was 0). */

@@ -244,7 +244,7 @@ class ClusterTrustTest {
    * Verifies that an auth reply naming another device than asked, or none, authenticates nobody.
    */
   @Test
-  @Order(4)
+  @Order(5)
   void aForgedAuthReplyIsRefused() {
     // GIVEN B's auth service replaced by a forger that vouches for another device
     await(b.stop());
@@ -283,7 +283,7 @@ class ClusterTrustTest {
 
   /** Verifies that a clustered node without cluster.expectedSize refuses to start, naming it. */
   @Test
-  @Order(5)
+  @Order(7)
   void aClusteredNodeNeedsTheExpectedSize() throws Exception {
     // GIVEN no cluster.expectedSize (the default, 0)
     // WHEN a cluster manager is made, or a node deployed on a clustered Vert.x
@@ -297,5 +297,60 @@ class ClusterTrustTest {
         dev.slmp.testkit.Await.failure(
             TestNode.start(cluster.vertx.get(0), cluster.dataDirFor(2), new JsonObject()));
     assertTrue(fail.getMessage().contains("'cluster.expectedSize'"), fail.getMessage());
+  }
+
+  /**
+   * Verifies that Vert.x members without a certificate from the cluster CA — none, or one from
+   * another CA — neither receive nor send a single event-bus message, though they joined Hazelcast.
+   */
+  @Test
+  @Order(4)
+  void membersWithoutTheClusterCertificateHearAndSayNothing() throws Exception {
+    // GIVEN a device connected to A, and two strangers in the Hazelcast cluster: one without TLS,
+    // one with a certificate of its own CA; both register on slmp.deliver and slmp.in
+    DeviceIdentity device = a.derivedDevice("watched", Suite.X25519_CHACHA20POLY1305);
+    DeviceOnRaw d = await(DeviceOnRaw.connect(vertx, a.port(), device));
+    await(d.handshake());
+    Path otherCa = root.resolve("other-ca");
+    dev.slmp.cluster.ClusterCa.init(otherCa, "other");
+    Path otherNode = root.resolve("other-node");
+    dev.slmp.cluster.ClusterCa.addNode(
+        otherCa, otherNode, "intruder", java.util.List.of("127.0.0.1"));
+    Vertx plain = await(cluster.member(2, null));
+    Vertx forged = await(cluster.member(2, otherNode));
+    AtomicInteger heard = new AtomicInteger();
+    for (Vertx s : java.util.List.of(plain, forged)) {
+      await(s.eventBus().consumer(Addresses.DELIVER, m -> heard.incrementAndGet()).completion());
+      await(s.eventBus().consumer(Addresses.IN, m -> heard.incrementAndGet()).completion());
+    }
+    // WHEN the device sends a message that wants an ACK, and each stranger asks A to send the
+    // device a command and publishes that the device connected elsewhere
+    AckStatus status = await(d.sendWithAck("t", "secret reading"));
+    for (Vertx s : java.util.List.of(plain, forged)) {
+      Throwable err =
+          dev.slmp.testkit.Await.failure(
+              s.eventBus()
+                  .request(
+                      Addresses.out("watched"),
+                      new JsonObject().put("topic", "cmd").put("payload", "b24=").put("ack", false),
+                      new io.vertx.core.eventbus.DeliveryOptions().setSendTimeout(3000)));
+      assertTrue(err instanceof io.vertx.core.eventbus.ReplyException, String.valueOf(err));
+      s.eventBus()
+          .publish(
+              Addresses.CONNECTED,
+              new JsonObject()
+                  .put("device", "watched")
+                  .put("connection", "intruder/1")
+                  .put("at", System.currentTimeMillis() + 1000)
+                  .put("node", "intruder"));
+    }
+    // THEN nothing reached the strangers (the only slmp.deliver consumers: NOT_DELIVERED), the
+    // device got no command and is still connected, its next message answered
+    assertEquals(AckStatus.NOT_DELIVERED, status);
+    assertEquals(AckStatus.NOT_DELIVERED, await(d.sendWithAck("t", "still private")));
+    assertEquals(0, heard.get(), "messages the strangers received");
+    assertEquals(0, d.messages.size(), "commands the device received");
+    await(plain.close());
+    await(forged.close());
   }
 }
