@@ -33,9 +33,9 @@ public final class ClusterTls {
         .setSsl(true)
         .setTrustAll(false)
         .setClientAuth(ClientAuth.REQUIRED)
-        // Nodes are near each other: a peer that does not complete a handshake in 5 s (a stranger
-        // without TLS) is given up sooner than Vert.x's default 10 s.
-        .setSslHandshakeTimeout(5)
+        // Generous: a node's first connection to another is made on its first message, often under
+        // load; on a busy 2-core host handshakes took over 5 s and failed those messages.
+        .setSslHandshakeTimeout(30)
         .setSslHandshakeTimeoutUnit(java.util.concurrent.TimeUnit.SECONDS)
         .setKeyCertOptions(
             new PemKeyCertOptions()
