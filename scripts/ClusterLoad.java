@@ -20,6 +20,7 @@ public class ClusterLoad {
   static DataDirectory data;
   static int[] ports;
   static volatile long until;
+  static final int CONC = Integer.parseInt(System.getenv().getOrDefault("CONC", "24"));
 
   static DeviceIdentity device(String id) {
     byte[] key = KeySchedule.deviceKey(data.masterSecret(), id.getBytes(StandardCharsets.UTF_8));
@@ -56,11 +57,11 @@ public class ClusterLoad {
       AtomicLong done = new AtomicLong(), failed = new AtomicLong();
       long t0 = System.nanoTime();
       until = t0 + seconds * 1_000_000_000L / (phase.equals("warmup") ? 2 : 1);
-      for (int loop = 0; loop < 24; loop++) handshakes(vertx, net, loop, loop, done, failed);
+      for (int loop = 0; loop < CONC; loop++) handshakes(vertx, net, loop, loop, done, failed);
       while (System.nanoTime() < until + 3_000_000_000L && done.get() + failed.get() < 1) Thread.sleep(100);
       Thread.sleep((until - System.nanoTime()) / 1_000_000 + 1500);
       double s = (until - t0) / 1e9;
-      if (phase.equals("measure")) System.out.printf("full handshakes: %.0f/s (%d ok, %d failed, %.1f s, 24 concurrent, %d nodes)%n", done.get() / s, done.get(), failed.get(), s, ports.length);
+      if (phase.equals("measure")) System.out.printf("full handshakes: %.0f/s (%d ok, %d failed, %.1f s, %d concurrent, %d nodes)%n", done.get() / s, done.get(), failed.get(), s, CONC, ports.length);
     }
     byte[] payload = new byte[64];
     for (String phase : new String[] {"warmup", "measure"}) {
