@@ -8,11 +8,14 @@
       sends a command to slmp.out.DEVICE and prints the node's reply
 
 The node needs "bridge": {"enabled": true} (port 7000 on 127.0.0.1 by default). A frame is a 4-byte
-big-endian length, then that many bytes of UTF-8 JSON (docs/event-bus.md, "The TCP bridge").
+big-endian length, then that many bytes of UTF-8 JSON (docs/event-bus.md, "The TCP bridge"). The first
+frame carries the node's bridge token, "headers": {"token": ...}, read from DATA_DIR/bridge.token
+(--token-file; the node creates it, mode 600, on first start): without it the node closes the connection.
 """
 import argparse
 import base64
 import json
+import os
 import socket
 import struct
 import sys
@@ -38,10 +41,17 @@ def recv_frame(sock):
     return json.loads(recv_exact(sock, length).decode("utf-8"))
 
 
+def with_token(frame, args):
+    """The first frame of a connection presents the bridge token."""
+    frame["headers"] = {"token": args.token}
+    return frame
+
+
 def consume(sock, args):
     addresses = ["slmp.in"] + (["slmp.deliver"] if args.deliver else [])
-    for address in addresses:
-        send_frame(sock, {"type": "register", "address": address})
+    for i, address in enumerate(addresses):
+        frame = {"type": "register", "address": address}
+        send_frame(sock, with_token(frame, args) if i == 0 else frame)
     # The bridge handles a connection's frames in order: the pong means the registrations are in place.
     send_frame(sock, {"type": "ping"})
     seen = 0
@@ -68,8 +78,8 @@ def consume(sock, args):
 def command(sock, args):
     device, text = args.send
     body = {"topic": args.topic, "payload": base64.b64encode(text.encode("utf-8")).decode("ascii"), "ack": args.ack}
-    send_frame(sock, {"type": "send", "address": "slmp.out." + device, "replyAddress": "bridge_consumer.reply",
-                      "body": body})
+    send_frame(sock, with_token({"type": "send", "address": "slmp.out." + device,
+                                 "replyAddress": "bridge_consumer.reply", "body": body}, args))
     frame = recv_frame(sock)
     if frame.get("type") == "message":
         print(json.dumps(frame["body"]), flush=True)
@@ -91,7 +101,15 @@ def main():
     p.add_argument("--send", nargs=2, metavar=("DEVICE", "TEXT"), help="send a command to a device instead")
     p.add_argument("--topic", default="cmd", help="topic of the command (--send)")
     p.add_argument("--ack", action="store_true", help="ask the device to acknowledge the command (--send)")
+    p.add_argument("--token-file", default=os.path.join(os.environ.get("SLMP_DATA_DIR", "data"), "bridge.token"),
+                   help="the node's bridge token (default $SLMP_DATA_DIR/bridge.token, else data/bridge.token)")
     args = p.parse_args()
+    try:
+        with open(args.token_file, encoding="ascii") as f:
+            args.token = f.read().strip()
+    except OSError as e:
+        print("error: cannot read the bridge token: %s" % e, file=sys.stderr)
+        return 1
     try:
         with socket.create_connection((args.host, args.port)) as sock:
             return command(sock, args) if args.send else consume(sock, args)

@@ -1,6 +1,7 @@
 package dev.slmp.bridge;
 
 import dev.slmp.config.BridgeRules;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -11,12 +12,18 @@ import java.util.List;
  * @param port its port
  * @param inbound addresses a client may send or publish to
  * @param outbound addresses a client may register on
+ * @param tokenFile the file of the token clients present ({@code dataDir/bridge.token}), created on
+ *     first start
  */
 public record BridgeSettings(
     String host,
     int port,
     List<BridgeRules.Permitted> inbound,
-    List<BridgeRules.Permitted> outbound) {
+    List<BridgeRules.Permitted> outbound,
+    Path tokenFile) {
+  /** The token's file name, in the data directory. */
+  public static final String TOKEN_FILE = "bridge.token";
+
   public BridgeSettings {
     inbound = List.copyOf(inbound);
     outbound = List.copyOf(outbound);

@@ -14,9 +14,9 @@ import java.util.List;
  * The TCP event-bus bridge (config {@code bridge.*}): programs outside the JVM speak 4-byte length
  * + JSON frames to it (docs/event-bus.md). {@code bridge.inbound} lists the addresses a client may
  * send or publish to, {@code bridge.outbound} those it may register on; replies to a message the
- * client received need no permission (the bridge tracks them). The bridge does not authenticate
- * clients: whoever reaches the port can read every permitted message, so it listens on loopback
- * unless told otherwise.
+ * client received need no permission (the bridge tracks them). A client must present the token of
+ * {@code dataDir/bridge.token} in its first frame ({@link BridgeGate}). The bridge has no TLS, so
+ * it listens on loopback only (a non-loopback {@code bridge.host} is refused at start).
  */
 public final class BridgeVerticle extends VerticleBase {
   private static final System.Logger LOG = System.getLogger(BridgeVerticle.class.getName());
@@ -34,9 +34,15 @@ public final class BridgeVerticle extends VerticleBase {
     settings.outbound().forEach(p -> options.addOutboundPermitted(options(p)));
     String host = settings.host();
     int port = settings.port();
-    bridge = TcpEventBusBridge.create(vertx, options, new NetServerOptions().setTcpNoDelay(true));
-    return bridge
-        .listen(port, host)
+    return vertx
+        .executeBlocking(() -> BridgeGate.of(settings.tokenFile()))
+        .compose(
+            gate -> {
+              bridge =
+                  TcpEventBusBridge.create(
+                      vertx, options, new NetServerOptions().setTcpNoDelay(true), gate::handle);
+              return bridge.listen(port, host);
+            })
         .onSuccess(
             b ->
                 LOG.log(
@@ -48,7 +54,9 @@ public final class BridgeVerticle extends VerticleBase {
                         + ", inbound "
                         + describe(options.getInboundPermitteds())
                         + ", outbound "
-                        + describe(options.getOutboundPermitteds())));
+                        + describe(options.getOutboundPermitteds())
+                        + ", clients present the token of "
+                        + settings.tokenFile()));
   }
 
   @Override

@@ -29,9 +29,9 @@ package dev.slmp.bus;
  *       as failure code.
  *   <li>{@link #AUTH_VERIFY} — request/reply JSON {@code {"id": base64, "th2": base64, "proof":
  *       base64}} → {@code {"device": id}}, or failure code 5 (AUTH_FAILED). JSON so an auth-only
- *       node can serve others.
- *   <li>{@link #AUTH_REVOKED} — request/reply JSON {@code {"device": id}} → {@code {"revoked":
- *       bool}}.
+ *       node can serve others. A reply naming another device than {@code id} is AUTH_FAILED.
+ *   <li>{@link #AUTH_REVOKED} — request/reply JSON {@code {"device": id}} → {@code {"device": id,
+ *       "revoked": bool}}; a reply about another device, or without the boolean, counts as revoked.
  *   <li>{@link #crypto(int)} {@code slmp.internal.crypto.<n>} — local request/reply, {@code
  *       CryptoJob} objects (zero-copy), one address per crypto verticle instance so a connection's
  *       frames stay in order.
@@ -48,9 +48,11 @@ public final class Addresses {
   public static final String CRYPTO_PREFIX = "slmp.internal.crypto.";
 
   /**
-   * Publish, JSON {@code {"device": id, "connection": "<node id>/<serial>", "at": epochMillis}}: a
-   * device's connection was established; every node closes an older connection of that device
-   * ({@code CLOSE(NORMAL, "taken over")}).
+   * Publish, JSON {@code {"device": id, "connection": "<node id>/<serial>", "at": epochMillis,
+   * "node": nodeId}}: a device's connection was established; every node closes an older connection
+   * of that device ({@code CLOSE(NORMAL, "taken over")}). Read through {@link ConnectedNotice},
+   * which refuses anything else. Every {@code slmp.internal.*} address is node-only: the bridge
+   * refuses rules that reach them, and between nodes the event bus needs the cluster's TLS.
    */
   public static final String CONNECTED = "slmp.internal.connected";
 

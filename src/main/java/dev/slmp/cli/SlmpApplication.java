@@ -1,6 +1,7 @@
 package dev.slmp.cli;
 
 import dev.slmp.cluster.ClusterSetup;
+import dev.slmp.cluster.ClusterTls;
 import dev.slmp.config.Keys;
 import dev.slmp.config.NodeConfig;
 import dev.slmp.node.SlmpNode;
@@ -11,6 +12,7 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.launcher.application.VertxApplication;
 import io.vertx.launcher.application.VertxApplicationHooks;
+import java.nio.file.Path;
 import java.util.function.Supplier;
 
 /**
@@ -18,6 +20,7 @@ import java.util.function.Supplier;
  * option works.
  */
 public final class SlmpApplication extends VertxApplication implements VertxApplicationHooks {
+  private static final System.Logger LOG = System.getLogger(SlmpApplication.class.getName());
   private final boolean clustered;
 
   public SlmpApplication(String[] args) {
@@ -55,7 +58,8 @@ public final class SlmpApplication extends VertxApplication implements VertxAppl
 
   /**
    * Clustered nodes use cluster.xml with split-brain protection sized by {@code
-   * cluster.expectedSize}.
+   * cluster.expectedSize} (which must be set), and an event bus with mutual TLS from the node's
+   * certificate in its data directory unless {@code cluster.insecure}.
    */
   @Override
   public VertxBuilder createVertxBuilder(VertxOptions options) {
@@ -67,6 +71,22 @@ public final class SlmpApplication extends VertxApplication implements VertxAppl
     }
     int expected = NodeConfig.peek(launcherConf, Keys.CLUSTER_EXPECTED_SIZE);
     int maxSessions = NodeConfig.peek(launcherConf, Keys.SESSION_MAX_SESSIONS);
+    try {
+      ClusterSetup.requireExpectedSize(expected);
+      if (NodeConfig.peek(launcherConf, Keys.CLUSTER_INSECURE)) {
+        LOG.log(
+            System.Logger.Level.WARNING,
+            "cluster.insecure is true: the event bus between nodes runs WITHOUT TLS; anyone who"
+                + " reaches its port can read every message and speak on every address");
+      } else {
+        ClusterTls.apply(
+            options.getEventBusOptions(), Path.of(NodeConfig.peek(launcherConf, Keys.DATA_DIR)));
+      }
+    } catch (RuntimeException e) {
+      // The launcher exits 1 without printing why.
+      LOG.log(System.Logger.Level.ERROR, "SLMP node failed to start: " + e.getMessage());
+      throw e;
+    }
     return Vertx.builder()
         .with(options)
         .withClusterManager(

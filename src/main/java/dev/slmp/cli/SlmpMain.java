@@ -21,7 +21,9 @@ public final class SlmpMain {
    */
   static Map<String, Command> commands() {
     Map<String, Command> m = new LinkedHashMap<>();
-    for (Command c : List.<Command>of(new KeysCommand(), new DeviceCommand(), new SendCommand())) {
+    for (Command c :
+        List.<Command>of(
+            new KeysCommand(), new DeviceCommand(), new SendCommand(), new ClusterCommand())) {
       m.put(c.name(), c);
     }
     for (Command c : ServiceLoader.load(Command.class, SlmpMain.class.getClassLoader())) {

@@ -71,16 +71,34 @@ public final class ClusterSetup {
     return config;
   }
 
-  /** A cluster manager for a node of a cluster of {@code expectedSize} members. */
+  /**
+   * A cluster manager for a node of a cluster of {@code expectedSize} members; refuses 0, the value
+   * of a node whose operator did not say how big the cluster is.
+   */
   public static HazelcastClusterManager clusterManager(Config config, int expectedSize) {
+    requireExpectedSize(expectedSize);
     return new HazelcastClusterManager(withMajority(config, expectedSize));
   }
 
   /** As {@link #clusterManager(Config, int)}, with the session maps bounded per node. */
   public static HazelcastClusterManager clusterManager(
       Config config, int expectedSize, int maxSessionsPerNode) {
+    requireExpectedSize(expectedSize);
     return new HazelcastClusterManager(
         withSessionBound(withMajority(config, expectedSize), maxSessionsPerNode));
+  }
+
+  /**
+   * Split-brain protection cannot be forgotten: a clustered node must be told the cluster's size,
+   * since a guessed one (1) would let each half of a split cluster accept the same replayed RESUME.
+   */
+  public static void requireExpectedSize(int expectedSize) {
+    if (expectedSize < 1) {
+      throw new IllegalArgumentException(
+          "config key 'cluster.expectedSize' (SLMP_CLUSTER_EXPECTED_SIZE) must be set to the number"
+              + " of nodes when clustered: a majority of it is needed to resume a session, which is"
+              + " what stops a split cluster from accepting one replay per half");
+    }
   }
 
   /** The configuration vertx-hazelcast would load on its own. */

@@ -11,27 +11,31 @@ import io.vertx.core.Vertx;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
  * The cluster's session store: a Hazelcast {@code IMap} with entry TTL = session expiry, one
- * synchronous backup and split-brain protection (see {@link ClusterSetup}); {@code rs} sealed with
- * the cluster key ({@link StoredSession}); the resume counter advanced by an entry processor on the
- * partition owner. An operation that fails or takes longer than {@code timeoutMs} fails, which the
- * handshake turns into {@code CLOSE(BUSY)} (fail closed). Stages complete on the caller's Vert.x
- * context.
+ * synchronous backup and split-brain protection (see {@link ClusterSetup}); every value sealed and
+ * MACed under keys derived from the cluster key ({@link StoredSession}, {@link ClusterSeal}), and a
+ * value that fails its check treated as absent, counted and logged; the resume counter advanced
+ * (and re-MACed) by an entry processor on the partition owner. An operation that fails or takes
+ * longer than {@code timeoutMs} fails, which the handshake turns into {@code CLOSE(BUSY)} (fail
+ * closed). Stages complete on the caller's Vert.x context.
  */
 public final class HazelcastSessionStore implements SessionStore {
   private final Vertx vertx;
   private final IMap<String, byte[]> map;
+  private static final System.Logger LOG = System.getLogger(HazelcastSessionStore.class.getName());
 
   /**
-   * Each device's live session id (hex), with the session's TTL: a new session replaces the
-   * previous one.
+   * Each device's live session id, with the session's TTL and a MAC under the cluster key ({@link
+   * #indexValue}): a new session replaces the previous one.
    */
   private final IMap<String, String> byDevice;
 
-  private final byte[] clusterKey;
+  private final ClusterSeal seal;
+  private final AtomicLong refused = new AtomicLong();
   private final long timeoutMs;
   private final LongSupplier clock;
 
@@ -39,13 +43,13 @@ public final class HazelcastSessionStore implements SessionStore {
       Vertx vertx,
       IMap<String, byte[]> map,
       IMap<String, String> byDevice,
-      byte[] clusterKey,
+      ClusterSeal seal,
       long timeoutMs,
       LongSupplier clockSeconds) {
     this.vertx = vertx;
     this.map = map;
     this.byDevice = byDevice;
-    this.clusterKey = clusterKey.clone();
+    this.seal = seal;
     this.timeoutMs = timeoutMs;
     this.clock = clockSeconds;
   }
@@ -79,18 +83,57 @@ public final class HazelcastSessionStore implements SessionStore {
       return CompletableFuture.failedFuture(
           new IllegalArgumentException("session already expired"));
     }
-    byte[] value = StoredSession.seal(r, clusterKey);
+    byte[] value = StoredSession.seal(r, seal);
     String id = Bytes.hex(r.sessionId());
     return bounded(
         attempt(
             () ->
                 map.setAsync(id, value, ttl, TimeUnit.SECONDS)
-                    .thenCompose(v -> byDevice.putAsync(r.deviceId(), id, ttl, TimeUnit.SECONDS))
                     .thenCompose(
-                        previous ->
-                            previous == null || previous.equals(id)
-                                ? CompletableFuture.completedFuture(null)
-                                : map.removeAsync(previous).thenApply(removed -> null))));
+                        v ->
+                            byDevice.putAsync(
+                                r.deviceId(), indexValue(r.deviceId(), id), ttl, TimeUnit.SECONDS))
+                    .thenCompose(
+                        previous -> {
+                          String old = indexedSession(r.deviceId(), previous);
+                          return old == null || old.equals(id)
+                              ? CompletableFuture.completedFuture(null)
+                              : map.removeAsync(old).thenApply(removed -> null);
+                        })));
+  }
+
+  /** The index entry for a device's session: its id and a MAC that binds it to the device. */
+  private String indexValue(String deviceId, String sessionHex) {
+    byte[] id = Bytes.unhex(sessionHex);
+    return sessionHex
+        + "."
+        + Bytes.hex(seal.mac(ClusterSetup.SESSIONS_BY_DEVICE_MAP, deviceId, id, 0, id.length));
+  }
+
+  /**
+   * The session id an index entry names, or null when there is none or the cluster key does not
+   * vouch for it (then nothing is deleted on its word, and the refusal is counted).
+   */
+  private String indexedSession(String deviceId, String value) {
+    if (value == null) {
+      return null;
+    }
+    int dot = value.indexOf('.');
+    try {
+      byte[] id = Bytes.unhex(value.substring(0, dot));
+      byte[] tag = Bytes.unhex(value.substring(dot + 1));
+      if (seal.verify(ClusterSetup.SESSIONS_BY_DEVICE_MAP, deviceId, id, 0, id.length, tag)) {
+        return value.substring(0, dot);
+      }
+    } catch (RuntimeException malformed) {
+      // fall through: not vouched for
+    }
+    LOG.log(
+        System.Logger.Level.WARNING,
+        "a session index entry failed its check and was ignored ("
+            + refused.incrementAndGet()
+            + " so far)");
+    return null;
   }
 
   @Override
@@ -101,10 +144,12 @@ public final class HazelcastSessionStore implements SessionStore {
                 byDevice
                     .removeAsync(deviceId)
                     .thenCompose(
-                        id ->
-                            id == null
-                                ? CompletableFuture.completedFuture(null)
-                                : map.removeAsync(id).thenApply(removed -> null))));
+                        value -> {
+                          String id = indexedSession(deviceId, value);
+                          return id == null
+                              ? CompletableFuture.completedFuture(null)
+                              : map.removeAsync(id).thenApply(removed -> null);
+                        })));
   }
 
   @Override
@@ -113,14 +158,16 @@ public final class HazelcastSessionStore implements SessionStore {
     return bounded(attempt(() -> map.getAsync(Bytes.hex(sessionId))))
         .thenApply(
             v -> {
-              if (v == null || StoredSession.expires(v) <= now) {
+              if (v == null) {
                 return null;
               }
               try {
-                return StoredSession.open(sessionId, v, clusterKey);
+                SessionRecord r = StoredSession.open(sessionId, v, seal);
+                return r.expires() <= now ? null : r;
               } catch (OpenFailedException e) {
-                // Sealed under another cluster key (or altered): not a session this cluster can
-                // resume.
+                // Written by someone without the cluster key, altered, or sealed under another
+                // cluster key: not a session this cluster can resume.
+                refused();
                 return null;
               }
             });
@@ -130,6 +177,32 @@ public final class HazelcastSessionStore implements SessionStore {
   public CompletionStage<Advance> advanceCounter(byte[] sessionId, long counter) {
     AdvanceCounter op = new AdvanceCounter(counter, clock.getAsLong());
     return bounded(attempt(() -> map.submitToKey(Bytes.hex(sessionId), op)))
-        .thenApply(Advance::valueOf);
+        .thenApply(
+            answer -> {
+              if (AdvanceCounter.REFUSED.equals(answer)) {
+                refused();
+                return Advance.UNKNOWN;
+              }
+              return Advance.valueOf(answer);
+            });
+  }
+
+  /** Values that failed their check, counted; logged at the 1st, 2nd, 4th, 8th … */
+  private void refused() {
+    long n = refused.incrementAndGet();
+    if (Long.bitCount(n) == 1) {
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "a session value in "
+              + ClusterSetup.SESSIONS_MAP
+              + " failed its cluster-key check and was treated as absent ("
+              + n
+              + " so far): written by a Hazelcast member without the cluster key, or altered");
+    }
+  }
+
+  /** Values that failed their check since start. */
+  public long refusedValues() {
+    return refused.get();
   }
 }

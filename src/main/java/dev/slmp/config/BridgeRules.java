@@ -50,6 +50,39 @@ public final class BridgeRules {
                 + v);
       }
     }
+    for (int i = 0; i < out.size(); i++) {
+      Permitted p = out.get(i);
+      for (String internal : NODE_ONLY) {
+        boolean matches =
+            p.regex() ? Pattern.matches(p.address(), internal) : p.address().equals(internal);
+        if (matches
+            || (!p.regex()
+                && (p.address().startsWith("slmp.internal.")
+                    || p.address().startsWith("__vertx.")))) {
+          throw new IllegalArgumentException(
+              "config key '"
+                  + configKey
+                  + "["
+                  + i
+                  + "]' would let bridge clients reach node-only addresses (slmp.internal.* or"
+                  + " the reply addresses __vertx.*), e.g. "
+                  + internal);
+        }
+      }
+    }
     return List.copyOf(out);
   }
+
+  /** Samples of the addresses only nodes may use: a rule that permits any of them is refused. */
+  private static final List<String> NODE_ONLY =
+      List.of(
+          "slmp.internal.auth.verify",
+          "slmp.internal.auth.revoked",
+          "slmp.internal.connected",
+          "slmp.internal.handshake",
+          "slmp.internal.crypto.0",
+          "slmp.internal.x",
+          "__vertx.reply.1",
+          "__vertx.reply.0f8fad5b-d9cb-469f-a165-70867728950e",
+          "__vertx.x");
 }

@@ -235,10 +235,11 @@ public final class Keys {
       define(
           new IntSetting(
               "cluster.expectedSize",
-              1,
-              1,
+              0,
+              0,
               1000,
-              "nodes in the cluster; a majority of it is needed to resume (Clustering)"));
+              "nodes in the cluster, required with `-cluster` (0: not set); a majority of it is needed to"
+                  + " resume (Clustering)"));
   public static final IntSetting CLUSTER_STORE_TIMEOUT_MS =
       define(
           new IntSetting(
@@ -247,6 +248,13 @@ public final class Keys {
               1,
               600_000,
               "a session store slower than this is `BUSY`"));
+  public static final BoolSetting CLUSTER_INSECURE =
+      define(
+          new BoolSetting(
+              "cluster.insecure",
+              false,
+              "run the clustered event bus without TLS: anyone who reaches its port reads and sends"
+                  + " (trials only; Clustering)"));
 
   public static final BoolSetting LEGACY_ENABLED =
       define(
@@ -324,7 +332,7 @@ public final class Keys {
           StringSetting.nonBlank(
               "bridge.host",
               "127.0.0.1",
-              "address it listens on (it does not authenticate clients)"));
+              "address it listens on: loopback only (no TLS); clients present `dataDir/bridge.token`"));
   public static final IntSetting BRIDGE_PORT =
       define(new IntSetting("bridge.port", 7000, 1, 65535, "its port"));
   public static final ListSetting<List<BridgeRules.Permitted>> BRIDGE_INBOUND =
@@ -369,12 +377,28 @@ public final class Keys {
       throw new IllegalArgumentException(
           "config key 'verticles.handshake' must be at least 1 on a node with gateways");
     }
+    if (c.get(BRIDGE_ENABLED) && !isLoopback(c.get(BRIDGE_HOST))) {
+      // The bridge has no TLS: its token and every message would cross the network in clear.
+      throw new IllegalArgumentException(
+          "config key 'bridge.host' must be a loopback address (127.0.0.1, ::1, localhost): the"
+              + " bridge has no TLS, so its token and messages would cross the network in clear;"
+              + " reach it from other hosts through an SSH tunnel or a TLS proxy");
+    }
     if (c.get(LEGACY_ENABLED) && c.get(LEGACY_SECRET).isEmpty()) {
       throw new IllegalArgumentException(
           "config key 'legacy.secret' ("
               + LEGACY_SECRET.envName()
               + ") must be set when legacy.enabled is true");
     }
+  }
+
+  private static boolean isLoopback(String host) {
+    String h =
+        host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    return h.equals("localhost")
+        || h.equals("::1")
+        || h.equals("0:0:0:0:0:0:0:1")
+        || h.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
   }
 
   private static Set<Suite> suites(JsonArray list) {

@@ -268,6 +268,21 @@ public final class DataDirectory {
     return FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
   }
 
+  /** Makes {@code dir} readable by its owner only (mode 700), where the file system has modes. */
+  public static void restrict(Path dir) throws IOException {
+    if (posix()) {
+      Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+    }
+  }
+
+  /**
+   * Creates {@code file} with {@code content} and {@code mode} (e.g. {@code rw-------}) unless it
+   * exists, the way the directory's own keys are created: for other key files (the cluster CA's).
+   */
+  public static void writeNewFile(Path file, byte[] content, String mode) throws IOException {
+    writeNew(file, content, mode);
+  }
+
   /**
    * Creates {@code file} with {@code content} unless it exists: a temp file in the same directory
    * gets its mode before any content and is fsynced, then linked into place (a link never replaces

@@ -3,8 +3,11 @@ package dev.slmp.node;
 import com.hazelcast.core.HazelcastInstance;
 import dev.slmp.bridge.BridgeSettings;
 import dev.slmp.bus.Addresses;
+import dev.slmp.bus.ConnectedNotice;
 import dev.slmp.cluster.ClusterIdentity;
+import dev.slmp.cluster.ClusterSeal;
 import dev.slmp.cluster.ClusterSetup;
+import dev.slmp.cluster.ClusterTls;
 import dev.slmp.cluster.HazelcastSessionStore;
 import dev.slmp.config.Keys;
 import dev.slmp.config.NodeConfig;
@@ -28,13 +31,13 @@ import io.vertx.core.Future;
 import io.vertx.core.ThreadingModel;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.internal.VertxInternal;
-import io.vertx.core.json.JsonObject;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
@@ -47,6 +50,7 @@ public final class SlmpNode extends VerticleBase {
   private static final System.Logger LOG = System.getLogger(SlmpNode.class.getName());
   private final List<GatewayVerticle> gateways = new CopyOnWriteArrayList<>();
   private NodeServices services;
+  private final AtomicLong malformedNotices = new AtomicLong();
 
   @Override
   public Future<?> start() {
@@ -56,6 +60,14 @@ public final class SlmpNode extends VerticleBase {
                 vertx
                     .executeBlocking(
                         () -> {
+                          if (vertx.isClustered()) {
+                            ClusterSetup.requireExpectedSize(cfg.get(Keys.CLUSTER_EXPECTED_SIZE));
+                            if (!cfg.get(Keys.CLUSTER_INSECURE)) {
+                              // Whoever builds the clustered Vert.x (SlmpApplication, an embedding)
+                              // gives its event bus ClusterTls from these files.
+                              ClusterTls.requireCertificate(Path.of(cfg.get(Keys.DATA_DIR)));
+                            }
+                          }
                           DataDirectory data =
                               DataDirectory.openOrCreate(Path.of(cfg.get(Keys.DATA_DIR)));
                           if (vertx.isClustered()) {
@@ -68,20 +80,7 @@ public final class SlmpNode extends VerticleBase {
             s ->
                 vertx
                     .eventBus()
-                    .<JsonObject>consumer(
-                        Addresses.CONNECTED,
-                        m -> {
-                          // This node's own connections settle takeovers locally, at once; only
-                          // other nodes' announcements count here
-                          // (a late one of our own could otherwise close the newer connection).
-                          if (!s.nodeId().equals(m.body().getString("node"))) {
-                            s.connections()
-                                .announced(
-                                    m.body().getString("device"),
-                                    m.body().getString("connection"),
-                                    m.body().getLong("at"));
-                          }
-                        })
+                    .consumer(Addresses.CONNECTED, m -> connected(s, m.body()))
                     .completion()
                     .map(s))
         .compose(this::deployAll)
@@ -91,15 +90,38 @@ public final class SlmpNode extends VerticleBase {
                 LOG.log(System.Logger.Level.ERROR, "SLMP node failed to start: " + e.getMessage()));
   }
 
+  /**
+   * Another node's connection of a device was established: an older one here is taken over. This
+   * node's own connections settle takeovers locally, at once; only other nodes' announcements count
+   * here (a late one of our own could otherwise close the newer connection). A malformed notice is
+   * ignored and counted, never acted on.
+   */
+  private void connected(NodeServices s, Object body) {
+    ConnectedNotice n = ConnectedNotice.parse(body, System.currentTimeMillis());
+    if (n == null) {
+      long count = malformedNotices.incrementAndGet();
+      if (Long.bitCount(count) == 1) {
+        LOG.log(
+            System.Logger.Level.WARNING,
+            "ignored a malformed " + Addresses.CONNECTED + " message (" + count + " so far)");
+      }
+      return;
+    }
+    if (!s.nodeId().equals(n.node())) {
+      s.connections().announced(n.device(), n.connection(), n.at());
+    }
+  }
+
   private NodeServices services(NodeConfig cfg, DataDirectory data) {
     SessionStore sessions;
     if (vertx.isClustered()) {
+      ClusterSeal seal = ClusterSeal.register(hazelcast(), data.clusterKey());
       sessions =
           new HazelcastSessionStore(
               vertx,
               hazelcast().getMap(ClusterSetup.SESSIONS_MAP),
               hazelcast().getMap(ClusterSetup.SESSIONS_BY_DEVICE_MAP),
-              data.clusterKey(),
+              seal,
               cfg.get(Keys.CLUSTER_STORE_TIMEOUT_MS),
               () -> System.currentTimeMillis() / 1000);
     } else {
@@ -227,6 +249,17 @@ public final class SlmpNode extends VerticleBase {
             + services.data().dir()
             + ", key ids"
             + keys);
+    if (vertx.isClustered()) {
+      var info = ((VertxInternal) vertx).clusterManager().getNodeInfo();
+      LOG.log(
+          c.get(Keys.CLUSTER_INSECURE) ? System.Logger.Level.WARNING : System.Logger.Level.INFO,
+          "event bus on "
+              + info.host()
+              + ":"
+              + info.port()
+              + " "
+              + (c.get(Keys.CLUSTER_INSECURE) ? ClusterTls.INSECURE_NOTE : ClusterTls.TLS_NOTE));
+    }
   }
 
   /** The port the gateways listen on (after start; the configured one unless it was 0). */

@@ -73,6 +73,7 @@ final class VerticleSettings {
         c.get(Keys.BRIDGE_HOST),
         c.get(Keys.BRIDGE_PORT),
         c.get(Keys.BRIDGE_INBOUND),
-        c.get(Keys.BRIDGE_OUTBOUND));
+        c.get(Keys.BRIDGE_OUTBOUND),
+        java.nio.file.Path.of(c.get(Keys.DATA_DIR)).resolve(BridgeSettings.TOKEN_FILE));
   }
 }

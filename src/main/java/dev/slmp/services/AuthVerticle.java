@@ -83,6 +83,7 @@ public final class AuthVerticle extends VerticleBase {
 
   private void revoked(Message<JsonObject> msg) {
     String id = msg.body().getString("device");
-    msg.reply(new JsonObject().put("revoked", id == null || registry.isRevoked(id)));
+    msg.reply(
+        new JsonObject().put("device", id).put("revoked", id == null || registry.isRevoked(id)));
   }
 }

@@ -17,6 +17,15 @@ final class BridgeClient implements AutoCloseable {
   private final DataInputStream in;
   private final DataOutputStream out;
 
+  private String token;
+
+  /** A client that presents the token of {@code dataDir/bridge.token} in its first frame. */
+  BridgeClient(int port, java.nio.file.Path dataDir) throws IOException {
+    this(port);
+    token = java.nio.file.Files.readString(dataDir.resolve("bridge.token")).strip();
+  }
+
+  /** A client without the token. */
   BridgeClient(int port) throws IOException {
     socket = new Socket("127.0.0.1", port);
     socket.setSoTimeout(20_000);
@@ -25,6 +34,10 @@ final class BridgeClient implements AutoCloseable {
   }
 
   void send(JsonObject frame) throws IOException {
+    if (token != null && !"ping".equals(frame.getString("type"))) {
+      frame = frame.copy().put("headers", new JsonObject().put("token", token));
+      token = null;
+    }
     byte[] json = frame.encode().getBytes(StandardCharsets.UTF_8);
     out.writeInt(json.length);
     out.write(json);

@@ -59,7 +59,7 @@ class BridgeTest {
 
   @Test
   void clientRegisteredOnSlmpInReceivesDeviceMessages(Vertx vertx) throws Exception {
-    try (BridgeClient client = new BridgeClient(bridgePort)) {
+    try (BridgeClient client = new BridgeClient(bridgePort, dataDir)) {
       assertEquals("pong", client.register("slmp.in").getString("type"));
       SlmpClient device = await(node.client("bridge-in", m -> {}));
       await(device.send("sensors/temp", utf8("21.5")));
@@ -82,7 +82,7 @@ class BridgeTest {
    */
   @Test
   void clientConsumingSlmpDeliverAcceptsAndRejects(Vertx vertx) throws Exception {
-    try (BridgeClient client = new BridgeClient(bridgePort)) {
+    try (BridgeClient client = new BridgeClient(bridgePort, dataDir)) {
       client.register("slmp.deliver");
       SlmpClient device = await(node.client("bridge-deliver", m -> {}));
 
@@ -114,7 +114,7 @@ class BridgeTest {
   void clientSendsACommandToADevice(Vertx vertx) throws Exception {
     List<InboundMessage> received = new CopyOnWriteArrayList<>();
     await(node.client("bridge-out", received::add));
-    try (BridgeClient client = new BridgeClient(bridgePort)) {
+    try (BridgeClient client = new BridgeClient(bridgePort, dataDir)) {
       JsonObject command =
           new JsonObject()
               .put("topic", "cmd/led")
@@ -149,7 +149,7 @@ class BridgeTest {
 
   @Test
   void addressesNotPermittedAreRefused(Vertx vertx) throws Exception {
-    try (BridgeClient client = new BridgeClient(bridgePort)) {
+    try (BridgeClient client = new BridgeClient(bridgePort, dataDir)) {
       JsonObject[] refused = {
         new JsonObject().put("type", "register").put("address", "slmp.internal.auth.verify"),
         new JsonObject()
@@ -194,7 +194,13 @@ class BridgeTest {
     List<InboundMessage> received = new CopyOnWriteArrayList<>();
     SlmpClient device = await(node.client("py-dev", received::add));
     try (PythonRunner consumer =
-        PythonRunner.start("--port", String.valueOf(bridgePort), "--count", "1")) {
+        PythonRunner.start(
+            "--token-file",
+            dataDir.resolve("bridge.token").toString(),
+            "--port",
+            String.valueOf(bridgePort),
+            "--count",
+            "1")) {
       assertEquals("listening on slmp.in", consumer.line());
       await(device.send("sensors/hum", utf8("48%")));
       assertEquals("[slmp.in] py-dev on 'sensors/hum': 48%", consumer.line());
@@ -202,6 +208,8 @@ class BridgeTest {
     }
     try (PythonRunner sender =
         PythonRunner.start(
+            "--token-file",
+            dataDir.resolve("bridge.token").toString(),
             "--port",
             String.valueOf(bridgePort),
             "--send",
@@ -253,5 +261,51 @@ class BridgeTest {
     assertEquals(
         "config key 'bridge.outbound[0]' must be an address, {\"address\": a} or {\"addressRegex\": r}, was 7",
         msg);
+  }
+
+  /** Verifies that a client without the token, or with a wrong one, is closed and hears nothing. */
+  @Test
+  void clientsWithoutTheTokenAreClosed() throws Exception {
+    // GIVEN the node's token file, created on first start
+    Path tokenFile = dataDir.resolve("bridge.token");
+    assertEquals(
+        "rw-------",
+        java.nio.file.attribute.PosixFilePermissions.toString(
+            java.nio.file.Files.getPosixFilePermissions(tokenFile)));
+    String wrong = "0".repeat(64);
+    for (JsonObject headers : new JsonObject[] {null, new JsonObject().put("token", wrong)}) {
+      try (BridgeClient client = new BridgeClient(bridgePort)) {
+        // WHEN a client registers on slmp.in without the token, or with a wrong one
+        JsonObject frame = new JsonObject().put("type", "register").put("address", "slmp.in");
+        client.send(headers == null ? frame : frame.put("headers", headers));
+        // THEN the node closes the connection without a frame
+        assertThrows(java.io.EOFException.class, client::next, String.valueOf(headers));
+      }
+    }
+  }
+
+  /** Verifies that a bridge off loopback, or rules reaching node-only addresses, fail the start. */
+  @Test
+  void unsafeBridgeSettingsFailConfigValidation() {
+    JsonObject open =
+        new JsonObject()
+            .put("bridge", new JsonObject().put("enabled", true).put("host", "0.0.0.0"));
+    String msg =
+        assertThrows(IllegalArgumentException.class, () -> NodeConfig.validate(open)).getMessage();
+    assertTrue(msg.startsWith("config key 'bridge.host' must be a loopback address"), msg);
+    for (Object rule :
+        new Object[] {
+          new JsonObject().put("addressRegex", ".*"),
+          new JsonObject().put("addressRegex", "slmp\\.internal\\..+"),
+          new JsonObject().put("addressRegex", "__vertx\\.reply\\..*"),
+          "slmp.internal.connected",
+          "__vertx.reply.7"
+        }) {
+      JsonObject c =
+          new JsonObject()
+              .put("bridge", new JsonObject().put("inbound", new JsonArray().add(rule)));
+      msg = assertThrows(IllegalArgumentException.class, () -> NodeConfig.validate(c)).getMessage();
+      assertTrue(msg.contains("node-only addresses"), rule + ": " + msg);
+    }
   }
 }

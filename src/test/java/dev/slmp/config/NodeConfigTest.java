@@ -288,21 +288,21 @@ class NodeConfigTest {
             conf, Keys.CLUSTER_EXPECTED_SIZE, Map.of("SLMP_CLUSTER_EXPECTED_SIZE", "4")));
     System.clearProperty("slmp.cluster.expectedSize");
     assertEquals(
-        1,
+        0,
         NodeConfig.peek(
             new JsonObject().put("cluster", new JsonObject().put("expectedSize", "three")),
             Keys.CLUSTER_EXPECTED_SIZE,
             Map.of()),
         "a bad file value is left to load to report");
     assertEquals(
-        "config key 'cluster.expectedSize' must be 1..1000, was 0",
+        "config key 'cluster.expectedSize' must be 0..1000, was -1",
         assertThrows(
                 IllegalArgumentException.class,
                 () ->
                     NodeConfig.peek(
                         conf,
                         Keys.CLUSTER_EXPECTED_SIZE,
-                        Map.of("SLMP_CLUSTER_EXPECTED_SIZE", "0")))
+                        Map.of("SLMP_CLUSTER_EXPECTED_SIZE", "-1")))
             .getMessage());
   }
 

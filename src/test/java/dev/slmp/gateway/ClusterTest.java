@@ -370,6 +370,8 @@ class ClusterTest {
     // THEN its start fails
     Path stranger = root.resolve("stranger");
     DataDirectory.openOrCreate(stranger);
+    // Admitted to the event bus (a certificate from the cluster CA): the fingerprint check refuses.
+    dev.slmp.cluster.ClusterCa.addNode(cluster.caDir(), stranger, "stranger", List.of("127.0.0.1"));
     cluster
         .start(3, 3, stranger, new JsonObject())
         .onComplete(

@@ -162,6 +162,41 @@ class CommandLineIT {
     assertTrue(env.output().contains("limits.maxConnections"), env.output());
   }
 
+  /** Verifies that a clustered node without cluster.expectedSize exits non-zero, naming the key. */
+  @Test
+  void clusterWithoutExpectedSizeExitsNamingTheKey() throws Exception {
+    // GIVEN -cluster and no cluster.expectedSize
+    // WHEN the node starts
+    // THEN it exits non-zero before joining, with a message naming the key
+    JarProcess.Result r =
+        JarProcess.run(
+            work, Map.of(), "-cluster", "-conf", "{\"dataDir\": \"" + work.resolve("c") + "\"}");
+    assertTrue(r.code() != 0, r.output());
+    assertTrue(r.output().contains("'cluster.expectedSize'"), r.output());
+  }
+
+  /**
+   * Verifies that a clustered node without its event-bus certificate exits, saying how to make one.
+   */
+  @Test
+  void clusterWithoutCertificateExitsSayingHowToCreateOne() throws Exception {
+    // GIVEN -cluster, the expected size, and a data directory without a node certificate
+    // WHEN the node starts
+    // THEN it exits non-zero before joining, naming the missing file and the command
+    JarProcess.Result r =
+        JarProcess.run(
+            work,
+            Map.of(),
+            "-cluster",
+            "-conf",
+            "{\"dataDir\": \""
+                + work.resolve("nocert")
+                + "\", \"cluster\": {\"expectedSize\": 3}}");
+    assertTrue(r.code() != 0, r.output());
+    assertTrue(r.output().contains("cluster-node.key"), r.output());
+    assertTrue(r.output().contains("cluster add-node"), r.output());
+  }
+
   private JarProcess.Result run(String... args) {
     try {
       return JarProcess.run(work, Map.of(), args);

@@ -116,7 +116,8 @@ class VerticleSettingsTest {
             "10.0.0.2",
             7100,
             List.of(new BridgeRules.Permitted("a", false)),
-            List.of(new BridgeRules.Permitted("b.*", true))),
+            List.of(new BridgeRules.Permitted("b.*", true)),
+            Path.of("data", "bridge.token")),
         VerticleSettings.bridge(CONFIG));
   }
 }

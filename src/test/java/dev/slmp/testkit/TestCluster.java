@@ -3,11 +3,14 @@ package dev.slmp.testkit;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.config.Config;
+import dev.slmp.cluster.ClusterCa;
 import dev.slmp.cluster.ClusterSetup;
+import dev.slmp.cluster.ClusterTls;
 import dev.slmp.datadir.DataDirectory;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.io.IOException;
@@ -30,10 +33,21 @@ public final class TestCluster {
   public final List<HazelcastClusterManager> managers = new CopyOnWriteArrayList<>();
   public final List<TestNode> nodes = new CopyOnWriteArrayList<>();
   private final Path secrets;
+  private final Path ca;
 
+  /**
+   * The cluster's shared secrets and its CA (scripts/cluster-init.sh), made once per test class.
+   */
   public TestCluster(Path root) throws IOException {
     secrets = root.resolve("secrets");
+    ca = root.resolve("ca");
     DataDirectory.openOrCreate(secrets);
+    ClusterCa.init(ca, "test");
+  }
+
+  /** The directory of the cluster CA (its private key and certificate). */
+  public Path caDir() {
+    return ca;
   }
 
   /**
@@ -49,10 +63,22 @@ public final class TestCluster {
             f, dir.resolve(f.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
       }
     }
+    if (!Files.exists(dir.resolve(ClusterCa.NODE_CERT))) {
+      ClusterCa.addNode(ca, dir, "node" + i, List.of("127.0.0.1"));
+    }
     return dir;
   }
 
-  public Future<Vertx> member(int expectedSize) {
+  /**
+   * A Hazelcast member with a Vert.x whose event bus uses the mutual TLS of the node certificate in
+   * {@code dataDir} ({@code null}: no TLS, a stranger's Vert.x).
+   */
+  public Future<Vertx> member(int expectedSize, Path dataDir) {
+    VertxOptions options = new VertxOptions();
+    options.getEventBusOptions().setHost("127.0.0.1");
+    if (dataDir != null) {
+      ClusterTls.apply(options.getEventBusOptions(), dataDir);
+    }
     Config cfg = ClusterSetup.loadConfig();
     cfg.setClusterName(clusterName);
     cfg.setProperty("hazelcast.wait.seconds.before.join", "0");
@@ -60,6 +86,7 @@ public final class TestCluster {
     cfg.getNetworkConfig().setPort(5801).setPortAutoIncrement(true).setPortCount(100);
     HazelcastClusterManager cm = ClusterSetup.clusterManager(cfg, expectedSize);
     return Vertx.builder()
+        .with(options)
         .withClusterManager(cm)
         .buildClustered()
         .map(
@@ -80,7 +107,7 @@ public final class TestCluster {
             .put("inbox", new JsonObject().put("enabled", false))
             .put("cluster", new JsonObject().put("expectedSize", expectedSize))
             .mergeIn(overrides, true);
-    return member(expectedSize)
+    return member(expectedSize, dataDir)
         .compose(v -> TestNode.start(v, dataDir, cfg))
         .map(
             n -> {
