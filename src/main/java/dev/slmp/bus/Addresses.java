@@ -35,6 +35,8 @@ package dev.slmp.bus;
  *   <li>{@link #crypto(int)} {@code slmp.internal.crypto.<n>} — local request/reply, {@code
  *       CryptoJob} objects (zero-copy), one address per crypto verticle instance so a connection's
  *       frames stay in order.
+ *   <li>{@link #INBOX_HEALTH} — local request/reply, any body → empty reply when the inbox accepts,
+ *       else failure 1 and why. The readiness probe asks it.
  * </ul>
  */
 public final class Addresses {
@@ -53,6 +55,13 @@ public final class Addresses {
    * ({@code CLOSE(NORMAL, "taken over")}).
    */
   public static final String CONNECTED = "slmp.internal.connected";
+
+  /**
+   * Local, request with any body: the inbox answers with an empty reply when it accepts messages,
+   * else fails with code 1 and why (queue full, disk low, write failed). The readiness probe asks
+   * it.
+   */
+  public static final String INBOX_HEALTH = "slmp.internal.inbox.health";
 
   /** A {@code slmp.deliver} consumer fails with this code to have the device told REJECTED. */
   public static final int FAIL_REJECTED = 2;
