@@ -261,10 +261,11 @@ final class AdminApi {
 
   /** Totals for the status page, which turns two of them into rates. */
   private void stats(RoutingContext ctx) {
-    JsonObject refusals = new JsonObject();
+    java.util.TreeMap<String, Object> sorted = new java.util.TreeMap<>();
     for (Counter c : node.metrics().find("slmp.refusals").counters()) {
-      refusals.put(c.getId().getTag("reason"), (long) c.count());
+      sorted.put(c.getId().getTag("reason"), (long) c.count());
     }
+    JsonObject refusals = new JsonObject(new java.util.LinkedHashMap<>(sorted));
     json(
         ctx,
         200,
