@@ -2,7 +2,6 @@ package dev.slmp.admin;
 
 import dev.slmp.bus.Addresses;
 import dev.slmp.datadir.DeviceRegistry;
-import dev.slmp.gateway.ConnectionRegistry;
 import dev.slmp.protocol.CloseCode;
 import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Future;
@@ -17,7 +16,9 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
@@ -214,35 +215,65 @@ final class AdminApi {
             });
   }
 
+  /** Every node's connections, newest first; members that did not answer are listed apart. */
   private void listConnections(RoutingContext ctx) {
-    JsonArray out = new JsonArray();
-    for (ConnectionRegistry.Info i : node.connections().list()) {
-      out.add(
-          new JsonObject()
-              .put("device", i.device())
-              .put("node", i.node())
-              .put("remoteAddress", i.remoteAddress())
-              .put("suite", i.suite())
-              .put("resumed", i.resumed())
-              .put("since", i.since())
-              .put("messagesIn", i.messagesIn())
-              .put("messagesOut", i.messagesOut()));
-    }
-    json(ctx, 200, new JsonObject().put("node", node.nodeId()).put("connections", out));
+    List<String> nodes = members();
+    List<Future<JsonObject>> answers =
+        NodeAdminBus.askAll(vertx, nodes, new JsonObject().put("op", "connections"));
+    Future.join(answers)
+        .onComplete(
+            done -> {
+              List<JsonObject> all = new ArrayList<>();
+              JsonArray unreachable = new JsonArray();
+              for (int i = 0; i < nodes.size(); i++) {
+                Future<JsonObject> a = answers.get(i);
+                if (a.succeeded()) {
+                  a.result().getJsonArray("connections").forEach(c -> all.add((JsonObject) c));
+                } else {
+                  unreachable.add(nodes.get(i));
+                }
+              }
+              all.sort((x, y) -> Long.compare(y.getLong("since"), x.getLong("since")));
+              json(
+                  ctx,
+                  200,
+                  new JsonObject()
+                      .put("node", node.nodeId())
+                      .put("connections", new JsonArray(new ArrayList<>(all)))
+                      .put("unreachable", unreachable));
+            });
   }
 
+  /** Asks every node to close the device's connection: CLOSE(NORMAL, "closed by operator"). */
   private void kick(RoutingContext ctx) {
     String id = ctx.pathParam("device");
     if (!validId(ctx, id)) {
       return;
     }
-    if (!node.connections().close(id, CloseCode.NORMAL, "closed by operator")) {
-      error(ctx, 404, "device is not connected to this node");
-      return;
-    }
-    LOG.log(
-        System.Logger.Level.INFO, "admin API: connection of device " + id + " closed" + from(ctx));
-    json(ctx, 200, new JsonObject().put("device", id).put("closed", true));
+    List<Future<JsonObject>> answers =
+        NodeAdminBus.askAll(
+            vertx, members(), new JsonObject().put("op", "close").put("device", id));
+    Future.join(answers)
+        .onComplete(
+            done -> {
+              boolean closed =
+                  answers.stream()
+                      .anyMatch(a -> a.succeeded() && a.result().getBoolean("closed", false));
+              if (!closed) {
+                error(ctx, 404, "device is not connected to any node that answered");
+                return;
+              }
+              LOG.log(
+                  System.Logger.Level.INFO,
+                  "admin API: connection of device " + id + " closed" + from(ctx));
+              json(ctx, 200, new JsonObject().put("device", id).put("closed", true));
+            });
+  }
+
+  private List<String> members() {
+    return vertx.isClustered()
+        ? new ArrayList<>(((VertxInternal) vertx).clusterManager().getNodes())
+        : List.of(node.nodeId());
   }
 
   private void cluster(RoutingContext ctx) {

@@ -35,6 +35,9 @@ package dev.slmp.bus;
  *   <li>{@link #crypto(int)} {@code slmp.internal.crypto.<n>} — local request/reply, {@code
  *       CryptoJob} objects (zero-copy), one address per crypto verticle instance so a connection's
  *       frames stay in order.
+ *   <li>{@link #adminNode(String)} {@code slmp.internal.admin.<nodeId>} — request/reply JSON
+ *       between nodes' admin APIs: a node's connection list, or closing a device's connection
+ *       there.
  *   <li>{@link #INBOX_HEALTH} — local request/reply, any body → empty reply when the inbox accepts,
  *       else failure 1 and why. The readiness probe asks it.
  * </ul>
@@ -62,6 +65,17 @@ public final class Addresses {
    * it.
    */
   public static final String INBOX_HEALTH = "slmp.internal.inbox.health";
+
+  public static final String ADMIN_NODE_PREFIX = "slmp.internal.admin.";
+
+  /**
+   * {@code slmp.internal.admin.<nodeId>}: request/reply JSON, answered by that node for any node's
+   * admin API. {@code {"op": "connections"}} → {@code {"connections": [...]}}; {@code {"op":
+   * "close", "device": id}} → {@code {"closed": bool}} (CLOSE(NORMAL, "closed by operator")).
+   */
+  public static String adminNode(String nodeId) {
+    return ADMIN_NODE_PREFIX + nodeId;
+  }
 
   /** A {@code slmp.deliver} consumer fails with this code to have the device told REJECTED. */
   public static final int FAIL_REJECTED = 2;

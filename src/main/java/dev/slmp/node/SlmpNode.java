@@ -101,6 +101,10 @@ public final class SlmpNode extends VerticleBase {
                           }
                         })
                     .completion()
+                    .compose(
+                        v ->
+                            dev.slmp.admin.NodeAdminBus.register(
+                                vertx, s.nodeId(), s.connections()))
                     .map(s))
         .compose(this::deployAll)
         .onSuccess(v -> announce())
