@@ -45,20 +45,33 @@ final class AdminApi {
     this.token = token;
   }
 
+  /** The routes mounted, as {@code "METHOD /path/{param}"}: checked against docs/admin-api.yaml. */
+  final List<String> routes = new ArrayList<>();
+
   void mount(Router router) {
     router.route("/api/*").handler(this::authorize);
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY));
-    router.get("/api/devices").handler(this::listDevices);
-    router.post("/api/devices").handler(this::addDevice);
-    router.get("/api/devices/:id").handler(this::getDevice);
-    router.post("/api/devices/:id/revoke").handler(ctx -> revoke(ctx, true));
-    router.post("/api/devices/:id/reinstate").handler(ctx -> revoke(ctx, false));
-    router.post("/api/devices/:id/messages").handler(this::sendMessage);
-    router.get("/api/connections").handler(this::listConnections);
-    router.delete("/api/connections/:device").handler(this::kick);
-    router.get("/api/cluster").handler(this::cluster);
-    router.get("/api/stats").handler(this::stats);
+    on(router, "GET /api/devices", this::listDevices);
+    on(router, "POST /api/devices", this::addDevice);
+    on(router, "GET /api/devices/{id}", this::getDevice);
+    on(router, "POST /api/devices/{id}/revoke", ctx -> revoke(ctx, true));
+    on(router, "POST /api/devices/{id}/reinstate", ctx -> revoke(ctx, false));
+    on(router, "POST /api/devices/{id}/messages", this::sendMessage);
+    on(router, "GET /api/connections", this::listConnections);
+    on(router, "DELETE /api/connections/{device}", this::kick);
+    on(router, "GET /api/cluster", this::cluster);
+    on(router, "GET /api/stats", this::stats);
     router.route("/api/*").handler(ctx -> error(ctx, 404, "no such API route"));
+  }
+
+  /** Mounts {@code handler} on {@code "METHOD /path/{param}"} (OpenAPI's path syntax). */
+  private void on(Router router, String route, io.vertx.core.Handler<RoutingContext> handler) {
+    routes.add(route);
+    int space = route.indexOf(' ');
+    String path = route.substring(space + 1).replaceAll("\\{([a-z]+)}", ":$1");
+    router
+        .route(io.vertx.core.http.HttpMethod.valueOf(route.substring(0, space)), path)
+        .handler(handler);
   }
 
   private void authorize(RoutingContext ctx) {
