@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Starts N clustered SLMP nodes on this machine (loopback only): node i listens on port 9000+i, its
-# Hazelcast member on 5701+, with a data directory holding the cluster's shared secrets.
+# admin server on 8099+i, its Hazelcast member on 5701+, with a data directory holding the cluster's shared secrets.
 #   scripts/cluster-up.sh [N]        (default 3; stop them with scripts/cluster-down.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,7 +17,7 @@ fi
 [ -d "$BASE/secrets" ] || scripts/cluster-init.sh "$BASE" "$N" >/dev/null
 for i in $(seq 1 "$N"); do
   [ -d "$BASE/node$i" ] || { mkdir -p "$BASE/node$i"; cp -p "$BASE"/secrets/* "$BASE/node$i/"; }
-  conf="{\"host\":\"127.0.0.1\",\"port\":$((9000 + i)),\"dataDir\":\"$BASE/node$i\",\"cluster\":{\"expectedSize\":$N}}"
+  conf="{\"host\":\"127.0.0.1\",\"port\":$((9000 + i)),\"admin\":{\"port\":$((8099 + i))},\"dataDir\":\"$BASE/node$i\",\"cluster\":{\"expectedSize\":$N}}"
   java -Dhazelcast.wait.seconds.before.join=0 -jar "$JAR" -cluster -cluster-host 127.0.0.1 -conf "$conf" \
     >"$BASE/node$i.log" 2>&1 &
   echo $! >>"$BASE/pids"
@@ -28,7 +28,7 @@ for i in $(seq 1 "$N"); do
     sleep 0.2
   done
   grep -q "listening on" "$BASE/node$i.log" || { echo "node $i did not start in 30 s" >&2; exit 1; }
-  echo "node $i: 127.0.0.1:$((9000 + i))  log $BASE/node$i.log"
+  echo "node $i: 127.0.0.1:$((9000 + i))  admin http://127.0.0.1:$((8099 + i)) (token $BASE/node$i/admin.token)  log $BASE/node$i.log"
 done
 grep -ho "Members {size:[0-9]*" "$BASE/node$N.log" | tail -1 | sed 's/^/cluster: /'
 echo "server keys: $BASE/secrets/server-p256.pub, $BASE/secrets/server-x25519.pub"
