@@ -30,12 +30,69 @@ class AdminClusterTest {
   static TestCluster cluster;
   static Vertx devices = Vertx.vertx();
 
+  static TestCluster slowCluster;
+
   @AfterAll
   static void stop() {
     if (cluster != null) {
       await(cluster.closeAll());
     }
+    if (slowCluster != null) {
+      await(slowCluster.closeAll());
+    }
     await(devices.close());
+  }
+
+  /** Holds a Hazelcast partition thread: the session store cannot answer meanwhile. */
+  static final class Stall
+      implements com.hazelcast.map.EntryProcessor<String, byte[], Object>, java.io.Serializable {
+    @Override
+    public Object process(java.util.Map.Entry<String, byte[]> entry) {
+      try {
+        Thread.sleep(3000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return null;
+    }
+  }
+
+  @Test
+  void readyGoesDownWhileTheSessionStoreDoesNotAnswerInTime() throws Exception {
+    slowCluster = new TestCluster(dir.resolve("slow"));
+    TestNode n =
+        await(
+            slowCluster.start(
+                0,
+                1,
+                slowCluster.dataDirFor(0),
+                new JsonObject().put("cluster", new JsonObject().put("storeTimeoutMs", 500))));
+    AdminHttp api =
+        new AdminHttp(n.adminPort(), Files.readString(n.dataDir().resolve(AdminToken.FILE)).trim());
+    Eventually.until(
+        () -> api.get("/health/ready").status() == 200, Duration.ofSeconds(20), "ready first");
+    // Stall every partition thread (Hazelcast runs max(2, cores) of them; partition p runs on
+    // thread p % count) with one slow entry processor each.
+    var hz = slowCluster.managers.get(0).getHazelcastInstance();
+    com.hazelcast.map.IMap<String, byte[]> map =
+        hz.getMap(dev.slmp.cluster.ClusterSetup.SESSIONS_MAP);
+    int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
+    java.util.Set<Integer> stalled = new java.util.HashSet<>();
+    for (int k = 0; stalled.size() < threads && k < 100_000; k++) {
+      String key = "stall-" + k;
+      int partition = hz.getPartitionService().getPartition(key).getPartitionId();
+      if (partition < threads && stalled.add(partition)) {
+        map.submitToKey(key, new Stall());
+      }
+    }
+    AdminHttp.Reply r = api.get("/health/ready");
+    assertEquals(503, r.status(), r.body());
+    assertTrue(r.body().contains("no answer within cluster.storeTimeoutMs (500 ms)"), r.body());
+    assertEquals(200, api.get("/health/live").status());
+    Eventually.until(
+        () -> api.get("/health/ready").status() == 200,
+        Duration.ofSeconds(20),
+        "ready again once the store answers");
   }
 
   @Test
