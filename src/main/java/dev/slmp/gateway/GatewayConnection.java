@@ -62,6 +62,9 @@ final class GatewayConnection implements ServerConnection.Listener {
 
   private boolean firstChunk = true;
 
+  /** The device's first frame was a RESUME (a failed handshake counts as kind "resumed"). */
+  private boolean resumeAttempt;
+
   /** The device half-closed (TCP FIN): it is still owed its answers, then the socket closes. */
   private boolean inputEnded;
 
@@ -126,6 +129,8 @@ final class GatewayConnection implements ServerConnection.Listener {
     }
     if (firstChunk) {
       firstChunk = false;
+      // The first frame's type (its first byte) tells a failed handshake's kind for the metrics.
+      resumeAttempt = buf.length() > 0 && buf.getByte(0) == dev.slmp.protocol.FrameType.RESUME;
       if (gateway.legacy() != null && buf.length() > 0 && buf.getByte(0) == LegacyWire.FIRST_BYTE) {
         // The prototype's format (spec 10) takes the socket and its admission slot; lastActivity is
         // still the accept time.
@@ -377,7 +382,7 @@ final class GatewayConnection implements ServerConnection.Listener {
     SlmpMeters meters = gateway.meters();
     meters.closed(code);
     if (deviceId == null && connection.framesReceived() > 0) {
-      meters.handshake(connection.suite(), connection.isResumed(), code);
+      meters.handshake(connection.suite(), resumeAttempt, code);
     }
     if (failedHandshake(code, byPeer)) {
       gateway.failedAuth().recordFailure(SourceLimiter.sourceOf(remoteHost()));

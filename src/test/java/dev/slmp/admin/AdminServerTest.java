@@ -171,13 +171,24 @@ class AdminServerTest {
     // The suite of a handshake that failed before WELCOME is not kept by the connection.
     String failed =
         "slmp_handshakes_total{kind=\"full\",outcome=\"AUTH_FAILED\",suite=\"unknown\"}";
+    String resumed =
+        "slmp_handshakes_total{kind=\"resumed\",outcome=\"ok\",suite=\"" + SUITE.name() + "\"}";
+    String replay = "slmp_handshakes_total{kind=\"resumed\",outcome=\"REPLAY\",suite=\"unknown\"}";
     String accepted = "slmp_messages_total{outcome=\"accepted\"}";
     String noAck = "slmp_messages_total{outcome=\"no_ack\"}";
     String delivery = "slmp_delivery_seconds_count";
     String fsync = "slmp_inbox_fsync_seconds_count";
     String authClose = "slmp_closes_total{code=\"AUTH_FAILED\"}";
 
-    DeviceOnRaw d = connect(node.derivedDevice("metered", SUITE));
+    DeviceIdentity metered = node.derivedDevice("metered", SUITE);
+    DeviceOnRaw first = await(DeviceOnRaw.connect(vertx, node.port(), metered));
+    dev.slmp.session.DeviceTicket ticket = await(first.handshake());
+    // A RESUME that reuses the counter is a REPLAY: a failed handshake of kind resumed.
+    DeviceOnRaw replayed = await(DeviceOnRaw.connect(vertx, node.port(), metered));
+    replayed.resume(ticket);
+    assertEquals(CloseCode.REPLAY.code(), await(replayed.raw.closeCode()));
+    DeviceOnRaw d = await(DeviceOnRaw.connect(vertx, node.port(), metered));
+    await(d.resume(ticket.nextCounter())); // takes over from the first connection
     assertEquals(AckStatus.ACCEPTED, await(d.sendWithAck("t", "one")));
     d.send("t", "two");
     DeviceIdentity good = node.derivedDevice("impostor", SUITE);
@@ -196,6 +207,8 @@ class AdminServerTest {
           String after = api.get("/metrics").body();
           return AdminHttp.sample(after, ok) >= AdminHttp.sample(before, ok) + 1
               && AdminHttp.sample(after, failed) >= AdminHttp.sample(before, failed) + 1
+              && AdminHttp.sample(after, resumed) >= AdminHttp.sample(before, resumed) + 1
+              && AdminHttp.sample(after, replay) >= AdminHttp.sample(before, replay) + 1
               && AdminHttp.sample(after, accepted) >= AdminHttp.sample(before, accepted) + 1
               && AdminHttp.sample(after, noAck) >= AdminHttp.sample(before, noAck) + 1
               && AdminHttp.sample(after, delivery) >= AdminHttp.sample(before, delivery) + 1
