@@ -129,7 +129,9 @@ final class AdminApi {
     blocking(ctx, () -> node.devices().add(sid))
         .onSuccess(
             key -> {
-              LOG.log(System.Logger.Level.INFO, "admin API: device " + sid + " added" + from(ctx));
+              LOG.log(
+                  System.Logger.Level.INFO,
+                  "admin API: device " + printable(sid) + " added" + from(ctx));
               // The only time the key is shown: it is not logged and cannot be read back.
               json(ctx, 201, new JsonObject().put("id", sid).put("key", key));
             });
@@ -157,7 +159,7 @@ final class AdminApi {
               LOG.log(
                   System.Logger.Level.INFO,
                   "admin API: device "
-                      + id
+                      + printable(id)
                       + (revoke ? " revoked" : " reinstated")
                       + (closed ? ", its connection on this node closed" : "")
                       + from(ctx));
@@ -197,7 +199,7 @@ final class AdminApi {
               LOG.log(
                   System.Logger.Level.INFO,
                   "admin API: message sent to device "
-                      + id
+                      + printable(id)
                       + " ("
                       + reply.body().getString("status")
                       + ")"
@@ -278,7 +280,7 @@ final class AdminApi {
               }
               LOG.log(
                   System.Logger.Level.INFO,
-                  "admin API: connection of device " + id + " closed" + from(ctx));
+                  "admin API: connection of device " + printable(id) + " closed" + from(ctx));
               json(ctx, 200, new JsonObject().put("device", id).put("closed", true));
             });
   }
@@ -374,6 +376,28 @@ final class AdminApi {
                 error(ctx, 500, "registry change failed (see the node's log)");
               }
             });
+  }
+
+  /**
+   * A device id as it may appear in a log line: control and format characters escaped, so an id
+   * cannot forge or hide log lines.
+   */
+  static String printable(String id) {
+    StringBuilder b = new StringBuilder(id.length());
+    id.codePoints()
+        .forEach(
+            cp -> {
+              int type = Character.getType(cp);
+              if (type == Character.CONTROL
+                  || type == Character.FORMAT
+                  || type == Character.LINE_SEPARATOR
+                  || type == Character.PARAGRAPH_SEPARATOR) {
+                b.append(String.format("\\u%04x", cp));
+              } else {
+                b.appendCodePoint(cp);
+              }
+            });
+    return b.toString();
   }
 
   private static String from(RoutingContext ctx) {

@@ -58,7 +58,8 @@ public final class AdminVerticle extends VerticleBase {
                       HealthCheckHandler.createWithHealthChecks(
                           Probes.ready(vertx, settings, node)));
               Buffer page = (Buffer) loaded[1];
-              router.get("/").handler(ctx -> statusPage(ctx, page));
+              String csp = contentSecurityPolicy(page.toString());
+              router.get("/").handler(ctx -> statusPage(ctx, page, csp));
               new AdminApi(vertx, settings, node, (AdminToken) loaded[0]).mount(router);
               HttpServerOptions opts =
                   new HttpServerOptions().setHost(settings.host()).setPort(settings.port());

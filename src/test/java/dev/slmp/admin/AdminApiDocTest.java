@@ -58,4 +58,10 @@ class AdminApiDocTest {
     }
     return ops;
   }
+
+  @Test
+  void deviceIdsCannotForgeLogLines() {
+    assertEquals("a\\u000ab\\u000dc\\u202ed", AdminApi.printable("a\nb\rc\u202ed"));
+    assertEquals("sensor-7 ü", AdminApi.printable("sensor-7 ü"));
+  }
 }

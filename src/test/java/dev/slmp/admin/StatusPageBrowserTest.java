@@ -104,6 +104,13 @@ class StatusPageBrowserTest {
                 vertx, node.port(), node.derivedDevice("sensor-7", Suite.X25519_CHACHA20POLY1305)));
     await(device.handshake());
     assertEquals(AckStatus.ACCEPTED, await(device.sendWithAck("t", "first")));
+    // A hostile device id is shown as text, never run as markup.
+    String hostile = "<img src=x onerror=\"document.title='pwned'\">";
+    DeviceOnRaw evil =
+        await(
+            DeviceOnRaw.connect(
+                vertx, node.port(), node.derivedDevice(hostile, Suite.X25519_CHACHA20POLY1305)));
+    await(evil.handshake());
 
     browser.get("http://127.0.0.1:" + node.adminPort() + "/");
     // A wrong token is refused and asked again; the right one shows the status.
@@ -118,7 +125,13 @@ class StatusPageBrowserTest {
         () -> browser.findElement(By.id("connectionRows")).getText().contains("sensor-7"));
     long before = Long.parseLong(text("messages"));
     assertTrue(before >= 1, "messages so far: " + before);
-    assertEquals("1", text("connections"));
+    waitFor(
+        "the hostile id as text",
+        () -> browser.findElement(By.id("connectionRows")).getText().contains(hostile));
+    assertTrue(browser.findElements(By.cssSelector("#connectionRows img")).isEmpty());
+    assertEquals("SLMP node status", browser.getTitle());
+    evil.raw.socket.close();
+    waitFor("the hostile device gone", () -> text("connections").equals("1"));
     assertEquals("1", text("nodes"));
 
     for (int i = 0; i < 5; i++) {
