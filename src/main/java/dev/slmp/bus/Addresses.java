@@ -35,6 +35,11 @@ package dev.slmp.bus;
  *   <li>{@link #crypto(int)} {@code slmp.internal.crypto.<n>} — local request/reply, {@code
  *       CryptoJob} objects (zero-copy), one address per crypto verticle instance so a connection's
  *       frames stay in order.
+ *   <li>{@link #adminNode(String)} {@code slmp.internal.admin.<nodeId>} — request/reply JSON
+ *       between nodes' admin APIs: a node's connection list, or closing a device's connection
+ *       there.
+ *   <li>{@link #INBOX_HEALTH} — local request/reply, any body → empty reply when the inbox accepts,
+ *       else failure 1 and why. The readiness probe asks it.
  * </ul>
  */
 public final class Addresses {
@@ -55,6 +60,24 @@ public final class Addresses {
    * refuses rules that reach them, and between nodes the event bus needs the cluster's TLS.
    */
   public static final String CONNECTED = "slmp.internal.connected";
+
+  /**
+   * Local, request with any body: the inbox answers with an empty reply when it accepts messages,
+   * else fails with code 1 and why (queue full, disk low, write failed). The readiness probe asks
+   * it.
+   */
+  public static final String INBOX_HEALTH = "slmp.internal.inbox.health";
+
+  public static final String ADMIN_NODE_PREFIX = "slmp.internal.admin.";
+
+  /**
+   * {@code slmp.internal.admin.<nodeId>}: request/reply JSON, answered by that node for any node's
+   * admin API. {@code {"op": "connections"}} → {@code {"connections": [...]}}; {@code {"op":
+   * "close", "device": id}} → {@code {"closed": bool}} (CLOSE(NORMAL, "closed by operator")).
+   */
+  public static String adminNode(String nodeId) {
+    return ADMIN_NODE_PREFIX + nodeId;
+  }
 
   /** A {@code slmp.deliver} consumer fails with this code to have the device told REJECTED. */
   public static final int FAIL_REJECTED = 2;

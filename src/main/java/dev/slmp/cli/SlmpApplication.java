@@ -5,13 +5,18 @@ import dev.slmp.cluster.ClusterTls;
 import dev.slmp.config.Keys;
 import dev.slmp.config.NodeConfig;
 import dev.slmp.node.SlmpNode;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Deployable;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
+import io.vertx.launcher.application.HookContext;
 import io.vertx.launcher.application.VertxApplication;
 import io.vertx.launcher.application.VertxApplicationHooks;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.nio.file.Path;
 import java.util.function.Supplier;
 
@@ -66,8 +71,13 @@ public final class SlmpApplication extends VertxApplication implements VertxAppl
     // Linux epoll (netty-transport-native-epoll) where available, else the JDK's NIO; the benchmark
     // runs the same.
     options.setPreferNativeTransport(true);
+    // Vert.x's own meters (net server, event bus, pools) and the JVM's, on the Prometheus registry
+    // that the node's admin server scrapes at /metrics together with SLMP's.
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    options.setMetricsOptions(
+        new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true));
     if (!clustered) {
-      return Vertx.builder().with(options);
+      return Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry));
     }
     int expected = NodeConfig.peek(launcherConf, Keys.CLUSTER_EXPECTED_SIZE);
     int maxSessions = NodeConfig.peek(launcherConf, Keys.SESSION_MAX_SESSIONS);
@@ -89,12 +99,24 @@ public final class SlmpApplication extends VertxApplication implements VertxAppl
     }
     return Vertx.builder()
         .with(options)
+        .withMetrics(new MicrometerMetricsFactory(registry))
         .withClusterManager(
             ClusterSetup.clusterManager(ClusterSetup.loadConfig(), expected, maxSessions));
   }
 
+  /** The node this launcher deployed: told first when the JVM stops, so ready goes DOWN first. */
+  private volatile SlmpNode node;
+
   @Override
   public Supplier<? extends Deployable> verticleSupplier() {
-    return SlmpNode::new;
+    return () -> node = new SlmpNode();
+  }
+
+  @Override
+  public void beforeStoppingVertx(HookContext context) {
+    SlmpNode n = node;
+    if (n != null) {
+      n.beginShutdown();
+    }
   }
 }

@@ -351,6 +351,30 @@ public final class Keys {
               PERMITTED,
               l -> BridgeRules.permitted(l, "bridge.outbound"),
               "addresses a client may register on"));
+  public static final BoolSetting ADMIN_ENABLED =
+      define(
+          new BoolSetting(
+              "admin.enabled",
+              true,
+              "the admin HTTP server: `/metrics`, `/health/live` and `/health/ready`, `/api` (token in `dataDir/admin.token`), status page `/`"));
+  public static final StringSetting ADMIN_HOST =
+      define(
+          StringSetting.nonBlank(
+              "admin.host",
+              "127.0.0.1",
+              "address it listens on; any other than loopback requires `admin.tls.keyStore`"));
+  public static final IntSetting ADMIN_PORT =
+      define(new IntSetting("admin.port", 8099, 0, 65535, "its port (0: any free port)"));
+  public static final StringSetting ADMIN_TLS_KEY_STORE =
+      define(
+          StringSetting.text(
+              "admin.tls.keyStore",
+              "",
+              "PKCS#12 file with the admin server's key and certificate chain; empty: plain HTTP (loopback only)"));
+  public static final StringSetting ADMIN_TLS_KEY_STORE_PASSWORD =
+      define(
+          StringSetting.secret(
+              "admin.tls.keyStorePassword", "", "the password of `admin.tls.keyStore`"));
 
   private Keys() {}
 
@@ -384,6 +408,15 @@ public final class Keys {
               + " bridge has no TLS, so its token and messages would cross the network in clear;"
               + " reach it from other hosts through an SSH tunnel or a TLS proxy");
     }
+    if (c.get(ADMIN_ENABLED)
+        && c.get(ADMIN_TLS_KEY_STORE).isEmpty()
+        && !isLoopback(c.get(ADMIN_HOST))) {
+      // The API's bearer token and the device keys it returns must not cross a network in clear.
+      throw new IllegalArgumentException(
+          "config key 'admin.host' is "
+              + c.get(ADMIN_HOST)
+              + ", not loopback: set 'admin.tls.keyStore' (TLS) or bind it to 127.0.0.1");
+    }
     if (c.get(LEGACY_ENABLED) && c.get(LEGACY_SECRET).isEmpty()) {
       throw new IllegalArgumentException(
           "config key 'legacy.secret' ("
@@ -392,13 +425,26 @@ public final class Keys {
     }
   }
 
-  private static boolean isLoopback(String host) {
-    String h =
-        host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-    return h.equals("localhost")
-        || h.equals("::1")
-        || h.equals("0:0:0:0:0:0:0:1")
-        || h.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
+  /**
+   * Whether {@code host} is a loopback literal ({@code localhost}, 127.x, ::1); names are not
+   * resolved, so a name that merely points at loopback still needs TLS.
+   */
+  static boolean isLoopback(String host) {
+    String h = host.trim();
+    if (h.equalsIgnoreCase("localhost")) {
+      return true;
+    }
+    if (h.startsWith("[") && h.endsWith("]")) {
+      h = h.substring(1, h.length() - 1);
+    }
+    if (!h.matches("[0-9.]+|[0-9a-fA-F:]+")) {
+      return false;
+    }
+    try {
+      return java.net.InetAddress.getByName(h).isLoopbackAddress(); // a literal: no lookup
+    } catch (java.net.UnknownHostException e) {
+      return false;
+    }
   }
 
   private static Set<Suite> suites(JsonArray list) {

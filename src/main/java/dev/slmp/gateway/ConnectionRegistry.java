@@ -1,5 +1,8 @@
 package dev.slmp.gateway;
 
+import dev.slmp.protocol.CloseCode;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -107,5 +110,45 @@ public final class ConnectionRegistry {
 
   public boolean isConnected(String deviceId) {
     return byDevice.containsKey(deviceId);
+  }
+
+  /**
+   * One established connection as the admin API lists it.
+   *
+   * @param since when it was established (epoch ms)
+   * @param messagesIn DATA received from the device
+   * @param messagesOut DATA sent to the device
+   */
+  public record Info(
+      String device,
+      String node,
+      String remoteAddress,
+      String suite,
+      boolean resumed,
+      long since,
+      long messagesIn,
+      long messagesOut) {}
+
+  /** This node's established connections, newest first. */
+  public List<Info> list() {
+    List<Info> all = new ArrayList<>();
+    for (GatewayConnection c : byDevice.values()) {
+      all.add(c.info());
+    }
+    all.sort((a, b) -> Long.compare(b.since(), a.since()));
+    return all;
+  }
+
+  /**
+   * Sends CLOSE({@code code}, {@code reason}) on the device's connection on this node; false when
+   * it has none here.
+   */
+  public boolean close(String deviceId, CloseCode code, String reason) {
+    GatewayConnection c = byDevice.get(deviceId);
+    if (c == null) {
+      return false;
+    }
+    c.closeBy(code, reason);
+    return true;
   }
 }

@@ -9,6 +9,8 @@ import dev.slmp.crypto.Bytes;
 import dev.slmp.crypto.LegacyWire;
 import dev.slmp.crypto.Randomness;
 import dev.slmp.handshake.ServerHandshaker;
+import dev.slmp.metrics.SlmpMeters;
+import dev.slmp.metrics.SlmpMeters.MessageOutcome;
 import dev.slmp.protocol.AckStatus;
 import dev.slmp.protocol.CloseCode;
 import io.netty.channel.Channel;
@@ -60,6 +62,9 @@ final class GatewayConnection implements ServerConnection.Listener {
 
   private boolean firstChunk = true;
 
+  /** The device's first frame was a RESUME (a failed handshake counts as kind "resumed"). */
+  private boolean resumeAttempt;
+
   /** The device half-closed (TCP FIN): it is still owed its answers, then the socket closes. */
   private boolean inputEnded;
 
@@ -73,6 +78,15 @@ final class GatewayConnection implements ServerConnection.Listener {
       new java.util.concurrent.atomic.AtomicLong();
   private final long serial = SERIALS.incrementAndGet();
   private long establishedAt;
+
+  /**
+   * DATA frames received from and sent to the device, for the admin API's connection list: written
+   * on this connection's context only and read racily by the API (a display value, not worth a
+   * memory barrier per message).
+   */
+  private long messagesIn;
+
+  private long messagesOut;
 
   GatewayConnection(
       Vertx vertx,
@@ -115,6 +129,8 @@ final class GatewayConnection implements ServerConnection.Listener {
     }
     if (firstChunk) {
       firstChunk = false;
+      // The first frame's type (its first byte) tells a failed handshake's kind for the metrics.
+      resumeAttempt = buf.length() > 0 && buf.getByte(0) == dev.slmp.protocol.FrameType.RESUME;
       if (gateway.legacy() != null && buf.length() > 0 && buf.getByte(0) == LegacyWire.FIRST_BYTE) {
         // The prototype's format (spec 10) takes the socket and its admission slot; lastActivity is
         // still the accept time.
@@ -163,6 +179,9 @@ final class GatewayConnection implements ServerConnection.Listener {
             || connection.queuedBytes() > gateway.settings().maxBody() * 2L;
     if (stop && !paused) {
       paused = true;
+      if (inflight >= gateway.maxInflight()) {
+        gateway.meters().refused(SlmpMeters.Refusal.INFLIGHT_PAUSE);
+      }
       socket.pause();
     } else if (!stop && paused) {
       paused = false;
@@ -189,6 +208,7 @@ final class GatewayConnection implements ServerConnection.Listener {
     admission.handshakeDone();
     deviceId = c.deviceId();
     establishedAt = System.currentTimeMillis();
+    gateway.meters().handshake(c.suite(), c.isResumed(), null);
     GatewayConnection older = gateway.registry().claim(deviceId, this);
     if (older != null && older != this) {
       older.takenOver();
@@ -234,6 +254,27 @@ final class GatewayConnection implements ServerConnection.Listener {
     return establishedAt;
   }
 
+  /** What the admin API shows of an established connection (read from any thread: racy counts). */
+  ConnectionRegistry.Info info() {
+    return new ConnectionRegistry.Info(
+        deviceId,
+        gateway.nodeId(),
+        remoteHost(),
+        String.valueOf(connection.suite()),
+        connection.isResumed(),
+        establishedAt,
+        messagesIn,
+        messagesOut);
+  }
+
+  /**
+   * The operator or a revocation ends this connection with {@code code} (any thread: runs on the
+   * connection's context).
+   */
+  void closeBy(CloseCode code, String reason) {
+    context.runOnContext(v -> connection.close(code, reason));
+  }
+
   /**
    * Another connection of the same device was established: this one ends (spec: one connection per
    * device).
@@ -247,10 +288,14 @@ final class GatewayConnection implements ServerConnection.Listener {
     if (sessionHex == null && m.sessionId() != null) {
       sessionHex = Bytes.hex(m.sessionId());
     }
+    messagesIn++;
+    SlmpMeters meters = gateway.meters();
     if (!m.ackRequested()) {
+      meters.message(MessageOutcome.NO_ACK);
       gateway.delivery().deliver(m, sessionHex, null);
       return;
     }
+    long received = System.nanoTime();
     if (++inflight >= gateway.maxInflight()) {
       connection.hold(
           true); // at once: the rest of this read's frames queue instead of being delivered
@@ -263,8 +308,18 @@ final class GatewayConnection implements ServerConnection.Listener {
             status -> {
               inflight--;
               connection.acknowledge(m, status);
+              meters.message(outcomeOf(status));
+              meters.delivery(System.nanoTime() - received);
               updateReading();
             });
+  }
+
+  private static MessageOutcome outcomeOf(AckStatus status) {
+    return switch (status) {
+      case ACCEPTED -> MessageOutcome.ACCEPTED;
+      case REJECTED -> MessageOutcome.REJECTED;
+      default -> MessageOutcome.NOT_DELIVERED;
+    };
   }
 
   @Override
@@ -301,6 +356,7 @@ final class GatewayConnection implements ServerConnection.Listener {
       return;
     }
     long seq = sent.seq();
+    messagesOut++;
     if (ack) {
       if (awaitingAck == null) {
         awaitingAck = new HashMap<>();
@@ -323,6 +379,11 @@ final class GatewayConnection implements ServerConnection.Listener {
 
   @Override
   public void closed(CloseCode code, String reason, boolean byPeer) {
+    SlmpMeters meters = gateway.meters();
+    meters.closed(code);
+    if (deviceId == null && connection.framesReceived() > 0) {
+      meters.handshake(connection.suite(), resumeAttempt, code);
+    }
     if (failedHandshake(code, byPeer)) {
       gateway.failedAuth().recordFailure(SourceLimiter.sourceOf(remoteHost()));
     }

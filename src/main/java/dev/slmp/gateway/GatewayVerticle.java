@@ -3,6 +3,8 @@ package dev.slmp.gateway;
 import dev.slmp.connection.RecordCrypto;
 import dev.slmp.handshake.ServerHandshaker;
 import dev.slmp.handshake.ServerSettings;
+import dev.slmp.metrics.SlmpMeters;
+import dev.slmp.metrics.SlmpMeters.Refusal;
 import dev.slmp.protocol.CloseCode;
 import dev.slmp.protocol.Frames;
 import dev.slmp.services.EventBusHandshaker;
@@ -27,6 +29,7 @@ public final class GatewayVerticle extends VerticleBase {
   private final ConnectionRegistry connections;
   private final FailedAuthLimiter failedAuth;
   private final SourceLimiter sources;
+  private final SlmpMeters meters;
   private NetServer server;
   private ServerSettings settings;
   private ServerHandshaker handshaker;
@@ -42,11 +45,22 @@ public final class GatewayVerticle extends VerticleBase {
       ConnectionRegistry connections,
       FailedAuthLimiter failedAuth,
       SourceLimiter sources) {
+    this(setup, nodeId, connections, failedAuth, sources, SlmpMeters.NOOP);
+  }
+
+  public GatewayVerticle(
+      GatewaySettings setup,
+      String nodeId,
+      ConnectionRegistry connections,
+      FailedAuthLimiter failedAuth,
+      SourceLimiter sources,
+      SlmpMeters meters) {
     this.setup = setup;
     this.nodeId = nodeId;
     this.connections = connections;
     this.failedAuth = failedAuth;
     this.sources = sources;
+    this.meters = meters;
   }
 
   /** Established connections of this gateway instance; touched only on its context. */
@@ -104,18 +118,28 @@ public final class GatewayVerticle extends VerticleBase {
     String source = SourceLimiter.sourceOf(socket.remoteAddress().host());
     long wait = failedAuth.blockedSeconds(source);
     if (wait > 0) {
-      refuse(socket, "too many failed authentications; retry in " + wait + " s");
+      refuse(
+          socket,
+          Refusal.FAILED_AUTH_BLOCKED,
+          "too many failed authentications; retry in " + wait + " s");
       return;
     }
     ConnectionRegistry.Admission admission = connections.tryAdmit(maxConnections, maxHandshakes);
     if (admission == null) {
-      refuse(socket, "server busy; retry in 5 s");
+      Refusal why =
+          connections.openConnections() >= maxConnections
+              ? Refusal.MAX_CONNECTIONS
+              : Refusal.MAX_HANDSHAKES;
+      refuse(socket, why, "server busy; retry in 5 s");
       return;
     }
     wait = sources.tryStart(source);
     if (wait > 0) {
       admission.closed();
-      refuse(socket, "too many handshakes from your address; retry in " + wait + " s");
+      refuse(
+          socket,
+          Refusal.PER_SOURCE,
+          "too many handshakes from your address; retry in " + wait + " s");
       return;
     }
     admission.holdSourceSlot(sources, source);
@@ -127,7 +151,9 @@ public final class GatewayVerticle extends VerticleBase {
     new GatewayConnection(vertx, socket, this, admission, handshaker, crypto).start();
   }
 
-  private void refuse(NetSocket socket, String reason) {
+  private void refuse(NetSocket socket, Refusal why, String reason) {
+    meters.refused(why);
+    meters.closed(CloseCode.BUSY);
     socket.write(Buffer.buffer(Frames.close(CloseCode.BUSY, reason)));
     GatewayConnection.lingerAndClose(vertx, socket);
   }
@@ -170,6 +196,10 @@ public final class GatewayVerticle extends VerticleBase {
   /** A connection ended; idempotent. */
   void untrack(GatewayConnection c) {
     established.remove(c);
+  }
+
+  SlmpMeters meters() {
+    return meters;
   }
 
   ConnectionRegistry registry() {

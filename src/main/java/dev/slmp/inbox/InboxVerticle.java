@@ -2,6 +2,7 @@ package dev.slmp.inbox;
 
 import dev.slmp.bus.Addresses;
 import dev.slmp.bus.DeviceMessage;
+import dev.slmp.metrics.SlmpMeters;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
@@ -42,6 +43,13 @@ public final class InboxVerticle extends VerticleBase {
   private final InboxSettings settings;
   private final PrintStream out;
   private final InboxFile.Opener opener;
+  private final SlmpMeters meters;
+
+  /**
+   * Why the last batch was not stored, null when it was: the readiness check reports it (written by
+   * the writer, read by the check).
+   */
+  private volatile String lastFailure;
 
   /** How long one worker task keeps writing before it hands over to a fresh one. */
   static final long WRITER_SLICE_NANOS = 1_000_000_000L;
@@ -61,11 +69,22 @@ public final class InboxVerticle extends VerticleBase {
   private int maxBatch;
 
   public InboxVerticle(InboxSettings settings) {
-    this(settings, System.out, FileChannel::open);
+    this(settings, SlmpMeters.NOOP);
+  }
+
+  /** With what counts its fsyncs and refusals. */
+  public InboxVerticle(InboxSettings settings, SlmpMeters meters) {
+    this(settings, System.out, FileChannel::open, meters);
   }
 
   /** With where it prints and how it opens files: tests capture the one and make the other fail. */
   InboxVerticle(InboxSettings settings, PrintStream out, InboxFile.Opener opener) {
+    this(settings, out, opener, SlmpMeters.NOOP);
+  }
+
+  InboxVerticle(
+      InboxSettings settings, PrintStream out, InboxFile.Opener opener, SlmpMeters meters) {
+    this.meters = meters;
     this.settings = settings;
     this.out = out;
     this.opener = opener;
@@ -90,8 +109,14 @@ public final class InboxVerticle extends VerticleBase {
                           .<JsonObject>localConsumer(Addresses.IN, m -> printMessage(m.body()))
                           .completion()
                       : Future.succeededFuture();
+              Future<Void> health =
+                  vertx
+                      .eventBus()
+                      .<Object>localConsumer(Addresses.INBOX_HEALTH, this::health)
+                      .completion();
               return Future.all(
                   printing,
+                  health,
                   vertx
                       .eventBus()
                       .<JsonObject>localConsumer(Addresses.DELIVER, this::take)
@@ -129,6 +154,7 @@ public final class InboxVerticle extends VerticleBase {
                 + settings.maxQueue()
                 + " messages waiting for the disk): deliveries are answered NOT_DELIVERED");
       }
+      meters.refused(SlmpMeters.Refusal.INBOX_QUEUE_FULL);
       msg.fail(FAIL_NOT_DELIVERED, "inbox queue full");
       return;
     }
@@ -166,8 +192,10 @@ public final class InboxVerticle extends VerticleBase {
       List<Message<JsonObject>> unencodable = new ArrayList<>();
       Buffer lines = encode(batch, unencodable);
       IOException failure = null;
+      long t0 = System.nanoTime();
       try {
         append(lines);
+        meters.inboxFsync(System.nanoTime() - t0);
       } catch (IOException e) {
         failure = e;
       }
@@ -204,8 +232,33 @@ public final class InboxVerticle extends VerticleBase {
     }
   }
 
+  /**
+   * The readiness probe's question: does the inbox accept? No when its queue is full or its last
+   * batch was not stored (the answer names why).
+   */
+  private void health(Message<Object> msg) {
+    if (queued.get() >= settings.maxQueue()) {
+      msg.fail(FAIL_NOT_DELIVERED, "inbox queue full (inbox.maxQueue)");
+    } else if (lastFailure != null) {
+      msg.fail(FAIL_NOT_DELIVERED, lastFailure);
+    } else {
+      msg.reply(null);
+    }
+  }
+
   private void answer(
       List<Message<JsonObject>> batch, List<Message<JsonObject>> unencodable, IOException failure) {
+    if (failure == null) {
+      lastFailure = null;
+    } else if (!batch.isEmpty()) {
+      boolean low = failure instanceof InboxFile.Refused;
+      lastFailure = low ? failure.getMessage() : "inbox write failed";
+      SlmpMeters.Refusal why =
+          low ? SlmpMeters.Refusal.INBOX_DISK_LOW : SlmpMeters.Refusal.INBOX_WRITE_FAILED;
+      for (int i = 0; i < batch.size(); i++) {
+        meters.refused(why); // one per message, like INBOX_QUEUE_FULL
+      }
+    }
     context.runOnContext(
         v -> {
           unencodable.forEach(

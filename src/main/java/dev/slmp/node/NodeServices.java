@@ -5,6 +5,7 @@ import dev.slmp.datadir.DataDirectory;
 import dev.slmp.gateway.ConnectionRegistry;
 import dev.slmp.gateway.FailedAuthLimiter;
 import dev.slmp.gateway.SourceLimiter;
+import dev.slmp.metrics.SlmpMeters;
 import dev.slmp.session.SessionStore;
 
 /**
@@ -18,4 +19,5 @@ public record NodeServices(
     ConnectionRegistry connections,
     FailedAuthLimiter failedAuth,
     SourceLimiter sources,
-    String nodeId) {}
+    String nodeId,
+    SlmpMeters meters) {}

@@ -1,6 +1,9 @@
 package dev.slmp.node;
 
 import com.hazelcast.core.HazelcastInstance;
+import dev.slmp.admin.AdminContext;
+import dev.slmp.admin.AdminSettings;
+import dev.slmp.admin.AdminVerticle;
 import dev.slmp.bridge.BridgeSettings;
 import dev.slmp.bus.Addresses;
 import dev.slmp.bus.ConnectedNotice;
@@ -20,17 +23,27 @@ import dev.slmp.gateway.SourceLimiter;
 import dev.slmp.handshake.StaticKey;
 import dev.slmp.inbox.InboxSettings;
 import dev.slmp.inbox.InboxVerticle;
+import dev.slmp.metrics.MicrometerSlmpMeters;
 import dev.slmp.services.AuthVerticle;
 import dev.slmp.services.CryptoVerticle;
 import dev.slmp.services.HandshakeSettings;
 import dev.slmp.services.HandshakeVerticle;
 import dev.slmp.session.InMemorySessionStore;
 import dev.slmp.session.SessionStore;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.ThreadingModel;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.internal.VertxInternal;
+import io.vertx.micrometer.backends.BackendRegistries;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.nio.file.Path;
 import java.util.List;
@@ -51,6 +64,11 @@ public final class SlmpNode extends VerticleBase {
   private final List<GatewayVerticle> gateways = new CopyOnWriteArrayList<>();
   private NodeServices services;
   private final AtomicLong malformedNotices = new AtomicLong();
+  private PrometheusMeterRegistry metrics;
+  private volatile AdminVerticle admin;
+
+  /** Set when shutdown begins: the readiness probe answers DOWN from then on. */
+  private volatile boolean stopping;
 
   @Override
   public Future<?> start() {
@@ -82,6 +100,10 @@ public final class SlmpNode extends VerticleBase {
                     .eventBus()
                     .consumer(Addresses.CONNECTED, m -> connected(s, m.body()))
                     .completion()
+                    .compose(
+                        v ->
+                            dev.slmp.admin.NodeAdminBus.register(
+                                vertx, s.nodeId(), s.connections()))
                     .map(s))
         .compose(this::deployAll)
         .onSuccess(v -> announce())
@@ -114,8 +136,11 @@ public final class SlmpNode extends VerticleBase {
 
   private NodeServices services(NodeConfig cfg, DataDirectory data) {
     SessionStore sessions;
+    java.util.function.Supplier<Number> sessionCount;
     if (vertx.isClustered()) {
       ClusterSeal seal = ClusterSeal.register(hazelcast(), data.clusterKey());
+      com.hazelcast.map.IMap<?, ?> map = hazelcast().getMap(ClusterSetup.SESSIONS_MAP);
+      sessionCount = map::size;
       sessions =
           new HazelcastSessionStore(
               vertx,
@@ -130,6 +155,7 @@ public final class SlmpNode extends VerticleBase {
               () -> System.currentTimeMillis() / 1000, cfg.get(Keys.SESSION_MAX_SESSIONS));
       vertx.setPeriodic(60_000, id -> local.purgeExpired());
       sessions = local;
+      sessionCount = local::size;
     }
     String nodeId =
         vertx.isClustered()
@@ -146,9 +172,31 @@ public final class SlmpNode extends VerticleBase {
             cfg.get(Keys.LIMITS_HELLO_RATE_PER_SOURCE),
             cfg.get(Keys.LIMITS_HELLO_BURST_PER_SOURCE),
             System::currentTimeMillis);
-    services =
-        new NodeServices(cfg, data, sessions, new ConnectionRegistry(), limiter, sources, nodeId);
+    ConnectionRegistry connections = new ConnectionRegistry();
+    metrics = meterRegistry();
+    MicrometerSlmpMeters meters =
+        new MicrometerSlmpMeters(metrics, connections::openConnections, sessionCount);
+    services = new NodeServices(cfg, data, sessions, connections, limiter, sources, nodeId, meters);
     return services;
+  }
+
+  /**
+   * The launcher's registry when Vert.x runs with Micrometer metrics (then {@code /metrics} also
+   * shows Vert.x's net-server and event-bus meters and the JVM's); otherwise one of this node's own
+   * with the JVM's meters (embedded and test nodes).
+   */
+  private static PrometheusMeterRegistry meterRegistry() {
+    if (BackendRegistries.getDefaultNow() instanceof PrometheusMeterRegistry shared) {
+      return shared;
+    }
+    PrometheusMeterRegistry own = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    new ClassLoaderMetrics().bindTo(own);
+    new JvmMemoryMetrics().bindTo(own);
+    new JvmGcMetrics().bindTo(own);
+    new JvmThreadMetrics().bindTo(own);
+    new ProcessorMetrics().bindTo(own);
+    new UptimeMetrics().bindTo(own);
+    return own;
   }
 
   private HazelcastInstance hazelcast() {
@@ -187,7 +235,7 @@ public final class SlmpNode extends VerticleBase {
             v ->
                 deploy(
                     "inbox",
-                    () -> new InboxVerticle(inbox),
+                    () -> new InboxVerticle(inbox, s.meters()),
                     options(c.get(Keys.INBOX_ENABLED) ? 1 : 0)))
         .compose(
             v ->
@@ -196,11 +244,33 @@ public final class SlmpNode extends VerticleBase {
                     () -> {
                       GatewayVerticle g =
                           new GatewayVerticle(
-                              gateway, s.nodeId(), s.connections(), s.failedAuth(), s.sources());
+                              gateway,
+                              s.nodeId(),
+                              s.connections(),
+                              s.failedAuth(),
+                              s.sources(),
+                              s.meters());
                       gateways.add(g);
                       return g;
                     },
                     options(c.get(Keys.VERTICLES_GATEWAY))))
+        // The admin server once the gateways listen, so that ready is UP only then.
+        .compose(
+            v -> {
+              AdminContext ctx =
+                  new AdminContext(
+                      s.nodeId(),
+                      metrics,
+                      s.data().registry(),
+                      s.connections(),
+                      s.sessions(),
+                      this::port,
+                      () -> stopping);
+              return deploy(
+                  "admin",
+                  () -> admin = new AdminVerticle(admin(c, s), ctx),
+                  options(c.get(Keys.ADMIN_ENABLED) ? 1 : 0));
+            })
         // Then the TCP bridge and the application's own verticles (config deploy), once SLMP's are
         // up.
         .compose(
@@ -210,6 +280,10 @@ public final class SlmpNode extends VerticleBase {
                     () -> new dev.slmp.bridge.BridgeVerticle(bridge),
                     options(c.get(Keys.BRIDGE_ENABLED) ? 1 : 0)))
         .compose(v -> dev.slmp.polyglot.DeployList.deployAll(vertx, c.get(Keys.DEPLOY)));
+  }
+
+  private static AdminSettings admin(NodeConfig c, NodeServices s) {
+    return VerticleSettings.admin(c, s.data().dir());
   }
 
   private static DeploymentOptions options(int instances) {
@@ -265,6 +339,30 @@ public final class SlmpNode extends VerticleBase {
   /** The port the gateways listen on (after start; the configured one unless it was 0). */
   public int port() {
     return gateways.isEmpty() ? -1 : gateways.get(0).actualPort();
+  }
+
+  /** The admin server's port (after start; -1 when {@code admin.enabled} is false). */
+  public int adminPort() {
+    AdminVerticle a = admin;
+    return a == null ? -1 : a.actualPort();
+  }
+
+  /**
+   * Shutdown begins: from now on {@code /health/ready} answers 503, before anything closes, so a
+   * load balancer stops sending devices here first. Called by the launcher when the JVM is asked to
+   * stop, and by {@link #stop}.
+   */
+  public void beginShutdown() {
+    if (!stopping) {
+      stopping = true;
+      LOG.log(System.Logger.Level.INFO, "SLMP node shutting down: readiness DOWN");
+    }
+  }
+
+  @Override
+  public Future<?> stop() {
+    beginShutdown();
+    return Future.succeededFuture();
   }
 
   /** The node's shared services (after start): for tests and embedding. */

@@ -1,5 +1,6 @@
 package dev.slmp.node;
 
+import dev.slmp.admin.AdminSettings;
 import dev.slmp.bridge.BridgeSettings;
 import dev.slmp.config.Keys;
 import dev.slmp.config.NodeConfig;
@@ -75,5 +76,19 @@ final class VerticleSettings {
         c.get(Keys.BRIDGE_INBOUND),
         c.get(Keys.BRIDGE_OUTBOUND),
         java.nio.file.Path.of(c.get(Keys.DATA_DIR)).resolve(BridgeSettings.TOKEN_FILE));
+  }
+
+  static AdminSettings admin(NodeConfig c, Path dataDir) {
+    String store = c.get(Keys.ADMIN_TLS_KEY_STORE);
+    return new AdminSettings(
+        c.get(Keys.ADMIN_HOST),
+        c.get(Keys.ADMIN_PORT),
+        store.isEmpty() ? null : Path.of(store),
+        c.get(Keys.ADMIN_TLS_KEY_STORE_PASSWORD),
+        dataDir,
+        c.get(Keys.CLUSTER_STORE_TIMEOUT_MS),
+        c.get(Keys.CLUSTER_EXPECTED_SIZE),
+        c.get(Keys.INBOX_ENABLED),
+        c.get(Keys.DELIVERY_TIMEOUT_MS));
   }
 }

@@ -100,6 +100,7 @@ class LegacyClientTest {
             .put("port", 0)
             .put("dataDir", dir.toString())
             .put("inbox", new JsonObject().put("print", false))
+            .put("admin", new JsonObject().put("port", 0))
             .put("legacy", new JsonObject().put("enabled", legacy).put("secret", SECRET));
     await(vertx.deployVerticle(node, new DeploymentOptions().setConfig(conf)));
     return node;

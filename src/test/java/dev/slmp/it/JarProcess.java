@@ -50,6 +50,8 @@ final class JarProcess {
         new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true);
     pb.environment().keySet().removeIf(k -> k.startsWith("SLMP_"));
     pb.environment().putAll(env);
+    // The admin server's default port is fixed (8099): nodes started by tests take any free one.
+    pb.environment().putIfAbsent("SLMP_ADMIN_PORT", "0");
     Path out = Files.createTempFile(workDir, "out", ".log");
     pb.redirectOutput(out.toFile());
     return new JarProcess(pb.start(), out);

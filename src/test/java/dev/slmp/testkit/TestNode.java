@@ -45,8 +45,8 @@ public final class TestNode {
   }
 
   /**
-   * The test configuration: loopback, port 0, {@code dataDir}, no inbox printing; then {@code
-   * overrides}.
+   * The test configuration: loopback, port 0, admin port 0, {@code dataDir}, no inbox printing;
+   * then {@code overrides}.
    */
   public static JsonObject config(Path dataDir, JsonObject overrides) {
     JsonObject c =
@@ -54,7 +54,8 @@ public final class TestNode {
             .put("host", "127.0.0.1")
             .put("port", 0)
             .put("dataDir", dataDir.toString())
-            .put("inbox", new JsonObject().put("print", false));
+            .put("inbox", new JsonObject().put("print", false))
+            .put("admin", new JsonObject().put("port", 0));
     return c.mergeIn(overrides, true);
   }
 
@@ -81,6 +82,11 @@ public final class TestNode {
 
   public int port() {
     return node.port();
+  }
+
+  /** The admin server's port ({@code admin.port} 0 in tests: any free one). */
+  public int adminPort() {
+    return node.adminPort();
   }
 
   public Path dataDir() {
