@@ -33,7 +33,8 @@ final class VerticleSettings {
     return new HandshakeSettings(
         protocol(c),
         c.get(Keys.HANDSHAKE_TIMEOUT_MS),
-        c.get(Keys.VERTICLES_P256_HANDSHAKE_ON_WORKER));
+        c.get(Keys.VERTICLES_P256_HANDSHAKE_ON_WORKER),
+        c.get(Keys.VERTICLES_AUTH) > 0);
   }
 
   static GatewaySettings gateway(NodeConfig c) {

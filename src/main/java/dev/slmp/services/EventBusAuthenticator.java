@@ -28,8 +28,16 @@ public final class EventBusAuthenticator implements DeviceAuthenticator {
   private final DeliveryOptions options;
 
   public EventBusAuthenticator(Vertx vertx, long timeoutMs) {
+    this(vertx, timeoutMs, false);
+  }
+
+  /**
+   * {@code localOnly}: ask only this node's auth verticles (it has some). A handshake then never
+   * waits on another node, and no other member of the cluster can answer for a device.
+   */
+  public EventBusAuthenticator(Vertx vertx, long timeoutMs, boolean localOnly) {
     this.vertx = vertx;
-    this.options = new DeliveryOptions().setSendTimeout(timeoutMs);
+    this.options = new DeliveryOptions().setSendTimeout(timeoutMs).setLocalOnly(localOnly);
   }
 
   @Override

@@ -11,5 +11,8 @@ import dev.slmp.handshake.ServerSettings;
  *     handshakeTimeoutMs})
  * @param p256OnWorker whether P-256 HELLOs go to a worker thread ({@code
  *     verticles.p256HandshakeOnWorker})
+ * @param localAuth whether this node runs auth verticles ({@code verticles.auth} > 0): then a
+ *     handshake asks only them, never another node over the cluster's event bus
  */
-public record HandshakeSettings(ServerSettings protocol, int timeoutMs, boolean p256OnWorker) {}
+public record HandshakeSettings(
+    ServerSettings protocol, int timeoutMs, boolean p256OnWorker, boolean localAuth) {}

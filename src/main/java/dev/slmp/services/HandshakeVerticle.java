@@ -58,7 +58,7 @@ public final class HandshakeVerticle extends VerticleBase {
         new ServerHandshake(
             settings.protocol(),
             keyRing,
-            new EventBusAuthenticator(vertx, settings.timeoutMs()),
+            new EventBusAuthenticator(vertx, settings.timeoutMs(), settings.localAuth()),
             sessions,
             () -> System.currentTimeMillis() / 1000);
     return vertx

@@ -415,4 +415,29 @@ class ClusterTest {
     Await.await(fresh.resume(second.nextCounter()));
     assertTrue(fresh.device.isResumed());
   }
+
+  /**
+   * Verifies that a node with its own auth verticles asks only them: a consumer of the auth address
+   * on another member (here one that refuses everything) never answers for this node's devices.
+   */
+  @Test
+  @Order(21)
+  void aNodeWithAuthVerticlesAuthenticatesLocally(Vertx vertx) {
+    // GIVEN a consumer on B's event bus that fails every auth request
+    io.vertx.core.eventbus.MessageConsumer<JsonObject> rogue =
+        b.vertx()
+            .eventBus()
+            .consumer(Addresses.AUTH_VERIFY, m -> m.fail(CloseCode.AUTH_FAILED.code(), "rogue"));
+    Await.await(rogue.completion());
+    try {
+      // WHEN devices do full handshakes on A
+      for (int i = 0; i < 8; i++) {
+        DeviceIdentity id = a.derivedDevice("local-auth-" + i, Suite.X25519_CHACHA20POLY1305);
+        // THEN every one is authenticated by A's own auth verticle
+        assertNotNull(fullHandshake(vertx, a, id));
+      }
+    } finally {
+      Await.await(rogue.unregister());
+    }
+  }
 }

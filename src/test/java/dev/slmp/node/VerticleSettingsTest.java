@@ -76,7 +76,8 @@ class VerticleSettingsTest {
   void protocolAndHandshake() {
     ServerSettings protocol = new ServerSettings(EnumSet.of(Suite.byId(2)), 99, 7, 2048, 1500);
     assertEquals(protocol, VerticleSettings.protocol(CONFIG));
-    assertEquals(new HandshakeSettings(protocol, 111, false), VerticleSettings.handshake(CONFIG));
+    assertEquals(
+        new HandshakeSettings(protocol, 111, false, true), VerticleSettings.handshake(CONFIG));
   }
 
   @Test
