@@ -57,6 +57,7 @@ final class AdminApi {
     on(router, "POST /api/devices/{id}/revoke", ctx -> revoke(ctx, true));
     on(router, "POST /api/devices/{id}/reinstate", ctx -> revoke(ctx, false));
     on(router, "POST /api/devices/{id}/messages", this::sendMessage);
+    on(router, "DELETE /api/devices/{id}/sessions", this::deleteSessions);
     on(router, "GET /api/connections", this::listConnections);
     on(router, "DELETE /api/connections/{device}", this::kick);
     on(router, "GET /api/cluster", this::cluster);
@@ -147,6 +148,8 @@ final class AdminApi {
             () -> {
               if (revoke) {
                 node.devices().revoke(id);
+                // A reinstated device must not resume a session from before its revocation.
+                node.sessions().deleteDevice(id);
               } else {
                 node.devices().reinstate(id);
               }
@@ -168,6 +171,29 @@ final class AdminApi {
                   200,
                   device(id, node.devices().isRegistered(id), revoke)
                       .put("connectionClosed", closed));
+            });
+  }
+
+  /**
+   * Drops the device's sessions from the store (cluster-wide on a cluster): its next wake-up is a
+   * full handshake.
+   */
+  private void deleteSessions(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    if (!validId(ctx, id)) {
+      return;
+    }
+    Future.fromCompletionStage(node.sessions().deleteDevice(id), vertx.getOrCreateContext())
+        .onComplete(
+            ar -> {
+              if (ar.failed()) {
+                error(ctx, 503, "the session store did not answer; try again");
+                return;
+              }
+              LOG.log(
+                  System.Logger.Level.INFO,
+                  "admin API: sessions of device " + printable(id) + " deleted" + from(ctx));
+              json(ctx, 200, new JsonObject().put("device", id).put("sessionsDeleted", true));
             });
   }
 

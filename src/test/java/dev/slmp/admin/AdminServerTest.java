@@ -287,6 +287,28 @@ class AdminServerTest {
   }
 
   @Test
+  void deletingADevicesSessionsMakesItsNextResumptionUnknown() throws Exception {
+    // GIVEN a device with a session
+    DeviceIdentity id = node.derivedDevice("forgotten", SUITE);
+    DeviceOnRaw d = await(DeviceOnRaw.connect(vertx, node.port(), id));
+    dev.slmp.session.DeviceTicket ticket = await(d.handshake());
+    d.raw.socket.close();
+    // WHEN the operator deletes its sessions
+    AdminHttp.Reply r = api.delete("/api/devices/forgotten/sessions");
+    assertEquals(200, r.status(), r.body());
+    assertTrue(r.json().getBoolean("sessionsDeleted"));
+    // THEN resuming it gets SESSION_UNKNOWN
+    DeviceOnRaw again = await(DeviceOnRaw.connect(vertx, node.port(), id));
+    again.resume(ticket.nextCounter());
+    assertEquals(CloseCode.SESSION_UNKNOWN.code(), await(again.raw.closeCode()));
+    assertEquals(
+        401,
+        new AdminHttp(node.adminPort(), "wrong")
+            .delete("/api/devices/forgotten/sessions")
+            .status());
+  }
+
+  @Test
   void sendAMessageToAConnectedDeviceAndKickIt() throws Exception {
     DeviceOnRaw d = connect(node.derivedDevice("commanded", SUITE));
     String payload = Base64.getEncoder().encodeToString("reboot".getBytes(StandardCharsets.UTF_8));
