@@ -223,6 +223,25 @@ final class Parties {
     }
   }
 
+  /**
+   * A device whose output collects in {@code out} and that ignores its own close (in-memory tests).
+   */
+  static DeviceConnection deviceWritingTo(DeviceIdentity id, java.io.ByteArrayOutputStream out) {
+    return new DeviceConnection(
+        id,
+        Randomness.secure(),
+        65536,
+        new DeviceConnection.Listener() {
+          @Override
+          public void write(byte[] bytes) {
+            out.writeBytes(bytes);
+          }
+
+          @Override
+          public void closed(CloseCode code, String reason, boolean byPeer) {}
+        });
+  }
+
   static DeviceTicket ticket(JsonObject t) {
     return new DeviceTicket(
         unhex(t.getString("session_id")),

@@ -90,19 +90,8 @@ class SecretsWipedTest {
             : new byte[32];
     ByteArrayOutputStream fromDevice = new ByteArrayOutputStream();
     DeviceConnection device =
-        new DeviceConnection(
-            new DeviceIdentity("d", deviceKey, suite, key.publicKey()),
-            Randomness.secure(),
-            65536,
-            new DeviceConnection.Listener() {
-              @Override
-              public void write(byte[] bytes) {
-                fromDevice.writeBytes(bytes);
-              }
-
-              @Override
-              public void closed(CloseCode code, String reason, boolean byPeer) {}
-            });
+        Parties.deviceWritingTo(
+            new DeviceIdentity("d", deviceKey, suite, key.publicKey()), fromDevice);
     device.startFull();
     server.receive(fromDevice.toByteArray());
     fromDevice.reset();

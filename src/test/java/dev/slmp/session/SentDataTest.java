@@ -119,20 +119,7 @@ class SentDataTest {
             KeySchedule.deviceKey(master, "writer".getBytes(StandardCharsets.UTF_8)),
             Suite.X25519_CHACHA20POLY1305,
             key.publicKey());
-    device =
-        new DeviceConnection(
-            id,
-            Randomness.secure(),
-            65536,
-            new DeviceConnection.Listener() {
-              @Override
-              public void write(byte[] bytes) {
-                fromDevice.writeBytes(bytes);
-              }
-
-              @Override
-              public void closed(CloseCode code, String reason, boolean byPeer) {}
-            });
+    device = Parties.deviceWritingTo(id, fromDevice);
     device.startFull();
     server.receive(fromDevice.toByteArray());
     fromDevice.reset();

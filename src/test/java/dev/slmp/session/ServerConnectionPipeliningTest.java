@@ -126,20 +126,7 @@ class ServerConnectionPipeliningTest {
                 : deviceKey,
             Suite.X25519_CHACHA20POLY1305,
             key.publicKey());
-    DeviceConnection device =
-        new DeviceConnection(
-            id,
-            Randomness.secure(),
-            65536,
-            new DeviceConnection.Listener() {
-              @Override
-              public void write(byte[] bytes) {
-                fromDevice.writeBytes(bytes);
-              }
-
-              @Override
-              public void closed(CloseCode code, String reason, boolean byPeer) {}
-            });
+    DeviceConnection device = Parties.deviceWritingTo(id, fromDevice);
     device.startFull();
     server[0].receive(fromDevice.toByteArray());
     fromDevice.reset();
