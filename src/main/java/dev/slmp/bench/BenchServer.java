@@ -36,6 +36,9 @@ final class BenchServer {
                 .put("helloBurstPerSource", 1_000_000))
         .put("verticles", new JsonObject().put("gateway", threads).put("handshake", threads))
         .put("inbox", new JsonObject().put("enabled", durable).put("print", false))
+        // Several nodes at once on this host: each admin server (and its meters, which count) on
+        // any free port.
+        .put("admin", new JsonObject().put("port", 0))
         // No observer on slmp.in in these workloads (the baselines have none either): the node
         // skips that publish.
         .put("delivery", new JsonObject().put("publishIn", false));
