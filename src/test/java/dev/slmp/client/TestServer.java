@@ -16,7 +16,6 @@ import dev.slmp.protocol.AckStatus;
 import dev.slmp.protocol.CloseCode;
 import dev.slmp.protocol.KeySchedule;
 import dev.slmp.session.InMemorySessionStore;
-import dev.slmp.session.SessionRecord;
 import dev.slmp.session.SessionStore;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -27,7 +26,6 @@ import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -181,28 +179,7 @@ final class TestServer {
 
   /** A store that cannot answer: resumption gets BUSY, a full handshake lifetime 0. */
   void storeUnavailable() {
-    store =
-        new SessionStore() {
-          @Override
-          public CompletableFuture<Void> put(SessionRecord record) {
-            return CompletableFuture.failedFuture(new IllegalStateException("store down"));
-          }
-
-          @Override
-          public CompletableFuture<SessionRecord> get(byte[] sessionId) {
-            return CompletableFuture.failedFuture(new IllegalStateException("store down"));
-          }
-
-          @Override
-          public CompletableFuture<Advance> advanceCounter(byte[] sessionId, long counter) {
-            return CompletableFuture.failedFuture(new IllegalStateException("store down"));
-          }
-
-          @Override
-          public CompletableFuture<Void> deleteDevice(String deviceId) {
-            return CompletableFuture.failedFuture(new IllegalStateException("store down"));
-          }
-        };
+    store = new dev.slmp.testing.UnreachableSessionStore();
   }
 
   /** Sends a DATA with ACK_REQUESTED to the newest established connection, on its own context. */

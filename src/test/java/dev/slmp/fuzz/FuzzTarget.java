@@ -20,8 +20,6 @@ import dev.slmp.session.SessionStore;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 
 /**
  * Runs one case against the real state machines, through their public API only: a fresh {@link
@@ -130,7 +128,7 @@ final class FuzzTarget {
             c.storeCounter, c.sessionExpired ? clock - c.rnd.nextInt(2) : fx.recordExpires()));
     ServerSettings settings = FuzzWorld.settings(c.maxBody);
     ProofVerifier devices = new ProofVerifier(new InMemoryDeviceDirectory(fx.masterSecret));
-    SessionStore sessions = c.storeDown ? new DownStore() : store;
+    SessionStore sessions = c.storeDown ? new dev.slmp.testing.UnreachableSessionStore() : store;
     ServerHandshake real = new ServerHandshake(settings, w.keyRing, devices, sessions, () -> clock);
     ServerConnection[] conn = new ServerConnection[1];
     ServerHandshaker hs = later == null ? w.memoized(real) : later.handshaker(w.memoized(real));
@@ -273,33 +271,5 @@ final class FuzzTarget {
         a.unacknowledged = conn[0].unacknowledged();
       }
     };
-  }
-
-  /** A session store that cannot answer (unreachable, or no majority of the cluster). */
-  static final class DownStore implements SessionStore {
-    @Override
-    public java.util.concurrent.CompletionStage<Void> deleteDevice(String deviceId) {
-      return java.util.concurrent.CompletableFuture.failedFuture(
-          new IllegalStateException("store unavailable"));
-    }
-
-    private static <T> CompletionStage<T> down() {
-      return CompletableFuture.failedFuture(new IllegalStateException("session store unreachable"));
-    }
-
-    @Override
-    public CompletionStage<Void> put(SessionRecord record) {
-      return down();
-    }
-
-    @Override
-    public CompletionStage<SessionRecord> get(byte[] sessionId) {
-      return down();
-    }
-
-    @Override
-    public CompletionStage<Advance> advanceCounter(byte[] sessionId, long counter) {
-      return down();
-    }
   }
 }

@@ -23,8 +23,6 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 
 /**
@@ -72,7 +70,7 @@ final class Parties {
           new ServerSettings(EnumSet.allOf(Suite.class), lifetime, keepalive, maxBody, 1024);
       store = new InMemorySessionStore(() -> clock, 1000);
       directory = new InMemoryDeviceDirectory(masterSecret);
-      SessionStore used = storeUnavailable ? new UnavailableStore() : store;
+      SessionStore used = storeUnavailable ? new dev.slmp.testing.UnreachableSessionStore() : store;
       ServerHandshake hs =
           new ServerHandshake(settings, keys, new ProofVerifier(directory), used, () -> clock);
       application = m -> connection().acknowledge(m, AckStatus.ACCEPTED);
@@ -251,33 +249,5 @@ final class Parties {
         t.getInteger("keepalive"),
         t.getInteger("max_body"),
         Long.MAX_VALUE);
-  }
-
-  /** A session store that cannot answer (unreachable, or no majority of the cluster). */
-  static final class UnavailableStore implements SessionStore {
-    @Override
-    public java.util.concurrent.CompletionStage<Void> deleteDevice(String deviceId) {
-      return java.util.concurrent.CompletableFuture.failedFuture(
-          new IllegalStateException("store unavailable"));
-    }
-
-    private static <T> CompletionStage<T> down() {
-      return CompletableFuture.failedFuture(new IllegalStateException("session store unreachable"));
-    }
-
-    @Override
-    public CompletionStage<Void> put(SessionRecord record) {
-      return down();
-    }
-
-    @Override
-    public CompletionStage<SessionRecord> get(byte[] sessionId) {
-      return down();
-    }
-
-    @Override
-    public CompletionStage<Advance> advanceCounter(byte[] sessionId, long counter) {
-      return down();
-    }
   }
 }
