@@ -120,30 +120,30 @@ final class Probes {
   private static void store(Vertx vertx, AdminContext node, long timeoutMs, Promise<Status> p) {
     byte[] id = new byte[16];
     new SecureRandom().nextBytes(id);
-    long timer =
-        vertx.setTimer(
-            timeoutMs,
-            t ->
-                p.tryComplete(
-                    Status.KO(
-                        new JsonObject()
-                            .put(
-                                "reason",
-                                "no answer within cluster.storeTimeoutMs ("
-                                    + timeoutMs
-                                    + " ms)"))));
+    JsonObject late =
+        new JsonObject()
+            .put("reason", "no answer within cluster.storeTimeoutMs (" + timeoutMs + " ms)");
+    long timer = vertx.setTimer(timeoutMs, t -> p.tryComplete(Status.KO(late)));
     node.sessions()
         .get(id)
         .whenComplete(
             (r, err) -> {
               vertx.cancelTimer(timer);
+              Throwable cause =
+                  err instanceof java.util.concurrent.CompletionException && err.getCause() != null
+                      ? err.getCause()
+                      : err;
+              // The store bounds its own wait by the same timeout: its TimeoutException and this
+              // probe's timer are one condition, whichever fires first.
               p.tryComplete(
-                  err == null
+                  cause == null
                       ? Status.OK()
-                      : Status.KO(
-                          new JsonObject()
-                              .put("reason", "session store failed")
-                              .put("error", String.valueOf(err.getMessage()))));
+                      : cause instanceof java.util.concurrent.TimeoutException
+                          ? Status.KO(late)
+                          : Status.KO(
+                              new JsonObject()
+                                  .put("reason", "session store failed")
+                                  .put("error", String.valueOf(cause.getMessage()))));
             });
   }
 }
