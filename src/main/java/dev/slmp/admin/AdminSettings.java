@@ -13,6 +13,7 @@ import java.nio.file.Path;
  * @param storeTimeoutMs how long the session store may take before ready is DOWN
  * @param expectedSize cluster nodes configured: a majority of them makes a node ready
  * @param inbox whether the built-in inbox runs (then ready asks it)
+ * @param kafkaSink whether the Kafka sink runs (then ready asks it)
  * @param deliveryTimeoutMs how long a message sent through the API waits for the device's ACK
  */
 public record AdminSettings(
@@ -24,6 +25,7 @@ public record AdminSettings(
     long storeTimeoutMs,
     int expectedSize,
     boolean inbox,
+    boolean kafkaSink,
     long deliveryTimeoutMs) {
   @Override
   public String toString() {

@@ -20,9 +20,10 @@ import java.security.SecureRandom;
  * The liveness and readiness checks ({@code /health/live}, {@code /health/ready}), on
  * vertx-health-check. Live means the event loop answers. Ready means the node can take a device's
  * message end to end: not shutting down, the SLMP port listening, the data directory writable (a
- * probe file written, fsynced and deleted), the inbox accepting, the session store answering within
- * {@code cluster.storeTimeoutMs}, and when clustered, Hazelcast's own cluster check plus this node
- * seeing a majority of {@code cluster.expectedSize} (the split-brain rule of the session map).
+ * probe file written, fsynced and deleted), the inbox accepting (or the Kafka sink's cluster
+ * reachable), the session store answering within {@code cluster.storeTimeoutMs}, and when
+ * clustered, Hazelcast's own cluster check plus this node seeing a majority of {@code
+ * cluster.expectedSize} (the split-brain rule of the session map).
  */
 final class Probes {
   private static final String PROBE_FILE = ".ready-probe";
@@ -67,6 +68,9 @@ final class Probes {
                                   : Status.KO(
                                       new JsonObject().put("reason", ar.cause().getMessage())))));
     }
+    if (s.kafkaSink()) {
+      checks.register("kafka", p -> ask(vertx, Addresses.SINK_HEALTH, p));
+    }
     long storeTimeout = s.storeTimeoutMs();
     checks.register("session-store", storeTimeout + 1000, p -> store(vertx, node, storeTimeout, p));
     if (vertx.isClustered()) {
@@ -85,6 +89,19 @@ final class Probes {
           });
     }
     return checks;
+  }
+
+  /** A verticle's own health address: an empty reply is OK, a failure says why not. */
+  private static void ask(Vertx vertx, String address, Promise<Status> p) {
+    vertx
+        .eventBus()
+        .request(address, null, new DeliveryOptions().setSendTimeout(900))
+        .onComplete(
+            ar ->
+                p.complete(
+                    ar.succeeded()
+                        ? Status.OK()
+                        : Status.KO(new JsonObject().put("reason", ar.cause().getMessage()))));
   }
 
   private static void dataDir(Vertx vertx, Path dir, Promise<Status> p) {

@@ -40,6 +40,7 @@ package dev.slmp.bus;
  *       there.
  *   <li>{@link #INBOX_HEALTH} — local request/reply, any body → empty reply when the inbox accepts,
  *       else failure 1 and why. The readiness probe asks it.
+ *   <li>{@link #SINK_HEALTH} — the same question, of the Kafka sink.
  * </ul>
  */
 public final class Addresses {
@@ -67,6 +68,27 @@ public final class Addresses {
    * it.
    */
   public static final String INBOX_HEALTH = "slmp.internal.inbox.health";
+
+  /**
+   * Local, request with any body: the Kafka sink answers with an empty reply while its cluster is
+   * reachable and its last record was acknowledged, else fails with code 1 and why. The readiness
+   * probe asks it.
+   */
+  public static final String SINK_HEALTH = "slmp.internal.sink.health";
+
+  /**
+   * Request/reply, the downlink queue's: JSON {@code {"device": id, "topic": t, "payload": base64,
+   * "ack": bool, "ttlSeconds": n (optional), "id": text (optional)}} → {@code {"id": id, "status":
+   * s}}, or a failure when it was not queued. The Kafka command consumer sends here.
+   */
+  public static final String COMMANDS = "slmp.commands";
+
+  /**
+   * Publish, the downlink queue's: JSON {@code {"id": id, "device": d, "outcome": o, "at":
+   * epochMillis}} when a queued command was delivered, refused or expired. The Kafka sink produces
+   * these to {@code kafka.receiptTopic}.
+   */
+  public static final String RECEIPTS = "slmp.out.receipt";
 
   public static final String ADMIN_NODE_PREFIX = "slmp.internal.admin.";
 

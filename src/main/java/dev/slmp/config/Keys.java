@@ -314,6 +314,52 @@ public final class Keys {
               Long.MAX_VALUE,
               "size at which the file is rolled to `inbox-<n>.jsonl` (the node never deletes rolled files)"));
 
+  public static final StringSetting SINK =
+      define(
+          StringSetting.oneOf(
+              "sink",
+              "inbox",
+              List.of("inbox", "kafka"),
+              "who takes `slmp.deliver`: the built-in inbox (`inbox.*`) or Kafka (`kafka.*`; the inbox is then not deployed)"));
+  public static final StringSetting KAFKA_BOOTSTRAP_SERVERS =
+      define(
+          StringSetting.text(
+              "kafka.bootstrapServers",
+              "",
+              "`host:port,…` of the Kafka cluster; required when `sink` is `kafka`"));
+  public static final StringSetting KAFKA_TOPIC =
+      define(
+          StringSetting.nonBlank(
+              "kafka.topic",
+              "slmp.messages",
+              "the topic device messages go to (key: device id, value: payload, metadata in headers)"));
+  public static final MapSetting KAFKA_PROPERTIES =
+      define(
+          new MapSetting(
+              "kafka.properties",
+              "Kafka client properties (values hidden in logs)",
+              "passed to the producer and consumer as they are (SASL, TLS, `linger.ms` …); `acks`, idempotence and serializers are SLMP's"));
+  public static final IntSetting KAFKA_TIMEOUT_MS =
+      define(
+          new IntSetting(
+              "kafka.timeoutMs",
+              5000,
+              1000,
+              600_000,
+              "how long a message waits for the broker's acknowledgement before the device is told `NOT_DELIVERED`; below `delivery.timeoutMs`"));
+  public static final StringSetting KAFKA_COMMAND_TOPIC =
+      define(
+          StringSetting.text(
+              "kafka.commandTopic",
+              "",
+              "records here (key: device id, value: payload, headers `topic`, `ack`, `ttl`) are queued as commands to devices; empty: none"));
+  public static final StringSetting KAFKA_RECEIPT_TOPIC =
+      define(
+          StringSetting.text(
+              "kafka.receiptTopic",
+              "",
+              "the receipts of queued commands (`slmp.out.receipt`) are produced here; empty: none"));
+
   public static final ListSetting<List<DeployEntry>> DEPLOY =
       define(
           ListSetting.ofNames(
@@ -417,11 +463,72 @@ public final class Keys {
               + c.get(ADMIN_HOST)
               + ", not loopback: set 'admin.tls.keyStore' (TLS) or bind it to 127.0.0.1");
     }
+    boolean kafka =
+        c.get(SINK).equals("kafka")
+            || !c.get(KAFKA_COMMAND_TOPIC).isEmpty()
+            || !c.get(KAFKA_RECEIPT_TOPIC).isEmpty();
+    if (kafka && c.get(KAFKA_BOOTSTRAP_SERVERS).isBlank()) {
+      throw new IllegalArgumentException(
+          "config key 'kafka.bootstrapServers' ("
+              + KAFKA_BOOTSTRAP_SERVERS.envName()
+              + ") must name the Kafka cluster (host:port,…) when sink is kafka or a command or"
+              + " receipt topic is set");
+    }
+    checkKafkaProperties(c.get(KAFKA_PROPERTIES));
+    if (c.get(SINK).equals("kafka") && c.get(KAFKA_TIMEOUT_MS) >= c.get(DELIVERY_TIMEOUT_MS)) {
+      // Past delivery.timeoutMs the gateway has already told the device NOT_DELIVERED.
+      throw new IllegalArgumentException(
+          "config key 'kafka.timeoutMs' ("
+              + c.get(KAFKA_TIMEOUT_MS)
+              + ") must be below 'delivery.timeoutMs' ("
+              + c.get(DELIVERY_TIMEOUT_MS)
+              + ")");
+    }
+    if (!c.get(KAFKA_COMMAND_TOPIC).isEmpty()
+        && c.get(KAFKA_COMMAND_TOPIC).equals(c.get(KAFKA_TOPIC))) {
+      // Each device message would come back as a command to the device that sent it.
+      throw new IllegalArgumentException(
+          "config key 'kafka.commandTopic' must differ from 'kafka.topic'");
+    }
     if (c.get(LEGACY_ENABLED) && c.get(LEGACY_SECRET).isEmpty()) {
       throw new IllegalArgumentException(
           "config key 'legacy.secret' ("
               + LEGACY_SECRET.envName()
               + ") must be set when legacy.enabled is true");
+    }
+  }
+
+  /**
+   * {@code kafka.properties} may tune the clients but not undo what the sink promises: the broker's
+   * acknowledgement by all in-sync replicas, no duplicates from the producer's own retries, bytes
+   * as they came. Values are never shown (they may hold passwords).
+   */
+  private static void checkKafkaProperties(java.util.Map<String, String> p) {
+    for (String own :
+        List.of(
+            "bootstrap.servers",
+            "key.serializer",
+            "value.serializer",
+            "key.deserializer",
+            "value.deserializer",
+            "enable.auto.commit")) {
+      if (p.containsKey(own)) {
+        throw new IllegalArgumentException(
+            "config key 'kafka.properties' must not set '"
+                + own
+                + "': SLMP sets it"
+                + (own.equals("bootstrap.servers") ? " from 'kafka.bootstrapServers'" : ""));
+      }
+    }
+    String acks = p.getOrDefault("acks", "all");
+    if (!acks.equals("all") && !acks.equals("-1")) {
+      throw new IllegalArgumentException(
+          "config key 'kafka.properties' must not set 'acks' to anything but all: a device is"
+              + " told ACCEPTED only once every in-sync replica has its message");
+    }
+    if (!p.getOrDefault("enable.idempotence", "true").equals("true")) {
+      throw new IllegalArgumentException(
+          "config key 'kafka.properties' must not turn 'enable.idempotence' off");
     }
   }
 

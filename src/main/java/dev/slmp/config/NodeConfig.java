@@ -145,7 +145,9 @@ public final class NodeConfig {
       if (!schema.containsKey(e.getKey())) {
         throw new IllegalArgumentException("unknown config key '" + key + "'");
       }
-      if (schema.getValue(e.getKey()) instanceof JsonObject w) {
+      boolean opaque =
+          Keys.all().stream().anyMatch(s -> s instanceof MapSetting && s.key().equals(key));
+      if (!opaque && schema.getValue(e.getKey()) instanceof JsonObject w) {
         if (!(e.getValue() instanceof JsonObject g)) {
           throw new IllegalArgumentException("config key '" + key + "' must be an object");
         }

@@ -11,7 +11,7 @@ package dev.slmp.config;
  * @param <T> the type a verticle reads ({@code Integer}, {@code Boolean}, {@code Set<Suite>} …)
  */
 public abstract sealed class Setting<T>
-    permits IntSetting, LongSetting, BoolSetting, StringSetting, ListSetting {
+    permits IntSetting, LongSetting, BoolSetting, StringSetting, ListSetting, MapSetting {
   private final String key;
   private final String doc;
   private final String envName;

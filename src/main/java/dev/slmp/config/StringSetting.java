@@ -10,9 +10,26 @@ public final class StringSetting extends Setting<String> {
   private final boolean nonBlank;
   private final boolean secret;
 
+  /** The only values allowed, or null for any text. */
+  private final java.util.List<String> choices;
+
   private StringSetting(
       String key, String defaultValue, boolean nonBlank, boolean secret, String doc) {
+    this(key, defaultValue, nonBlank, secret, null, doc);
+  }
+
+  private StringSetting(
+      String key,
+      String defaultValue,
+      boolean nonBlank,
+      boolean secret,
+      java.util.List<String> choices,
+      String doc) {
     super(key, doc);
+    this.choices = choices;
+    if (choices != null && !choices.contains(defaultValue)) {
+      throw new IllegalArgumentException("the default of '" + key + "' is not one of its choices");
+    }
     if (nonBlank && defaultValue.isBlank()) {
       throw new IllegalArgumentException("the default of '" + key + "' must not be empty");
     }
@@ -29,6 +46,12 @@ public final class StringSetting extends Setting<String> {
   /** Text that must not be empty or blank. */
   public static StringSetting nonBlank(String key, String defaultValue, String doc) {
     return new StringSetting(key, defaultValue, true, false, doc);
+  }
+
+  /** One of {@code choices} exactly (the first ones of a mode switch like {@code sink}). */
+  public static StringSetting oneOf(
+      String key, String defaultValue, java.util.List<String> choices, String doc) {
+    return new StringSetting(key, defaultValue, true, false, java.util.List.copyOf(choices), doc);
   }
 
   /** A secret: any text, hidden wherever the configuration is shown. */
@@ -48,6 +71,9 @@ public final class StringSetting extends Setting<String> {
 
   @Override
   public String allowed() {
+    if (choices != null) {
+      return String.join(", ", choices.stream().map(c -> "`" + c + "`").toList());
+    }
     return secret ? "secret" : nonBlank ? "not empty" : "";
   }
 
@@ -58,6 +84,9 @@ public final class StringSetting extends Setting<String> {
     }
     if (nonBlank && s.isBlank()) {
       throw invalid("must not be empty");
+    }
+    if (choices != null && !choices.contains(s)) {
+      throw invalid("must be one of " + String.join(", ", choices) + ", was " + shown(s));
     }
     return s;
   }

@@ -16,7 +16,8 @@ import java.util.function.Supplier;
  * lookup, no tag object, no allocation per event (the issue's budget is 2 % of the hot path).
  * Prometheus names: {@code slmp_handshakes_total}, {@code slmp_closes_total}, {@code
  * slmp_messages_total}, {@code slmp_refusals_total}, {@code slmp_delivery_seconds}, {@code
- * slmp_inbox_fsync_seconds}, and the gauges {@code slmp_connections} and {@code slmp_sessions}.
+ * slmp_inbox_fsync_seconds}, {@code slmp_sink_sent_total}, {@code slmp_sink_failed_total}, {@code
+ * slmp_sink_latency_seconds}, and the gauges {@code slmp_connections} and {@code slmp_sessions}.
  */
 public final class MicrometerSlmpMeters implements SlmpMeters {
   private static final CloseCode[] CODES = CloseCode.values();
@@ -30,6 +31,9 @@ public final class MicrometerSlmpMeters implements SlmpMeters {
   private final Counter[] refusals;
   private final Timer delivery;
   private final Timer fsync;
+  private final Timer sinkLatency;
+  private final Counter sinkSent;
+  private final Counter sinkFailed;
 
   /**
    * Registers SLMP's meters on {@code registry}; {@code openConnections} and {@code sessions} are
@@ -91,6 +95,21 @@ public final class MicrometerSlmpMeters implements SlmpMeters {
             .minimumExpectedValue(Duration.ofNanos(10_000))
             .maximumExpectedValue(Duration.ofSeconds(10))
             .register(registry);
+    sinkSent =
+        Counter.builder("slmp.sink.sent")
+            .description("records the Kafka sink had acknowledged by the broker")
+            .register(registry);
+    sinkFailed =
+        Counter.builder("slmp.sink.failed")
+            .description("records the Kafka sink could not hand over in time (NOT_DELIVERED)")
+            .register(registry);
+    sinkLatency =
+        Timer.builder("slmp.sink.latency")
+            .description("from a record sent to Kafka to the broker's acknowledgement")
+            .publishPercentileHistogram()
+            .minimumExpectedValue(Duration.ofNanos(100_000))
+            .maximumExpectedValue(Duration.ofSeconds(30))
+            .register(registry);
     Gauge.builder("slmp.connections", openConnections)
         .description("open device connections (handshaking included)")
         .register(registry);
@@ -124,6 +143,17 @@ public final class MicrometerSlmpMeters implements SlmpMeters {
   @Override
   public void inboxFsync(long nanos) {
     fsync.record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  @Override
+  public void sinkSent(long nanos) {
+    sinkSent.increment();
+    sinkLatency.record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  @Override
+  public void sinkFailed() {
+    sinkFailed.increment();
   }
 
   @Override

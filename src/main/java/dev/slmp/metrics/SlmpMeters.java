@@ -67,6 +67,12 @@ public interface SlmpMeters {
 
   void refused(Refusal reason);
 
+  /** The Kafka sink's record was acknowledged by the broker, {@code nanos} after it was sent. */
+  default void sinkSent(long nanos) {}
+
+  /** The Kafka sink's record failed or was not acknowledged in time: NOT_DELIVERED. */
+  default void sinkFailed() {}
+
   /** Counts nothing: for tests and embedding without metrics. */
   SlmpMeters NOOP =
       new SlmpMeters() {

@@ -30,6 +30,9 @@ import dev.slmp.services.HandshakeSettings;
 import dev.slmp.services.HandshakeVerticle;
 import dev.slmp.session.InMemorySessionStore;
 import dev.slmp.session.SessionStore;
+import dev.slmp.sink.KafkaCommandVerticle;
+import dev.slmp.sink.KafkaSettings;
+import dev.slmp.sink.KafkaSinkVerticle;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -55,9 +58,9 @@ import java.util.function.Supplier;
 
 /**
  * The main verticle of a node: reads the configuration once, opens (or creates) the data directory,
- * then deploys auth, handshake, crypto and inbox verticles, and the gateways last, so a node only
- * accepts devices once everything behind the gateway is up. A verticle that fails to deploy fails
- * the start.
+ * then deploys auth, handshake, crypto and inbox (or Kafka sink) verticles, and the gateways last,
+ * so a node only accepts devices once everything behind the gateway is up. A verticle that fails to
+ * deploy fails the start.
  */
 public final class SlmpNode extends VerticleBase {
   private static final System.Logger LOG = System.getLogger(SlmpNode.class.getName());
@@ -215,6 +218,7 @@ public final class SlmpNode extends VerticleBase {
     InboxSettings inbox = VerticleSettings.inbox(c, s.data().dir());
     GatewaySettings gateway = VerticleSettings.gateway(c);
     BridgeSettings bridge = VerticleSettings.bridge(c);
+    KafkaSettings kafka = VerticleSettings.kafka(c, s.nodeId());
     return deploy(
             "auth",
             () -> new AuthVerticle(s.data().registry()),
@@ -236,7 +240,20 @@ public final class SlmpNode extends VerticleBase {
                 deploy(
                     "inbox",
                     () -> new InboxVerticle(inbox, s.meters()),
-                    options(c.get(Keys.INBOX_ENABLED) ? 1 : 0)))
+                    options(VerticleSettings.inboxRuns(c) ? 1 : 0)))
+        .compose(
+            v ->
+                deploy(
+                    "kafka sink",
+                    () -> new KafkaSinkVerticle(kafka, s.meters()),
+                    options(c.get(Keys.SINK).equals("kafka") ? 1 : 0)))
+        .compose(
+            v ->
+                deploy(
+                    "kafka commands",
+                    () -> new KafkaCommandVerticle(kafka),
+                    options(
+                        kafka.commandTopic().isEmpty() && kafka.receiptTopic().isEmpty() ? 0 : 1)))
         .compose(
             v ->
                 deploy(

@@ -79,6 +79,22 @@ final class VerticleSettings {
         java.nio.file.Path.of(c.get(Keys.DATA_DIR)).resolve(BridgeSettings.TOKEN_FILE));
   }
 
+  static dev.slmp.sink.KafkaSettings kafka(NodeConfig c, String nodeId) {
+    return new dev.slmp.sink.KafkaSettings(
+        c.get(Keys.KAFKA_BOOTSTRAP_SERVERS),
+        c.get(Keys.KAFKA_TOPIC),
+        c.get(Keys.KAFKA_PROPERTIES),
+        c.get(Keys.KAFKA_TIMEOUT_MS),
+        c.get(Keys.KAFKA_COMMAND_TOPIC),
+        c.get(Keys.KAFKA_RECEIPT_TOPIC),
+        nodeId);
+  }
+
+  /** Whether the built-in inbox runs: enabled, and the sink is the inbox. */
+  static boolean inboxRuns(NodeConfig c) {
+    return c.get(Keys.INBOX_ENABLED) && c.get(Keys.SINK).equals("inbox");
+  }
+
   static AdminSettings admin(NodeConfig c, Path dataDir) {
     String store = c.get(Keys.ADMIN_TLS_KEY_STORE);
     return new AdminSettings(
@@ -89,7 +105,8 @@ final class VerticleSettings {
         dataDir,
         c.get(Keys.CLUSTER_STORE_TIMEOUT_MS),
         c.get(Keys.CLUSTER_EXPECTED_SIZE),
-        c.get(Keys.INBOX_ENABLED),
+        inboxRuns(c),
+        c.get(Keys.SINK).equals("kafka"),
         c.get(Keys.DELIVERY_TIMEOUT_MS));
   }
 }

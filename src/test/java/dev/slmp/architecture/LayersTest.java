@@ -63,6 +63,7 @@ class LayersTest {
               "dev.slmp.services..",
               "dev.slmp.gateway..",
               "dev.slmp.inbox..",
+              "dev.slmp.sink..",
               "dev.slmp.cluster..",
               "dev.slmp.bridge..",
               "dev.slmp.polyglot..",
