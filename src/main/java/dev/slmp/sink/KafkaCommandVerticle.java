@@ -56,6 +56,7 @@ public final class KafkaCommandVerticle extends VerticleBase {
     Future<Void> receiving = Future.succeededFuture();
     if (!settings.receiptTopic().isEmpty()) {
       receipts = KafkaProducer.create(vertx, settings.producer("receipts"));
+      receipts.exceptionHandler(e -> {}); // each send's failure is logged where it is sent
       receiving =
           vertx.eventBus().<Object>localConsumer(Addresses.RECEIPTS, this::receipt).completion();
     }
@@ -63,6 +64,8 @@ public final class KafkaCommandVerticle extends VerticleBase {
       return receiving;
     }
     consumer = KafkaConsumer.create(vertx, settings.consumer());
+    consumer.exceptionHandler(
+        e -> LOG.log(System.Logger.Level.WARNING, "command consumer: " + e.getMessage()));
     return receiving.compose(
         v ->
             consumer

@@ -78,6 +78,8 @@ public final class KafkaSinkVerticle extends VerticleBase {
         .compose(
             v -> {
               producer = KafkaProducer.create(vertx, settings.producer("sink"));
+              producer.exceptionHandler(
+                  e -> {}); // each send's failure is answered where it is sent
               probeTimer = vertx.setPeriodic(1, PROBE_EVERY_MS, id -> probe());
               return Future.all(
                   vertx
