@@ -45,5 +45,10 @@ java -jar "$JAR" send --host 127.0.0.1 --port "$PORT" --server-key "$DATA/server
 sleep 0.3
 echo "== the node's output"
 cat "$LOG"
-echo "== the node's durable inbox ($DATA/inbox.jsonl)"
-cat "$DATA/inbox.jsonl"
+if [ "${SLMP_SINK:-inbox}" = kafka ]; then
+  echo "== the Kafka topic ${SLMP_KAFKA_TOPIC:-slmp.messages} (sink=kafka: ACCEPTED came after the broker's ack)"
+  java -cp "$JAR" dev.slmp.bench.LocalKafka show "$SLMP_KAFKA_BOOTSTRAP_SERVERS" "${SLMP_KAFKA_TOPIC:-slmp.messages}"
+else
+  echo "== the node's durable inbox ($DATA/inbox.jsonl)"
+  cat "$DATA/inbox.jsonl"
+fi

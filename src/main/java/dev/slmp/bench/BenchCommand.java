@@ -20,7 +20,8 @@ public final class BenchCommand implements Command {
   public String usage() {
     return BenchOptions.USAGE
         + "   (writes target/bench/results.md and results.json)"
-        + "\n       java -jar slmp-fat.jar bench hot FILE.jfr [--top N]   (hot methods of a --jfr recording)";
+        + "\n       java -jar slmp-fat.jar bench hot FILE.jfr [--top N]   (hot methods of a --jfr recording)"
+        + "\n       java -jar slmp-fat.jar bench kafka [--quick]   (durable vs Kafka sink; starts a local broker)";
   }
 
   @Override
@@ -33,6 +34,14 @@ public final class BenchCommand implements Command {
         }
         case "baseline-server", "bench-baseline-server" -> {
           return BaselineServer.run(rest, out, err);
+        }
+        case "kafka" -> {
+          try {
+            return KafkaBench.run(rest, out, err);
+          } catch (Exception e) {
+            err.println("error: the Kafka benchmark failed: " + e);
+            return 1;
+          }
         }
         case "hot" -> {
           return JfrHotspots.run(rest, out, err);

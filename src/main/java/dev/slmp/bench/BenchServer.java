@@ -59,7 +59,8 @@ final class BenchServer {
     String data = BenchOptions.value(args, "--data", null);
     int port = Integer.parseInt(BenchOptions.value(args, "--port", "0"));
     int threads = Integer.parseInt(BenchOptions.value(args, "--threads", "1"));
-    boolean durable = args.contains("--durable");
+    String kafka = BenchOptions.value(args, "--kafka", null);
+    boolean durable = args.contains("--durable") || kafka != null;
     if (data == null) {
       err.println("usage: bench server --data DIR --port P [--threads N] [--durable]");
       return 2;
@@ -72,7 +73,9 @@ final class BenchServer {
       }
       await(
           vertx.deployVerticle(
-              node, new DeploymentOptions().setConfig(config(data, port, threads, durable))));
+              node,
+              new DeploymentOptions()
+                  .setConfig(KafkaBenchConfig.sink(config(data, port, threads, durable), kafka))));
     } catch (Exception e) {
       err.println("error: the SLMP node did not start: " + e.getMessage());
       vertx.close();

@@ -260,6 +260,50 @@ public final class LocalKafka implements AutoCloseable {
     }
   }
 
+  /**
+   * Prints the records of {@code topic} from the beginning (key, headers, value as escaped text),
+   * reading for a few seconds: what the demo shows of the Kafka sink.
+   */
+  static void show(String bootstrap, String topic) {
+    Map<String, Object> cfg =
+        Map.of(
+            "bootstrap.servers", bootstrap,
+            "key.deserializer", "org.apache.kafka.common.serialization.StringDeserializer",
+            "value.deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer");
+    try (var c = new org.apache.kafka.clients.consumer.KafkaConsumer<String, byte[]>(cfg)) {
+      var parts =
+          c.partitionsFor(topic, Duration.ofSeconds(10)).stream()
+              .map(i -> new org.apache.kafka.common.TopicPartition(topic, i.partition()))
+              .toList();
+      c.assign(parts);
+      c.seekToBeginning(parts);
+      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+      while (System.nanoTime() < end) {
+        for (var r : c.poll(Duration.ofMillis(200))) {
+          StringBuilder h = new StringBuilder();
+          for (var x : r.headers()) {
+            h.append(' ')
+                .append(x.key())
+                .append('=')
+                .append(
+                    dev.slmp.inbox.Printable.escape(new String(x.value(), StandardCharsets.UTF_8)));
+          }
+          System.out.println(
+              topic
+                  + "/"
+                  + r.partition()
+                  + "@"
+                  + r.offset()
+                  + " key="
+                  + dev.slmp.inbox.Printable.escape(r.key())
+                  + h
+                  + " value="
+                  + dev.slmp.inbox.Printable.escape(new String(r.value(), StandardCharsets.UTF_8)));
+        }
+      }
+    }
+  }
+
   /** A free port on 127.0.0.1. */
   public static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
@@ -300,8 +344,10 @@ public final class LocalKafka implements AutoCloseable {
       }
       Files.delete(pidFile);
       System.out.println("Kafka (pid " + pid + ") stopped");
+    } else if (args.length == 3 && args[0].equals("show")) {
+      show(args[1], args[2]);
     } else {
-      System.err.println("usage: LocalKafka start DIR PORT | stop DIR");
+      System.err.println("usage: LocalKafka start DIR PORT | stop DIR | show BOOTSTRAP TOPIC");
       System.exit(2);
     }
   }
