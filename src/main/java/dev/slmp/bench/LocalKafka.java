@@ -62,6 +62,11 @@ public final class LocalKafka implements AutoCloseable {
     return "127.0.0.1:" + port;
   }
 
+  /** Whether the broker process is alive. */
+  public boolean running() {
+    return process != null && process.isAlive();
+  }
+
   public long pid() {
     return process.pid();
   }
