@@ -212,14 +212,19 @@ final class Systems implements AutoCloseable {
    */
   private static DataDirectory freshData(Path dir) throws IOException {
     Path abs = dir.toAbsolutePath();
-    if (Files.exists(abs)) {
-      try (Stream<Path> walk = Files.walk(abs)) {
+    deleteTree(abs);
+    return DataDirectory.openOrCreate(abs);
+  }
+
+  /** Deletes {@code dir} and everything in it, if it exists. */
+  static void deleteTree(Path dir) throws IOException {
+    if (Files.exists(dir)) {
+      try (Stream<Path> walk = Files.walk(dir)) {
         for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
           Files.delete(p);
         }
       }
     }
-    return DataDirectory.openOrCreate(abs);
   }
 
   @Override
