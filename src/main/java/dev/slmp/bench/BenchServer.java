@@ -86,7 +86,7 @@ final class BenchServer {
       return 1;
     }
     if (cluster > 0) {
-      conf.put("cluster", new JsonObject().put("expectedSize", cluster));
+      conf.put("cluster", new JsonObject().put("expectedSize", cluster).put("insecure", true));
     }
     SlmpNode node = new SlmpNode();
     try {
@@ -111,13 +111,12 @@ final class BenchServer {
     com.hazelcast.config.Config cfg = dev.slmp.cluster.ClusterSetup.loadConfig();
     cfg.setClusterName(name);
     cfg.setProperty("hazelcast.wait.seconds.before.join", "0");
-    cfg.getNetworkConfig().setPort(5901).setPortAutoIncrement(true).setPortCount(20);
+    cfg.getNetworkConfig().setPort(5901).setPortAutoIncrement(true).setPortCount(10);
     cfg.getNetworkConfig().getJoin().getMulticastConfig().setEnabled(false);
-    cfg.getNetworkConfig()
-        .getJoin()
-        .getTcpIpConfig()
-        .setEnabled(true)
-        .addMember("127.0.0.1:5901-5920");
+    var tcp = cfg.getNetworkConfig().getJoin().getTcpIpConfig().setEnabled(true);
+    for (int p = 5901; p <= 5910; p++) {
+      tcp.addMember("127.0.0.1:" + p);
+    }
     cfg.getNetworkConfig().getInterfaces().setEnabled(true).addInterface("127.0.0.1");
     var options = serverOptions(threads);
     options.getEventBusOptions().setHost("127.0.0.1");
