@@ -106,6 +106,21 @@ final class Report {
       for (Suite s : suites) {
         Results.Series x = r.series(l[0], Results.slmp(s));
         if (x != null) {
+          double v = x.serverCpuNoJit().median();
+          t.row(
+              l[1] + ", server µs CPU/op without JIT threads",
+              suiteName(s),
+              number(v),
+              cell(jdk, y -> number(y.serverCpuNoJit().median())),
+              ratio(v, median(jdk, Results.Series::serverCpuNoJit)),
+              cell(boring, y -> number(y.serverCpuNoJit().median())),
+              ratio(v, median(boring, Results.Series::serverCpuNoJit)),
+              cell(tcp, y -> number(y.serverCpuNoJit().median())));
+        }
+      }
+      for (Suite s : suites) {
+        Results.Series x = r.series(l[0], Results.slmp(s));
+        if (x != null) {
           double v = x.rate().median();
           t.row(
               l[1] + ", " + x.unit(),

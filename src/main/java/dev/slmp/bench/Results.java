@@ -76,6 +76,15 @@ final class Results {
       return rounds.stream().mapToLong(Round::errors).sum();
     }
 
+    /**
+     * Server CPU per operation without its JIT compiler threads: what a warmed-up server would
+     * spend at most (code still interpreted costs more), for rounds whose JIT share stayed high.
+     */
+    Stats.Summary serverCpuNoJit() {
+      return Stats.summarize(
+          rounds.stream().map(r -> r.serverCpuUs() * (1 - Math.max(0, r.jitShare()))).toList());
+    }
+
     /** The JIT's share of the server's CPU over the rounds: median (min–max). */
     Stats.Summary jitShare() {
       return Stats.summarize(rounds.stream().map(Round::jitShare).filter(v -> v >= 0).toList());
