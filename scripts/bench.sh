@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# SLMP against TLS 1.3 and plain TCP on this machine, side by side in one run (issue 7).
-#   scripts/bench.sh             full run: warm-up, 5 rounds per workload (about 6 minutes on 2 cores)
-#   scripts/bench.sh --quick     smoke run (about 1 minute)
+# SLMP against TLS 1.3 (the JDK SSLEngine and BoringSSL) and plain TCP on this machine, side by side in one run
+# (issues 7 and 17). Server CPU per operation is the headline; warm-ups last until the JIT takes < 5 % of a server.
+#   scripts/bench.sh             full run: warm-up, 5 rounds per workload (about 10 minutes on 2 cores)
+#   scripts/bench.sh --quick     smoke run (about 2 minutes)
 #   scripts/bench.sh --micro     the JMH microbenchmarks instead (Maven profile jmh, target/slmp-jmh.jar)
 # Any other option goes to the bench command (java -jar target/slmp-fat.jar bench ...), e.g.
 # --only sleepy-full,steady --suites 3 --rounds 7 --jfr (JFR recordings of the server processes).

@@ -25,7 +25,12 @@ final class BaselineLoads {
    * Where the baseline runs: its client (TLS: full handshakes or resuming, per {@link
    * TlsSetup#clientOptions}) and the trust manager counting certificate checks (null for TCP).
    */
-  record Target(Vertx vertx, NetClient client, int port, TlsSetup.CountingTrustManager trust) {
+  record Target(
+      Vertx vertx,
+      NetClient client,
+      int port,
+      TlsSetup.CountingTrustManager trust,
+      ServerProcess server) {
     long checks() {
       return trust == null ? 0 : trust.checks.get();
     }

@@ -21,7 +21,9 @@ public final class BenchCommand implements Command {
     return BenchOptions.USAGE
         + "   (writes target/bench/results.md and results.json)"
         + "\n       java -jar slmp-fat.jar bench hot FILE.jfr [--top N]   (hot methods of a --jfr recording)"
-        + "\n       java -jar slmp-fat.jar bench kafka [--quick]   (durable vs Kafka sink; starts a local broker)";
+        + "\n       java -jar slmp-fat.jar bench kafka [--quick]   (durable vs Kafka sink; starts a local broker)"
+        + "\n       java -jar slmp-fat.jar bench scale [--only idle,store,steady,cluster] [--idle 1000,10000,100000]"
+        + " [--steady 100,1000,10000] [--sessions 1000000] [--cluster 3] [--rounds 3]   (scripts/scale.sh)";
   }
 
   @Override
@@ -45,6 +47,17 @@ public final class BenchCommand implements Command {
         }
         case "hot" -> {
           return JfrHotspots.run(rest, out, err);
+        }
+        case "scale" -> {
+          return ScaleRunner.run(rest, out, err);
+        }
+        case "store-probe" -> {
+          try {
+            return StoreProbe.run(rest, out, err);
+          } catch (Exception e) {
+            err.println("error: the store probe failed: " + e);
+            return 1;
+          }
         }
         default -> {
           // the load generator

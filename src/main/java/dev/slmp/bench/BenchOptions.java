@@ -29,13 +29,15 @@ record BenchOptions(
     boolean jfr,
     List<String> serverJvm,
     int bytesSessions,
-    int bytesMessages) {
+    int bytesMessages,
+    double jitMax,
+    long warmupMaxNanos) {
 
   static final String USAGE =
       "bench [--quick] [--rounds N] [--duration 1500ms] [--warmup 20s]"
           + " [--warmup-each 3s] [--devices 16] [--connections 100] [--memory-connections 10000]"
           + " [--only sleepy-full,sleepy-resumed,steady-ack,steady-noack,durable,memory,bytes] [--suites 1,2,3]"
-          + " [--baselines tls,tcp|none] [--server-threads N] [--server-jvm '-Xms1g -Xmx1g'] [--jfr] [--out target/bench]";
+          + " [--baselines tls,boringssl,tcp|none] [--jit-max 5] [--warmup-max 90s] [--server-threads N] [--server-jvm '-Xms1g -Xmx1g'] [--jfr] [--out target/bench]";
 
   private static final Set<String> VALUED =
       Set.of(
@@ -51,6 +53,8 @@ record BenchOptions(
           "--baselines",
           "--server-threads",
           "--server-jvm",
+          "--jit-max",
+          "--warmup-max",
           "--out");
 
   static final class UsageException extends Exception {
@@ -78,13 +82,15 @@ record BenchOptions(
             quick ? 500 : 10_000,
             new LinkedHashSet<>(Results.WORKLOADS),
             List.of(Suite.values()),
-            Set.of(Results.TLS, Results.TCP),
+            Set.of(Results.TLS, Results.BORINGSSL, Results.TCP),
             Math.max(1, cores / 2),
             Path.of("target", "bench"),
             false,
             List.of("-Xms1g", "-Xmx1g"),
             20,
-            200);
+            200,
+            0.05,
+            seconds(quick ? 4 : 90));
     int rounds = d.rounds();
     long duration = d.durationNanos();
     long warmup = d.warmupNanos();
@@ -99,6 +105,8 @@ record BenchOptions(
     Path out = d.out();
     boolean jfr = false;
     List<String> jvm = d.serverJvm();
+    double jitMax = d.jitMax();
+    long warmupMax = d.warmupMaxNanos();
     for (int i = 0; i < args.size(); i++) {
       String a = args.get(i);
       if (a.equals("--quick")) {
@@ -134,6 +142,8 @@ record BenchOptions(
         case "--server-threads" -> threads = count(name, v, 1, 256);
         case "--server-jvm" -> jvm = v.isBlank() ? List.of() : List.of(v.trim().split("\\s+"));
         case "--out" -> out = Path.of(v);
+        case "--jit-max" -> jitMax = count(name, v, 1, 100) / 100.0;
+        case "--warmup-max" -> warmupMax = duration(name, v);
         default -> throw new UsageException("unknown option " + name);
       }
     }
@@ -158,7 +168,9 @@ record BenchOptions(
         jfr,
         jvm,
         d.bytesSessions(),
-        d.bytesMessages());
+        d.bytesMessages(),
+        jitMax,
+        warmupMax);
   }
 
   /** {@code 1500ms}, {@code 1.5s}, {@code 2m}, {@code 0}; a bare number is seconds. */
@@ -242,8 +254,8 @@ record BenchOptions(
       if (t.equals("none")) {
         continue;
       }
-      if (!t.equals(Results.TLS) && !t.equals(Results.TCP)) {
-        throw new UsageException("--baselines: tls, tcp or none, was " + t);
+      if (!t.equals(Results.TLS) && !t.equals(Results.BORINGSSL) && !t.equals(Results.TCP)) {
+        throw new UsageException("--baselines: tls, boringssl, tcp or none, was " + t);
       }
       out.add(t);
     }

@@ -2,6 +2,7 @@ package dev.slmp.bench;
 
 import dev.slmp.crypto.Suite;
 import io.vertx.core.Vertx;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -65,12 +66,14 @@ final class BenchRunner {
             w.equals(Results.SLEEPY_FULL)
                 || (w.equals(Results.SLEEPY_RESUMED) && !o.wants(Results.SLEEPY_FULL));
         if (o.wants(w) && sleepy) {
-          addIf(
-              jobs,
-              sys.tls,
-              Results.SLEEPY_FULL,
-              Results.TLS,
-              () -> new BaselineLoads.Sleepy(List.of(sys.tlsFull), o.devices(), false));
+          for (TlsBaseline t : sys.tlsBaselines()) {
+            addIf(
+                jobs,
+                t.server(),
+                Results.SLEEPY_FULL,
+                t.system(),
+                () -> new BaselineLoads.Sleepy(List.of(t.full()), o.devices(), false));
+          }
           addIf(
               jobs,
               sys.tcp,
@@ -79,23 +82,27 @@ final class BenchRunner {
               () -> new BaselineLoads.Sleepy(List.of(sys.tcpTarget), o.devices(), false));
         }
         if (o.wants(w) && w.equals(Results.SLEEPY_RESUMED)) {
-          addIf(
-              jobs,
-              sys.tls,
-              Results.SLEEPY_RESUMED,
-              Results.TLS,
-              () -> new BaselineLoads.Sleepy(sys.tlsResuming, o.devices(), true));
+          for (TlsBaseline t : sys.tlsBaselines()) {
+            addIf(
+                jobs,
+                t.server(),
+                Results.SLEEPY_RESUMED,
+                t.system(),
+                () -> new BaselineLoads.Sleepy(t.resuming(), o.devices(), true));
+          }
         }
         if (o.wants(w)
             && !baselineSteady
             && List.of(Results.STEADY_ACK, Results.STEADY_NOACK, Results.DURABLE).contains(w)) {
           baselineSteady = true;
-          addIf(
-              jobs,
-              sys.tls,
-              Results.STEADY_ACK,
-              Results.TLS,
-              () -> new BaselineLoads.Steady(sys.tlsFull, o.connections()));
+          for (TlsBaseline t : sys.tlsBaselines()) {
+            addIf(
+                jobs,
+                t.server(),
+                Results.STEADY_ACK,
+                t.system(),
+                () -> new BaselineLoads.Steady(t.full(), o.connections()));
+          }
           addIf(
               jobs,
               sys.tcp,
@@ -128,6 +135,13 @@ final class BenchRunner {
     out.println("results: " + mdFile + " and " + jsonFile);
     return 0;
   }
+
+  /** A TLS 1.3 baseline (JDK or BoringSSL): its server and the clients that reach it. */
+  record TlsBaseline(
+      String system,
+      ServerProcess server,
+      BaselineLoads.Target full,
+      List<BaselineLoads.Target> resuming) {}
 
   private Job slmpJob(Systems sys, String w, Suite s) {
     Workload load =
@@ -206,11 +220,20 @@ final class BenchRunner {
   // ---- measuring
   // -------------------------------------------------------------------------------------
 
-  /** Prepares and warms up every job, then runs the rounds alternating between them. */
+  /**
+   * Prepares and warms up every job, then runs the rounds alternating between them. A warm-up is
+   * extended, round by round (up to {@code --warmup-max}), until the JIT compiler threads take less
+   * than {@code --jit-max} of the server's CPU in a round, so that no system is measured
+   * half-compiled.
+   */
   private void measure(List<Job> jobs) throws Exception {
+    Map<Job, String> statsBefore = new java.util.IdentityHashMap<>();
     try {
       for (Job j : jobs) {
         j.load().prepare();
+        if (resumedBaseline(j)) {
+          statsBefore.put(j, j.server().stats());
+        }
         long warm = warmed.add(j.server()) ? o.warmupNanos() : o.warmupEachNanos();
         if (warm > 0) {
           Workload.Outcome w = j.load().run(warm);
@@ -223,6 +246,7 @@ final class BenchRunner {
                   + " "
                   + j.load().unit()
                   + (w.errors() > 0 ? ", errors " + w.errors() + " (" + w.firstError() + ")" : ""));
+          warmUntilCompiled(j);
         }
       }
       for (int r = 1; r <= o.rounds(); r++) {
@@ -236,13 +260,17 @@ final class BenchRunner {
         if (j.load() instanceof BaselineLoads.Sleepy s
             && j.series().workload().equals(Results.SLEEPY_RESUMED)) {
           progress(
-              "TLS resumption check: "
+              Results.display(j.series().system())
+                  + " resumption check, client side: "
                   + s.fullHandshakes()
                   + " full handshakes in "
                   + s.sessions()
                   + " sessions ("
                   + (s.fullHandshakes() < 0.05 * s.sessions() ? "verified: resumed" : "NOT resumed")
                   + ")");
+          if (statsBefore.containsKey(j)) {
+            serverResumption(j, statsBefore.get(j));
+          }
         }
       }
     } finally {
@@ -253,6 +281,87 @@ final class BenchRunner {
     }
   }
 
+  private static boolean resumedBaseline(Job j) {
+    return j.series().workload().equals(Results.SLEEPY_RESUMED)
+        && j.series().system().equals(Results.BORINGSSL);
+  }
+
+  /** The server's side of the resumption check (BoringSSL: SSL_session_reused per connection). */
+  private void serverResumption(Job j, String before) throws IOException {
+    String after = j.server().stats();
+    long conns = statValue(after, "connections") - statValue(before, "connections");
+    long resumed = statValue(after, "resumed") - statValue(before, "resumed");
+    if (conns <= 0) {
+      return;
+    }
+    String share = Math.round(1000.0 * resumed / conns) / 10.0 + "%";
+    j.series().notes().put("serverResumedShare", share);
+    progress(
+        Results.display(j.series().system())
+            + " resumption check, server side: "
+            + resumed
+            + " of "
+            + conns
+            + " connections resumed ("
+            + (resumed > 0.95 * conns ? "verified" : "NOT resumed")
+            + ")");
+  }
+
+  static long statValue(String stats, String key) {
+    for (String part : stats.trim().split("\\s+")) {
+      if (part.startsWith(key + "=")) {
+        try {
+          return Long.parseLong(part.substring(key.length() + 1));
+        } catch (NumberFormatException e) {
+          return -1;
+        }
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * Runs the job's load round by round while the server's JIT threads take {@code --jit-max} or
+   * more of its CPU, up to {@code --warmup-max}; notes the JIT share of the last warm-up round.
+   */
+  private void warmUntilCompiled(Job j) throws Exception {
+    long spent = 0;
+    double share = 1;
+    while (spent < o.warmupMaxNanos()) {
+      Map<String, long[]> before = ProcStat.threadTicks(j.server().pid);
+      j.load().run(o.durationNanos());
+      spent += o.durationNanos();
+      share = jitShare(before, ProcStat.threadTicks(j.server().pid));
+      if (share >= 0 && share < o.jitMax()) {
+        break;
+      }
+    }
+    String pct = String.format(Locale.ROOT, "%.1f%%", 100 * share);
+    j.series().notes().put("warm-up extra", ms(spent) + " (JIT " + pct + " in its last round)");
+    progress(
+        label(j)
+            + " warmed "
+            + ms(spent)
+            + " more: JIT "
+            + pct
+            + " of the server's CPU in the last warm-up round"
+            + (share >= o.jitMax() ? " (STILL ABOVE " + Math.round(100 * o.jitMax()) + "%)" : ""));
+  }
+
+  /**
+   * The JIT compiler threads' share of the process's CPU between two {@link ProcStat#threadTicks}.
+   */
+  static double jitShare(Map<String, long[]> before, Map<String, long[]> after) {
+    long all = delta(before, after, "all");
+    return all <= 0 ? -1 : delta(before, after, "JIT") / (double) all;
+  }
+
+  private static long delta(Map<String, long[]> before, Map<String, long[]> after, String group) {
+    long[] a = after.getOrDefault(group, new long[2]);
+    long[] b = before.getOrDefault(group, new long[2]);
+    return Math.max(0, a[0] + a[1] - b[0] - b[1]);
+  }
+
   private void round(Job j, int r) throws Exception {
     Map<String, long[]> threads = ProcStat.threadTicks(j.server().pid);
     long serverCpu = j.server().cpuNanos();
@@ -260,20 +369,28 @@ final class BenchRunner {
     Workload.Outcome x = j.load().run(o.durationNanos());
     serverCpu = j.server().cpuNanos() - serverCpu;
     clientCpu = ProcStat.cpuNanos(self) - clientCpu;
-    ProcStat.threadTicks(j.server().pid)
-        .forEach(
-            (g, t) -> {
-              long[] before = threads.getOrDefault(g, new long[2]);
-              long[] acc = j.split().computeIfAbsent(g, k -> new long[2]);
-              acc[0] += Math.max(0, t[0] - before[0]);
-              acc[1] += Math.max(0, t[1] - before[1]);
-            });
+    Map<String, long[]> threadsAfter = ProcStat.threadTicks(j.server().pid);
+    double jit = jitShare(threads, threadsAfter);
+    threadsAfter.forEach(
+        (g, t) -> {
+          long[] before = threads.getOrDefault(g, new long[2]);
+          long[] acc = j.split().computeIfAbsent(g, k -> new long[2]);
+          acc[0] += Math.max(0, t[0] - before[0]);
+          acc[1] += Math.max(0, t[1] - before[1]);
+        });
     long ops = Math.max(1, x.ops());
     double p50 = x.latencies().length == 0 ? -1 : Stats.percentile(x.latencies(), 50) / 1e6;
     double p99 = x.latencies().length == 0 ? -1 : Stats.percentile(x.latencies(), 99) / 1e6;
     Results.Round round =
         new Results.Round(
-            rate(x), serverCpu / 1e3 / ops, clientCpu / 1e3 / ops, p50, p99, x.ops(), x.errors());
+            rate(x),
+            serverCpu / 1e3 / ops,
+            clientCpu / 1e3 / ops,
+            p50,
+            p99,
+            x.ops(),
+            x.errors(),
+            jit);
     j.series().rounds().add(round);
     if (x.firstError() != null) {
       j.series().notes().putIfAbsent("firstError", x.firstError());
@@ -281,13 +398,14 @@ final class BenchRunner {
     progress(
         String.format(
             Locale.ROOT,
-            "%s round %d/%d: %s %s, server %s µs CPU/op, client %s µs CPU/op%s, errors %d%s",
+            "%s round %d/%d: %s %s, server %s µs CPU/op (JIT %.1f%%), client %s µs CPU/op%s, errors %d%s",
             label(j),
             r,
             o.rounds(),
             Report.number(round.rate()),
             j.load().unit(),
             Report.number(round.serverCpuUs()),
+            100 * Math.max(0, jit),
             Report.number(round.clientCpuUs()),
             p50 < 0 ? "" : ", p50 " + Report.number(p50) + " ms, p99 " + Report.number(p99) + " ms",
             x.errors(),
@@ -303,21 +421,22 @@ final class BenchRunner {
         }
       }
     }
-    if (sys.tls != null) {
-      try (ByteProxy proxy = ByteProxy.start(vertx, sys.tls.port, false)) {
+    for (TlsBaseline t : sys.tlsBaselines()) {
+      try (ByteProxy proxy = ByteProxy.start(vertx, t.server().port, false)) {
         long full =
             BytesProbe.baseline(
                 results,
-                Results.TLS,
-                sys.tlsFull,
-                sys.tlsResuming.get(0),
+                t.system(),
+                t.full(),
+                t.resuming().get(0),
                 proxy,
                 o.bytesSessions(),
                 o.bytesMessages());
-        results.meta.put("tlsResumedBytesFullHandshakes", full);
+        results.meta.put(t.system() + "ResumedBytesFullHandshakes", full);
         progress(
-            "tls bytes: "
-                + bytesLine(Results.TLS)
+            Results.display(t.system())
+                + " bytes: "
+                + bytesLine(t.system())
                 + " (full handshakes among the resumed: "
                 + full
                 + ")");
@@ -338,8 +457,8 @@ final class BenchRunner {
         memory(MemoryProbe.slmp(sys.slmp, sys.slmpFleet, s, o.memoryConnections()));
       }
     }
-    if (sys.tls != null) {
-      memory(MemoryProbe.baseline(sys.tls, sys.tlsFull, Results.TLS, o.memoryConnections()));
+    for (TlsBaseline t : sys.tlsBaselines()) {
+      memory(MemoryProbe.baseline(t.server(), t.full(), t.system(), o.memoryConnections()));
     }
     if (sys.tcp != null) {
       memory(MemoryProbe.baseline(sys.tcp, sys.tcpTarget, Results.TCP, o.memoryConnections()));

@@ -61,11 +61,34 @@ final class BenchServer {
     int threads = Integer.parseInt(BenchOptions.value(args, "--threads", "1"));
     String kafka = BenchOptions.value(args, "--kafka", null);
     boolean durable = args.contains("--durable") || kafka != null;
+    // The scale workload: more connections than the default bound, held idle longer than 2×
+    // keep-alive, and clustered nodes (Hazelcast session store).
+    int maxConnections = Integer.parseInt(BenchOptions.value(args, "--max-connections", "50000"));
+    int keepalive = Integer.parseInt(BenchOptions.value(args, "--keepalive", "60"));
+    int cluster = Integer.parseInt(BenchOptions.value(args, "--cluster", "0"));
+    String clusterName = BenchOptions.value(args, "--cluster-name", "slmp-bench");
     if (data == null) {
-      err.println("usage: bench server --data DIR --port P [--threads N] [--durable]");
+      err.println(
+          "usage: bench server --data DIR --port P [--threads N] [--durable] [--max-connections N]"
+              + " [--keepalive S] [--cluster SIZE --cluster-name NAME]");
       return 2;
     }
-    Vertx vertx = Vertx.vertx(serverOptions(threads));
+    JsonObject conf = config(data, port, threads, durable);
+    conf.getJsonObject("limits").put("maxConnections", maxConnections);
+    conf.put("keepaliveSeconds", keepalive);
+    Vertx vertx;
+    try {
+      vertx =
+          cluster > 0
+              ? clustered(threads, cluster, clusterName)
+              : Vertx.vertx(serverOptions(threads));
+    } catch (Exception e) {
+      err.println("error: the clustered Vert.x did not start: " + e.getMessage());
+      return 1;
+    }
+    if (cluster > 0) {
+      conf.put("cluster", new JsonObject().put("expectedSize", cluster).put("insecure", true));
+    }
     SlmpNode node = new SlmpNode();
     try {
       if (!durable) {
@@ -73,15 +96,38 @@ final class BenchServer {
       }
       await(
           vertx.deployVerticle(
-              node,
-              new DeploymentOptions()
-                  .setConfig(KafkaBenchConfig.sink(config(data, port, threads, durable), kafka))));
+              node, new DeploymentOptions().setConfig(KafkaBenchConfig.sink(conf, kafka))));
     } catch (Exception e) {
       err.println("error: the SLMP node did not start: " + e.getMessage());
       vertx.close();
       return 1;
     }
     return ChildControl.serve(vertx, node.port(), out, AcceptingConsumer.ACCEPTED::sum);
+  }
+
+  /**
+   * A clustered Vert.x as a node's launcher makes it (Hazelcast session store, majority of {@code
+   * size}), on loopback, under its own cluster name; the event bus without TLS (nothing on the
+   * measured paths crosses it: a resumption's cluster work is the session map's).
+   */
+  private static Vertx clustered(int threads, int size, String name) throws Exception {
+    com.hazelcast.config.Config cfg = dev.slmp.cluster.ClusterSetup.loadConfig();
+    cfg.setClusterName(name);
+    cfg.setProperty("hazelcast.wait.seconds.before.join", "0");
+    cfg.getNetworkConfig().setPort(5901).setPortAutoIncrement(true).setPortCount(10);
+    cfg.getNetworkConfig().getJoin().getMulticastConfig().setEnabled(false);
+    var tcp = cfg.getNetworkConfig().getJoin().getTcpIpConfig().setEnabled(true);
+    for (int p = 5901; p <= 5910; p++) {
+      tcp.addMember("127.0.0.1:" + p);
+    }
+    cfg.getNetworkConfig().getInterfaces().setEnabled(true).addInterface("127.0.0.1");
+    var options = serverOptions(threads);
+    options.getEventBusOptions().setHost("127.0.0.1");
+    return await(
+        Vertx.builder()
+            .with(options)
+            .withClusterManager(dev.slmp.cluster.ClusterSetup.clusterManager(cfg, size))
+            .buildClustered());
   }
 
   static <T> T await(io.vertx.core.Future<T> f) throws Exception {

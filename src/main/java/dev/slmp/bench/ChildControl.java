@@ -13,8 +13,8 @@ import java.util.function.Supplier;
 /**
  * The control channel of a benchmark server process: one command per line on stdin, one {@code
  * BENCH ...} line per answer on stdout. {@code heap} (GC, then the heap in use), {@code accepted}
- * (messages the in-memory consumer took), {@code quit}. End of input (the parent died) also ends
- * the process.
+ * (messages the in-memory consumer took), {@code stats}, {@code quit}. End of input (the parent
+ * died) also ends the process.
  */
 final class ChildControl {
   static final String PREFIX = "BENCH ";
@@ -26,6 +26,12 @@ final class ChildControl {
    * exit code.
    */
   static int serve(Vertx vertx, int port, PrintStream out, Supplier<Long> accepted) {
+    return serve(vertx, port, out, accepted, () -> "");
+  }
+
+  /** As above, with {@code stats}: one line of the server's own counts. */
+  static int serve(
+      Vertx vertx, int port, PrintStream out, Supplier<Long> accepted, Supplier<String> stats) {
     reply(out, "ready port=" + port + " pid=" + ProcessHandle.current().pid());
     try (BufferedReader in =
         new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
@@ -35,6 +41,7 @@ final class ChildControl {
           case "heap" -> reply(out, "heap " + heapAfterGc());
           case "accepted" -> reply(out, "accepted " + accepted.get());
           case "ping" -> reply(out, "pong");
+          case "stats" -> reply(out, "stats " + stats.get());
           case "quit" -> {
             return stop(vertx, out);
           }

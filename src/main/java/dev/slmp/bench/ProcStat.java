@@ -104,6 +104,22 @@ final class ProcStat {
     return out;
   }
 
+  /**
+   * Resident set size of {@code pid} ({@code VmRSS} of /proc/<pid>/status), bytes; -1 if unknown.
+   */
+  static long rssBytes(long pid) {
+    try {
+      for (String l : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+        if (l.startsWith("VmRSS:")) {
+          return Long.parseLong(l.replaceAll("[^0-9]", "")) * 1024;
+        }
+      }
+    } catch (IOException | NumberFormatException e) {
+      // unknown
+    }
+    return -1;
+  }
+
   /** {@code getconf CLK_TCK}, 100 when it cannot be run. */
   static long ticksPerSecond() {
     long t = ticksPerSecond;

@@ -25,9 +25,16 @@ final class Report {
     b.append(
         " (/proc/<pid>/stat utime+stime) per operation; latencies in ms (sleepy: connect to ACK; steady:");
     b.append(
-        " DATA to ACK). SLMP ÷ TLS: higher is better for rates, lower for µs, bytes and heap.\n\n");
-    b.append("## SLMP beside TLS 1.3\n\n").append(sideBySide(r, suites)).append('\n');
-    b.append("## Targets (issue 7)\n\n").append(targets(verdicts)).append('\n');
+        " DATA to ACK). SLMP ÷ TLS: higher is better for rates, lower for µs, bytes and heap. Server");
+    b.append(
+        " µs CPU/op is the headline: the load generator shares the cores, so a rate is as much the");
+    b.append(
+        " load generator's as the server's. Every server was warmed up until its JIT compiler threads");
+    b.append(" took under 5 % of its CPU in a round (the JIT column of \"Every series\").\n\n");
+    b.append("## SLMP beside TLS 1.3 (JDK SSLEngine and BoringSSL) and plain TCP\n\n")
+        .append(sideBySide(r, suites))
+        .append('\n');
+    b.append("## Targets (issue 17; heap: issue 7)\n\n").append(targets(verdicts)).append('\n');
     b.append("## Every series\n\n").append(series(r)).append('\n');
     if (!r.memory.isEmpty()) {
       b.append("## Memory: server heap after GC\n\n").append(memory(r)).append('\n');
@@ -41,8 +48,22 @@ final class Report {
     return b.toString();
   }
 
+  /**
+   * SLMP beside both TLS 1.3 engines (the JDK's SSLEngine and BoringSSL) and plain TCP, with the
+   * ratios against each engine; server CPU per operation first (the headline: the load generator
+   * shares the cores, so rates mostly tell how fast the load generator is).
+   */
   static String sideBySide(Results r, List<Suite> suites) {
-    Table t = new Table("measure", "suite", "SLMP", "TLS 1.3", "SLMP ÷ TLS", "plain TCP");
+    Table t =
+        new Table(
+            "measure",
+            "suite",
+            "SLMP",
+            "TLS JDK",
+            "÷ JDK",
+            "TLS BoringSSL",
+            "÷ BoringSSL",
+            "plain TCP");
     String[][] loads = {
       {Results.SLEEPY_FULL, "sleepy full", Results.SLEEPY_FULL, Results.SLEEPY_FULL},
       {Results.SLEEPY_RESUMED, "sleepy resumed", Results.SLEEPY_RESUMED, Results.SLEEPY_FULL},
@@ -61,34 +82,55 @@ final class Report {
       }
     };
     for (String[] l : loads) {
-      boolean any = suites.stream().anyMatch(s -> r.series(l[0], Results.slmp(s)) != null);
-      if (!any) {
+      if (suites.stream().noneMatch(s -> r.series(l[0], Results.slmp(s)) != null)) {
         continue;
       }
-      Results.Series tls = r.series(l[2], Results.TLS);
+      Results.Series jdk = r.series(l[2], Results.TLS);
+      Results.Series boring = r.series(l[2], Results.BORINGSSL);
       Results.Series tcp = r.series(l[3], Results.TCP);
       for (Suite s : suites) {
         Results.Series x = r.series(l[0], Results.slmp(s));
         if (x != null) {
+          double v = x.serverCpu().median();
           t.row(
-              l[1] + ", " + x.unit(),
+              l[1] + ", server µs CPU/op",
               suiteName(s),
-              summary(x.rate()),
-              tls == null ? "—" : summary(tls.rate()),
-              ratio(x.rate().median(), tls == null ? Double.NaN : tls.rate().median()),
-              tcp == null ? "—" : summary(tcp.rate()));
+              number(v),
+              cell(jdk, y -> number(y.serverCpu().median())),
+              ratio(v, median(jdk, Results.Series::serverCpu)),
+              cell(boring, y -> number(y.serverCpu().median())),
+              ratio(v, median(boring, Results.Series::serverCpu)),
+              cell(tcp, y -> number(y.serverCpu().median())));
         }
       }
       for (Suite s : suites) {
         Results.Series x = r.series(l[0], Results.slmp(s));
         if (x != null) {
+          double v = x.serverCpuNoJit().median();
           t.row(
-              l[1] + ", server µs CPU/op",
+              l[1] + ", server µs CPU/op without JIT threads",
               suiteName(s),
-              number(x.serverCpu().median()),
-              tls == null ? "—" : number(tls.serverCpu().median()),
-              ratio(x.serverCpu().median(), tls == null ? Double.NaN : tls.serverCpu().median()),
-              tcp == null ? "—" : number(tcp.serverCpu().median()));
+              number(v),
+              cell(jdk, y -> number(y.serverCpuNoJit().median())),
+              ratio(v, median(jdk, Results.Series::serverCpuNoJit)),
+              cell(boring, y -> number(y.serverCpuNoJit().median())),
+              ratio(v, median(boring, Results.Series::serverCpuNoJit)),
+              cell(tcp, y -> number(y.serverCpuNoJit().median())));
+        }
+      }
+      for (Suite s : suites) {
+        Results.Series x = r.series(l[0], Results.slmp(s));
+        if (x != null) {
+          double v = x.rate().median();
+          t.row(
+              l[1] + ", " + x.unit(),
+              suiteName(s),
+              summary(x.rate()),
+              cell(jdk, y -> summary(y.rate())),
+              ratio(v, median(jdk, Results.Series::rate)),
+              cell(boring, y -> summary(y.rate())),
+              ratio(v, median(boring, Results.Series::rate)),
+              cell(tcp, y -> summary(y.rate())));
         }
       }
       for (Suite s : suites) {
@@ -98,13 +140,16 @@ final class Report {
               l[1] + ", p50 / p99 ms",
               suiteName(s),
               latency(x),
-              tls == null ? "—" : latency(tls),
+              cell(jdk, Report::latency),
               "",
-              tcp == null ? "—" : latency(tcp));
+              cell(boring, Report::latency),
+              "",
+              cell(tcp, Report::latency));
         }
       }
     }
-    Results.Memory tlsMem = r.memory(Results.TLS);
+    Results.Memory jdkMem = r.memory(Results.TLS);
+    Results.Memory boringMem = r.memory(Results.BORINGSSL);
     Results.Memory tcpMem = r.memory(Results.TCP);
     for (Suite s : suites) {
       Results.Memory m = r.memory(Results.slmp(s));
@@ -113,9 +158,13 @@ final class Report {
             "heap per idle connection, KB",
             suiteName(s),
             kb(m),
-            tlsMem == null ? "—" : kb(tlsMem),
+            jdkMem == null ? "—" : kb(jdkMem),
             ratio(
-                m.bytesPerConnection(), tlsMem == null ? Double.NaN : tlsMem.bytesPerConnection()),
+                m.bytesPerConnection(), jdkMem == null ? Double.NaN : jdkMem.bytesPerConnection()),
+            boringMem == null ? "—" : kb(boringMem) + " (Java heap only)",
+            ratio(
+                m.bytesPerConnection(),
+                boringMem == null ? Double.NaN : boringMem.bytesPerConnection()),
             tcpMem == null ? "—" : kb(tcpMem));
       }
     }
@@ -126,7 +175,8 @@ final class Report {
       {Results.BYTES_STEADY_NOACK, Results.BYTES_STEADY}
     };
     for (String[] w : byteRows) {
-      Results.Bytes tls = r.bytes(w[1], Results.TLS);
+      Results.Bytes jdk = r.bytes(w[1], Results.TLS);
+      Results.Bytes boring = r.bytes(w[1], Results.BORINGSSL);
       Results.Bytes tcp =
           r.bytes(w[1].equals(Results.BYTES_RESUMED) ? Results.BYTES_FULL : w[1], Results.TCP);
       for (Suite s : suites) {
@@ -136,13 +186,25 @@ final class Report {
               "bytes per " + w[0] + (w[0].equals(w[1]) ? "" : " (TLS/TCP: with ack)"),
               suiteName(s),
               number(x.bytes()),
-              tls == null ? "—" : number(tls.bytes()),
-              ratio(x.bytes(), tls == null ? Double.NaN : tls.bytes()),
+              jdk == null ? "—" : number(jdk.bytes()),
+              ratio(x.bytes(), jdk == null ? Double.NaN : jdk.bytes()),
+              boring == null ? "—" : number(boring.bytes()),
+              ratio(x.bytes(), boring == null ? Double.NaN : boring.bytes()),
               tcp == null ? "—" : number(tcp.bytes()));
         }
       }
     }
     return t.render();
+  }
+
+  private static String cell(
+      Results.Series s, java.util.function.Function<Results.Series, String> f) {
+    return s == null ? "—" : f.apply(s);
+  }
+
+  private static double median(
+      Results.Series s, java.util.function.Function<Results.Series, Stats.Summary> f) {
+    return s == null ? Double.NaN : f.apply(s).median();
   }
 
   static String targets(List<Targets.Verdict> verdicts) {
@@ -172,6 +234,7 @@ final class Report {
             "client µs CPU/op",
             "p50 ms",
             "p99 ms",
+            "JIT % of server CPU",
             "rounds",
             "errors",
             "notes");
@@ -189,6 +252,7 @@ final class Report {
           number(x.clientCpu().median()),
           x.p50().present() ? number(x.p50().median()) : "—",
           x.p99().present() ? number(x.p99().median()) : "—",
+          percent(x.jitShare()),
           Integer.toString(x.rounds().size()),
           Long.toString(x.errors()),
           notes.toString());
@@ -251,6 +315,17 @@ final class Report {
       return number(s.median());
     }
     return number(s.median()) + " (" + number(s.min()) + "–" + number(s.max()) + ")";
+  }
+
+  /** A share as {@code 1.2 % (0.4–3.1)}: median (min–max) of the rounds. */
+  static String percent(Stats.Summary s) {
+    if (!s.present()) {
+      return "—";
+    }
+    String m = String.format(Locale.ROOT, "%.1f", 100 * s.median());
+    return s.min() == s.max()
+        ? m
+        : m + String.format(Locale.ROOT, " (%.1f–%.1f)", 100 * s.min(), 100 * s.max());
   }
 
   static String ratio(double a, double b) {

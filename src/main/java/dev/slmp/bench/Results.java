@@ -21,9 +21,17 @@ final class Results {
       List.of(SLEEPY_FULL, SLEEPY_RESUMED, STEADY_ACK, STEADY_NOACK, DURABLE, MEMORY, BYTES);
 
   static final String TLS = "tls";
+  static final String BORINGSSL = "boringssl";
   static final String TCP = "tcp";
 
-  /** One measured round. Latencies are -1 where the workload has none (DATA without ACK). */
+  /** The TLS 1.3 baselines: the JDK's SSLEngine and BoringSSL. */
+  static final List<String> TLS_ENGINES = List.of(TLS, BORINGSSL);
+
+  /**
+   * One measured round. Latencies are -1 where the workload has none (DATA without ACK); {@code
+   * jitShare}: the share of the server's CPU time its JIT compiler threads took in the round (-1:
+   * unknown).
+   */
   record Round(
       double rate,
       double serverCpuUs,
@@ -31,7 +39,8 @@ final class Results {
       double p50Ms,
       double p99Ms,
       long ops,
-      long errors) {}
+      long errors,
+      double jitShare) {}
 
   /**
    * The rounds of one workload on one system, with what was noticed (e.g. the share of TLS
@@ -65,6 +74,20 @@ final class Results {
 
     long errors() {
       return rounds.stream().mapToLong(Round::errors).sum();
+    }
+
+    /**
+     * Server CPU per operation without its JIT compiler threads: what a warmed-up server would
+     * spend at most (code still interpreted costs more), for rounds whose JIT share stayed high.
+     */
+    Stats.Summary serverCpuNoJit() {
+      return Stats.summarize(
+          rounds.stream().map(r -> r.serverCpuUs() * (1 - Math.max(0, r.jitShare()))).toList());
+    }
+
+    /** The JIT's share of the server's CPU over the rounds: median (min–max). */
+    Stats.Summary jitShare() {
+      return Stats.summarize(rounds.stream().map(Round::jitShare).filter(v -> v >= 0).toList());
     }
   }
 
@@ -132,7 +155,12 @@ final class Results {
     if (s != null) {
       return "SLMP " + s.id() + " " + s.name();
     }
-    return system.equals(TLS) ? "TLS 1.3" : system.equals(TCP) ? "plain TCP" : system;
+    return switch (system) {
+      case TLS -> "TLS 1.3 JDK";
+      case BORINGSSL -> "TLS 1.3 BoringSSL";
+      case TCP -> "plain TCP";
+      default -> system;
+    };
   }
 
   JsonObject toJson(List<Targets.Verdict> verdicts) {
@@ -150,7 +178,8 @@ final class Results {
                 .put("p50Ms", r.p50Ms())
                 .put("p99Ms", r.p99Ms())
                 .put("ops", r.ops())
-                .put("errors", r.errors()));
+                .put("errors", r.errors())
+                .put("jitShare", r.jitShare()));
       }
       s.add(
           new JsonObject()
@@ -163,6 +192,7 @@ final class Results {
               .put("p50Ms", summary(x.p50()))
               .put("p99Ms", summary(x.p99()))
               .put("errors", x.errors())
+              .put("jitShare", summary(x.jitShare()))
               .put("notes", new JsonObject(new LinkedHashMap<>(x.notes())))
               .put("rounds", rounds));
     }

@@ -198,6 +198,11 @@ final class ServerProcess implements AutoCloseable {
     return Long.parseLong(r.substring("accepted ".length()).trim());
   }
 
+  /** The server's own counts ({@code stats} command), e.g. {@code connections=N resumed=M}. */
+  String stats() throws IOException {
+    return request("stats", 10_000).substring("stats".length()).trim();
+  }
+
   private String tail() {
     try {
       List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);

@@ -156,14 +156,26 @@ final class SlmpLoads {
     private final int devices;
     private final byte[] payload = payload();
     private final List<SlmpClient.Options> options = new ArrayList<>();
+    private final int[] ports;
+    private final List<SlmpClient.Options[]> rotation = new ArrayList<>();
+    private int[] turns;
     private DeviceTicket[] tickets;
     private List<Context> contexts;
 
     Sleepy(Fleet fleet, Suite suite, boolean resumed, int devices) {
+      this(fleet, suite, resumed, devices, null);
+    }
+
+    /**
+     * With {@code ports} (the nodes of a cluster), each device's sessions go to one node after the
+     * other, so a resumption lands on another node than the session's previous one.
+     */
+    Sleepy(Fleet fleet, Suite suite, boolean resumed, int devices, int[] ports) {
       this.fleet = fleet;
       this.suite = suite;
       this.resumed = resumed;
       this.devices = devices;
+      this.ports = ports;
     }
 
     @Override
@@ -174,8 +186,17 @@ final class SlmpLoads {
     @Override
     public void prepare() throws Exception {
       for (int i = 0; i < devices; i++) {
-        options.add(fleet.options("sleepy-" + (resumed ? "r" : "f") + suite.id() + "-" + i, suite));
+        String id = "sleepy-" + (resumed ? "r" : "f") + suite.id() + "-" + i;
+        options.add(fleet.options(id, suite));
+        if (ports != null) {
+          SlmpClient.Options[] byNode = new SlmpClient.Options[ports.length];
+          for (int k = 0; k < ports.length; k++) {
+            byNode[k] = fleet.options(id, suite, ports[k]);
+          }
+          rotation.add(byNode);
+        }
       }
+      turns = new int[devices];
       contexts = ClosedLoop.contexts(fleet.vertx(), devices);
       if (resumed) {
         // The pool: one session per device, whose counter advances with every RESUME (stored before
@@ -197,7 +218,9 @@ final class SlmpLoads {
               t = tickets[w].nextCounter();
               tickets[w] = t;
             }
-            return session(fleet, options.get(w), t, payload);
+            SlmpClient.Options o =
+                ports == null ? options.get(w) : rotation.get(w)[turns[w]++ % ports.length];
+            return session(fleet, o, t, payload);
           });
     }
   }

@@ -8,6 +8,8 @@ import io.netty.handler.ssl.SslHandler;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.JdkSSLEngineOptions;
 import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.net.OpenSSLEngineOptions;
+import io.vertx.core.net.SSLEngineOptions;
 import io.vertx.core.net.TrustOptions;
 import io.vertx.core.spi.tls.SslContextFactory;
 import java.io.IOException;
@@ -104,21 +106,44 @@ final class TlsSetup {
     return (X509Certificate) ks.getCertificate(ALIAS);
   }
 
+  /** The TLS implementation of a baseline server or of its load generator. */
+  enum Engine {
+    JDK,
+    BORINGSSL;
+
+    /** {@code jdk} or {@code boringssl}, as the baseline server's {@code --engine} takes it. */
+    String option() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
   /**
-   * TLS 1.3 client options trusting {@code cert}. With {@code resume} the JDK session cache works
-   * as usual (tickets are used); without, every connection is a full handshake (the engine is made
-   * without a peer, so the cache is never consulted). No hostname check: the trust anchor is the
-   * very certificate.
+   * TLS 1.3 client options trusting {@code cert}, on the JDK's SSLEngine or on BoringSSL. With
+   * {@code resume} the client's session cache works as usual (tickets are used); without, every
+   * connection is a full handshake (the engine is made without a peer, so the cache is never
+   * consulted). No hostname check: the trust anchor is the very certificate.
    */
-  static NetClientOptions clientOptions(CountingTrustManager tm, boolean resume) {
+  static NetClientOptions clientOptions(CountingTrustManager tm, boolean resume, Engine engine) {
+    SSLEngineOptions e =
+        switch (engine) {
+          case JDK -> resume ? new JdkSSLEngineOptions() : new NoResumeEngineOptions();
+          case BORINGSSL ->
+              resume
+                  ? new OpenSSLEngineOptions().setSessionCacheEnabled(true)
+                  : new NoResumeOpenSslOptions();
+        };
     return new NetClientOptions()
         .setSsl(true)
         .setTrustOptions(new Trust(tm))
         .setHostnameVerificationAlgorithm("")
         .setEnabledSecureTransportProtocols(Set.of("TLSv1.3"))
-        .setSslEngineOptions(resume ? new JdkSSLEngineOptions() : new NoResumeEngineOptions())
+        .setSslEngineOptions(e)
         .setTcpNoDelay(true)
         .setConnectTimeout(15_000);
+  }
+
+  static NetClientOptions clientOptions(CountingTrustManager tm, boolean resume) {
+    return clientOptions(tm, resume, Engine.JDK);
   }
 
   /**
@@ -242,61 +267,82 @@ final class TlsSetup {
 
     @Override
     public SslContextFactory sslContextFactory() {
-      SslContextFactory d = super.sslContextFactory();
-      return new SslContextFactory() {
-        @Override
-        public SslContextFactory useAlpn(boolean useAlpn) {
-          d.useAlpn(useAlpn);
-          return this;
-        }
+      return new NoPeerFactory(super.sslContextFactory());
+    }
+  }
 
-        @Override
-        public SslContextFactory clientAuth(ClientAuth clientAuth) {
-          d.clientAuth(clientAuth);
-          return this;
-        }
+  /** The same for BoringSSL: its client session cache is keyed by peer host and port. */
+  static final class NoResumeOpenSslOptions extends OpenSSLEngineOptions {
+    NoResumeOpenSslOptions() {}
 
-        @Override
-        public SslContextFactory forClient(boolean forClient) {
-          d.forClient(forClient);
-          return this;
-        }
+    NoResumeOpenSslOptions(NoResumeOpenSslOptions that) {
+      super(that);
+    }
 
-        @Override
-        public SslContextFactory keyMananagerFactory(KeyManagerFactory kmf) {
-          d.keyMananagerFactory(kmf);
-          return this;
-        }
+    @Override
+    public OpenSSLEngineOptions copy() {
+      return new NoResumeOpenSslOptions(this);
+    }
 
-        @Override
-        public SslContextFactory trustManagerFactory(TrustManagerFactory tmf) {
-          d.trustManagerFactory(tmf);
-          return this;
-        }
+    @Override
+    public SslContextFactory sslContextFactory() {
+      return new NoPeerFactory(super.sslContextFactory());
+    }
+  }
 
-        @Override
-        public SslContextFactory enabledCipherSuites(Set<String> suites) {
-          d.enabledCipherSuites(suites);
-          return this;
-        }
+  /** A context factory whose contexts make engines without peer host and port. */
+  private record NoPeerFactory(SslContextFactory d) implements SslContextFactory {
+    @Override
+    public SslContextFactory useAlpn(boolean useAlpn) {
+      d.useAlpn(useAlpn);
+      return this;
+    }
 
-        @Override
-        public SslContextFactory applicationProtocols(List<String> protocols) {
-          d.applicationProtocols(protocols);
-          return this;
-        }
+    @Override
+    public SslContextFactory clientAuth(ClientAuth clientAuth) {
+      d.clientAuth(clientAuth);
+      return this;
+    }
 
-        @Override
-        public SslContextFactory serverName(String serverName) {
-          d.serverName(serverName);
-          return this;
-        }
+    @Override
+    public SslContextFactory forClient(boolean forClient) {
+      d.forClient(forClient);
+      return this;
+    }
 
-        @Override
-        public SslContext create() throws SSLException {
-          return new NoPeerSslContext(d.create());
-        }
-      };
+    @Override
+    public SslContextFactory keyMananagerFactory(KeyManagerFactory kmf) {
+      d.keyMananagerFactory(kmf);
+      return this;
+    }
+
+    @Override
+    public SslContextFactory trustManagerFactory(TrustManagerFactory tmf) {
+      d.trustManagerFactory(tmf);
+      return this;
+    }
+
+    @Override
+    public SslContextFactory enabledCipherSuites(Set<String> suites) {
+      d.enabledCipherSuites(suites);
+      return this;
+    }
+
+    @Override
+    public SslContextFactory applicationProtocols(List<String> protocols) {
+      d.applicationProtocols(protocols);
+      return this;
+    }
+
+    @Override
+    public SslContextFactory serverName(String serverName) {
+      d.serverName(serverName);
+      return this;
+    }
+
+    @Override
+    public SslContext create() throws SSLException {
+      return new NoPeerSslContext(d.create());
     }
   }
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.slmp.crypto.Suite;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -121,21 +122,25 @@ class BenchMathTest {
     series(r, Results.SLEEPY_FULL, Results.TLS, 600, 1000);
     series(r, Results.SLEEPY_RESUMED, Results.TLS, 1200, 480);
     series(r, Results.STEADY_ACK, Results.TLS, 100_000, 6);
+    series(r, Results.SLEEPY_FULL, Results.BORINGSSL, 1500, 600);
+    series(r, Results.SLEEPY_RESUMED, Results.BORINGSSL, 1600, 500);
+    series(r, Results.STEADY_ACK, Results.BORINGSSL, 90_000, 8);
     series(r, Results.SLEEPY_FULL, Results.TCP, 10_000, 30);
     String good = Results.slmp(Suite.X25519_CHACHA20POLY1305);
-    series(r, Results.SLEEPY_FULL, good, 4_200, 100); // 7×
-    series(r, Results.SLEEPY_RESUMED, good, 9_700, 50); // 8.08× TLS, 0.97× TCP
-    series(r, Results.STEADY_ACK, good, 120_000, 5);
-    series(r, Results.DURABLE, good, 51_000, 9);
+    series(r, Results.SLEEPY_FULL, good, 4_200, 240); // 0.40× BoringSSL ≤ 0.5×
+    series(r, Results.SLEEPY_RESUMED, good, 9_700, 50); // 0.10× BoringSSL, 0.97× TCP
+    series(r, Results.STEADY_ACK, good, 120_000, 5); // 0.625× BoringSSL, 0.83× JDK
+    series(r, Results.DURABLE, good, 61_000, 9); // 0.61× JDK steady
     String bad = Results.slmp(Suite.P256_FERNET);
-    series(r, Results.SLEEPY_FULL, bad, 1_700, 300); // 2.83× < 3×
-    series(r, Results.STEADY_ACK, bad, 90_000, 7);
+    series(r, Results.SLEEPY_FULL, bad, 1_700, 660); // 1.10× BoringSSL > 1.0×
+    series(r, Results.STEADY_ACK, bad, 90_000, 7); // 0.875× BoringSSL > 0.8×, 1.17× JDK
     r.memory.add(new Results.Memory(Results.TCP, 1000, 10_000_000, 17_000_000)); // 7,000 B
     r.memory.add(new Results.Memory(good, 1000, 10_000_000, 18_000_000)); // 8,000 B ≤ 9,048
     r.memory.add(new Results.Memory(bad, 1000, 10_000_000, 20_000_000)); // 10,000 B > 9,048
     r.bytes.add(new Results.Bytes(Results.BYTES_FULL, Results.TLS, 2000, 20));
-    r.bytes.add(new Results.Bytes(Results.BYTES_FULL, good, 330, 20));
-    r.bytes.add(new Results.Bytes(Results.BYTES_FULL, bad, 420, 20)); // 0.21 > 0.2
+    r.bytes.add(new Results.Bytes(Results.BYTES_FULL, Results.BORINGSSL, 3700, 20));
+    r.bytes.add(new Results.Bytes(Results.BYTES_FULL, good, 330, 20)); // 0.09×
+    r.bytes.add(new Results.Bytes(Results.BYTES_FULL, bad, 1000, 20)); // 0.27× > 0.25×
     return r;
   }
 
@@ -143,9 +148,9 @@ class BenchMathTest {
     Results.Series s =
         new Results.Series(
             workload, system, workload.startsWith("sleepy") ? "sessions/s" : "msgs/s");
-    s.rounds().add(new Results.Round(rate * 0.9, cpu, 10, 2, 5, 100, 0));
-    s.rounds().add(new Results.Round(rate, cpu, 10, 2, 5, 100, 0));
-    s.rounds().add(new Results.Round(rate * 1.1, cpu, 10, 2, 5, 100, 0));
+    s.rounds().add(new Results.Round(rate * 0.9, cpu, 10, 2, 5, 100, 0, 0.01));
+    s.rounds().add(new Results.Round(rate, cpu, 10, 2, 5, 100, 0, 0.01));
+    s.rounds().add(new Results.Round(rate * 1.1, cpu, 10, 2, 5, 100, 0, 0.01));
     r.series.add(s);
   }
 
@@ -163,20 +168,44 @@ class BenchMathTest {
     Suite good = Suite.X25519_CHACHA20POLY1305;
     Suite bad = Suite.P256_FERNET;
     assertEquals(Targets.MET, verdict(v, "sleepy full", good).result());
-    assertEquals("7.00×", verdict(v, "sleepy full", good).measuredText());
-    assertEquals(
-        Targets.MISSED, verdict(v, "sleepy full", bad).result()); // 2.83× < 3× for a P-256 suite
-    assertEquals(Targets.MET, verdict(v, "sleepy resumed sessions/s ÷ TLS", good).result());
+    assertEquals("0.40×", verdict(v, "sleepy full", good).measuredText());
+    assertEquals("≤ 0.50×", verdict(v, "sleepy full", good).required());
+    assertEquals("≤ 1.00×", verdict(v, "sleepy full", bad).required()); // P-256: ≤ 1.0×
+    assertEquals(Targets.MISSED, verdict(v, "sleepy full", bad).result()); // 1.10×
+    assertEquals(Targets.MET, verdict(v, "sleepy resumed, server µs", good).result());
     assertEquals(Targets.MET, verdict(v, "sleepy resumed sessions/s ÷ plain TCP", good).result());
-    assertEquals(Targets.NOT_MEASURED, verdict(v, "sleepy resumed sessions/s ÷ TLS", bad).result());
-    assertEquals(Targets.MET, verdict(v, "steady", good).result());
-    assertEquals(Targets.MISSED, verdict(v, "steady", bad).result()); // 0.90× < 1.0×
-    assertEquals(Targets.MET, verdict(v, "durable", good).result()); // 0.51×
+    assertEquals(Targets.NOT_MEASURED, verdict(v, "sleepy resumed, server µs", bad).result());
+    assertEquals(
+        Targets.MET,
+        verdict(v, "steady with ACK (in-memory consumer), server µs/msg ÷ BoringSSL", good)
+            .result());
+    assertEquals(
+        Targets.MET,
+        verdict(v, "steady with ACK (in-memory consumer), server µs/msg ÷ JDK", good).result());
+    assertEquals(
+        Targets.MISSED,
+        verdict(v, "steady with ACK (in-memory consumer), server µs/msg ÷ BoringSSL", bad)
+            .result());
+    assertEquals(
+        Targets.MISSED,
+        verdict(v, "steady with ACK (in-memory consumer), server µs/msg ÷ JDK", bad).result());
+    assertEquals(Targets.MET, verdict(v, "durable", good).result()); // 0.61×
     assertEquals(Targets.MET, verdict(v, "heap", good).result());
     assertEquals(Targets.MISSED, verdict(v, "heap", bad).result());
     assertEquals(Targets.MET, verdict(v, "bytes per sleepy full", good).result());
     assertEquals(Targets.MISSED, verdict(v, "bytes per sleepy full", bad).result());
     assertEquals(Targets.NOT_MEASURED, verdict(v, "bytes per sleepy resumed", good).result());
+  }
+
+  @Test
+  void jitShareFromThreadTicks() {
+    Map<String, long[]> before = Map.of("all", new long[] {100, 10}, "JIT", new long[] {40, 0});
+    Map<String, long[]> after = Map.of("all", new long[] {290, 20}, "JIT", new long[] {50, 0});
+    assertEquals(10 / 200.0, BenchRunner.jitShare(before, after), 1e-9);
+    assertEquals(-1, BenchRunner.jitShare(before, before));
+    assertEquals(
+        7, BenchRunner.statValue("connections=9 resumed=7 group=X25519MLKEM768", "resumed"));
+    assertEquals(-1, BenchRunner.statValue("connections=9", "resumed"));
   }
 
   @Test
@@ -189,7 +218,9 @@ class BenchMathTest {
     assertTrue(md.contains("| sleepy full, sessions/s"), md);
     assertTrue(md.contains("| 3 X25519_CHACHA20POLY1305 | 4,200 (3,780–4,620)"), md);
     assertTrue(md.contains("| 600 (540–660)"), md);
-    assertTrue(md.contains("| 7.00×"), md);
+    assertTrue(md.contains("| 7.00×"), md); // sessions/s ÷ JDK
+    assertTrue(md.contains("| 0.40×"), md); // server µs ÷ BoringSSL
+    assertTrue(md.contains("TLS BoringSSL"), md);
     assertTrue(md.contains("**MISSED**"), md);
     assertTrue(md.contains("| met "), md);
     assertTrue(md.contains("heap per idle connection, KB"), md);
@@ -200,7 +231,7 @@ class BenchMathTest {
     JsonObject json = r.toJson(v);
     assertEquals(
         4200.0,
-        json.getJsonArray("series").getJsonObject(4).getJsonObject("rate").getDouble("median"));
+        json.getJsonArray("series").getJsonObject(7).getJsonObject("rate").getDouble("median"));
     assertEquals(8000, json.getJsonArray("memory").getJsonObject(1).getLong("bytesPerConnection"));
     assertTrue(
         json.getJsonArray("targets").stream()

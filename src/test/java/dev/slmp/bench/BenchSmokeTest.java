@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.slmp.cli.SlmpMain;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.OpenSSLEngineOptions;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -20,12 +21,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * One tiny run of {@code bench} in-process (its servers are child JVMs): it must write results.json
- * with non-zero rates for SLMP, TLS 1.3 and TCP. No rate is compared with anything: rates depend on
- * the machine.
+ * with non-zero rates for SLMP, TLS 1.3 (JDK and, where it ships, BoringSSL) and TCP, and the
+ * BoringSSL sessions meant to resume must have resumed on both ends. No rate is compared with
+ * anything: rates depend on the machine.
  */
 class BenchSmokeTest {
   @Test
-  @Timeout(value = 120, unit = TimeUnit.SECONDS)
+  @Timeout(value = 240, unit = TimeUnit.SECONDS)
   void tinyRunWritesResults(@TempDir Path dir) throws Exception {
     ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
     ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
@@ -48,7 +50,7 @@ class BenchSmokeTest {
               "--connections",
               "8",
               "--only",
-              "sleepy-full,steady",
+              "sleepy,steady",
               "--suites",
               "3",
               "--server-jvm",
@@ -69,16 +71,27 @@ class BenchSmokeTest {
       assertEquals(0L, s.getLong("errors"), s.encode());
       seen.add(s.getString("workload") + "/" + s.getString("system"));
     }
-    assertEquals(
-        Set.of(
-            "sleepy-full/slmp-3",
-            "steady-ack/slmp-3",
-            "steady-noack/slmp-3",
-            "sleepy-full/tls",
-            "steady-ack/tls",
-            "sleepy-full/tcp",
-            "steady-ack/tcp"),
-        seen);
+    Set<String> expected =
+        new HashSet<>(
+            Set.of(
+                "sleepy-full/slmp-3",
+                "sleepy-resumed/slmp-3",
+                "steady-ack/slmp-3",
+                "steady-noack/slmp-3",
+                "sleepy-full/tls",
+                "sleepy-resumed/tls",
+                "steady-ack/tls",
+                "sleepy-full/tcp",
+                "steady-ack/tcp"));
+    if (OpenSSLEngineOptions.isAvailable()) { // BoringSSL ships for linux-x86_64 only
+      expected.addAll(
+          Set.of("sleepy-full/boringssl", "sleepy-resumed/boringssl", "steady-ack/boringssl"));
+      // The BoringSSL baseline resumed its sessions, seen from both ends.
+      assertTrue(out.contains("TLS 1.3 BoringSSL resumption check, client side"), out);
+      assertTrue(out.contains("connections resumed (verified)"), out);
+      assertTrue(json.getString("tls").contains("BoringSSL"), json.getString("tls"));
+    }
+    assertEquals(expected, seen);
     assertTrue(out.contains("round 1/1"), out);
     assertTrue(out.contains("SLMP ÷ TLS"), out);
     assertTrue(
