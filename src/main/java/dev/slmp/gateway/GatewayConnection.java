@@ -228,6 +228,11 @@ final class GatewayConnection implements ServerConnection.Listener {
     }
     outConsumer = vertx.eventBus().consumer(Addresses.out(deviceId), this::outbound);
     gateway.track(this);
+    // Claimed first, checked second: a revocation's sweep of the claimed connections runs after
+    // the registry changed, so either the sweep finds this connection or this check sees it.
+    if (gateway.registry().isRevoked(deviceId)) {
+      closeBy(CloseCode.AUTH_FAILED, "device revoked");
+    }
   }
 
   /**

@@ -8,10 +8,10 @@ package dev.slmp.inbox;
  * become visible escapes; a backslash is doubled, so every printed line reads back to exactly one
  * text.
  */
-final class Printable {
+public final class Printable {
   private Printable() {}
 
-  static String escape(String s) {
+  public static String escape(String s) {
     StringBuilder b = new StringBuilder(s.length() + 16);
     for (int i = 0; i < s.length(); ) {
       int cp = s.codePointAt(i);

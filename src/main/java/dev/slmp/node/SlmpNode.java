@@ -8,6 +8,7 @@ import dev.slmp.bridge.BridgeSettings;
 import dev.slmp.bus.Addresses;
 import dev.slmp.bus.ConnectedNotice;
 import dev.slmp.cluster.ClusterIdentity;
+import dev.slmp.cluster.ClusterRegistry;
 import dev.slmp.cluster.ClusterSeal;
 import dev.slmp.cluster.ClusterSetup;
 import dev.slmp.cluster.ClusterTls;
@@ -66,6 +67,9 @@ public final class SlmpNode extends VerticleBase {
   private final AtomicLong malformedNotices = new AtomicLong();
   private PrometheusMeterRegistry metrics;
   private volatile AdminVerticle admin;
+
+  /** The cluster's copy of the device registry, null when not clustered. */
+  private ClusterRegistry clusterRegistry;
 
   /** Set when shutdown begins: the readiness probe answers DOWN from then on. */
   private volatile boolean stopping;
@@ -139,6 +143,7 @@ public final class SlmpNode extends VerticleBase {
     java.util.function.Supplier<Number> sessionCount;
     if (vertx.isClustered()) {
       ClusterSeal seal = ClusterSeal.register(hazelcast(), data.clusterKey());
+      clusterRegistry = new ClusterRegistry(hazelcast().getMap(ClusterRegistry.MAP), seal);
       com.hazelcast.map.IMap<?, ?> map = hazelcast().getMap(ClusterSetup.SESSIONS_MAP);
       sessionCount = map::size;
       sessions =
@@ -215,10 +220,25 @@ public final class SlmpNode extends VerticleBase {
     InboxSettings inbox = VerticleSettings.inbox(c, s.data().dir());
     GatewaySettings gateway = VerticleSettings.gateway(c);
     BridgeSettings bridge = VerticleSettings.bridge(c);
+    // The registry first: a node that restarts has caught up with the cluster's revocations before
+    // it authenticates anyone.
     return deploy(
-            "auth",
-            () -> new AuthVerticle(s.data().registry()),
-            options(c.get(Keys.VERTICLES_AUTH)))
+            "registry",
+            () ->
+                new RegistryVerticle(
+                    s.data().registry(),
+                    s.connections(),
+                    s.sessions(),
+                    c.get(Keys.REGISTRY_CHECK_INTERVAL_MS),
+                    vertx.isClustered() ? hazelcast() : null,
+                    clusterRegistry),
+            options(1))
+        .compose(
+            v ->
+                deploy(
+                    "auth",
+                    () -> new AuthVerticle(s.data().registry()),
+                    options(c.get(Keys.VERTICLES_AUTH))))
         .compose(
             v ->
                 deploy(
