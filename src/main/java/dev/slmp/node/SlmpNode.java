@@ -71,6 +71,9 @@ public final class SlmpNode extends VerticleBase {
   /** The cluster's copy of the device registry, null when not clustered. */
   private ClusterRegistry clusterRegistry;
 
+  private volatile String inboxDeployment;
+  private Future<Void> shutdown;
+
   /** Set when shutdown begins: the readiness probe answers DOWN from then on. */
   private volatile boolean stopping;
 
@@ -254,9 +257,10 @@ public final class SlmpNode extends VerticleBase {
         .compose(
             v ->
                 deploy(
-                    "inbox",
-                    () -> new InboxVerticle(inbox, s.meters()),
-                    options(c.get(Keys.INBOX_ENABLED) ? 1 : 0)))
+                        "inbox",
+                        () -> new InboxVerticle(inbox, s.meters()),
+                        options(c.get(Keys.INBOX_ENABLED) ? 1 : 0))
+                    .onSuccess(id -> inboxDeployment = (String) id))
         .compose(
             v ->
                 deploy(
@@ -379,10 +383,57 @@ public final class SlmpNode extends VerticleBase {
     }
   }
 
+  /**
+   * The graceful part of a shutdown, in order: readiness DOWN; the gateways stop accepting, answer
+   * the deliveries in flight and send CLOSE(NORMAL, "server shutting down"); the inbox stores and
+   * answers what it holds and closes. Leaving the cluster is Vert.x's close, after this. Bounded by
+   * {@code shutdownTimeoutMs}: the gateways get two thirds of it, the inbox its own bound. Called
+   * by the launcher when the JVM is asked to stop (SIGTERM), and by {@link #stop}; idempotent.
+   */
+  public synchronized Future<Void> shutdown() {
+    if (shutdown != null) {
+      return shutdown;
+    }
+    beginShutdown();
+    long started = System.currentTimeMillis();
+    long drainMs = services == null ? 0 : shutdownTimeoutMs() * 2 / 3;
+    List<Future<Void>> drained = new java.util.ArrayList<>();
+    for (GatewayVerticle g : gateways) {
+      drained.add(g.drain(drainMs));
+    }
+    shutdown =
+        Future.join(drained)
+            .transform(
+                ar -> {
+                  LOG.log(
+                      System.Logger.Level.INFO,
+                      "SLMP node shutting down: devices closed in "
+                          + (System.currentTimeMillis() - started)
+                          + " ms");
+                  String inbox = inboxDeployment;
+                  return inbox == null
+                      ? Future.<Void>succeededFuture()
+                      : vertx.undeploy(inbox).recover(e -> Future.succeededFuture());
+                })
+            .onComplete(
+                ar ->
+                    LOG.log(
+                        System.Logger.Level.INFO,
+                        "SLMP node shutting down: inbox flushed; leaving the cluster"));
+    return shutdown;
+  }
+
+  /** {@code shutdownTimeoutMs} of this node's configuration (the default before start). */
+  public long shutdownTimeoutMs() {
+    NodeServices s = services;
+    return s == null
+        ? Keys.SHUTDOWN_TIMEOUT_MS.defaultValue()
+        : s.config().get(Keys.SHUTDOWN_TIMEOUT_MS);
+  }
+
   @Override
   public Future<?> stop() {
-    beginShutdown();
-    return Future.succeededFuture();
+    return shutdown();
   }
 
   /** The node's shared services (after start): for tests and embedding. */
