@@ -48,6 +48,7 @@ class RollingRestartIT {
   private static final int DEVICES = 6;
   private static final long SHUTDOWN_TIMEOUT_MS = 10_000;
   private static final Suite SUITE = Suite.X25519_CHACHA20POLY1305;
+  private static final Duration STARTUP = Duration.ofSeconds(90);
 
   private final int[] ports = new int[NODES];
   private final Path[] dirs = new Path[NODES];
@@ -76,7 +77,7 @@ class RollingRestartIT {
       for (int i = 0; i < NODES; i++) {
         start(i);
       }
-      nodes[NODES - 1].await("Members {size:3");
+      nodes[NODES - 1].await("Members {size:3", STARTUP);
       for (int d = 0; d < DEVICES; d++) {
         String id = "load-" + d;
         byte[] key =
@@ -104,7 +105,7 @@ class RollingRestartIT {
         assertTrue(ms < SHUTDOWN_TIMEOUT_MS + 3000, "exited " + ms + " ms after SIGTERM");
         awaitMoreAccepted(accepted, accepted.size() + DEVICES * 2); // the others carry the load
         start(i);
-        nodes[i].await("Members {size:3");
+        nodes[i].await("Members {size:3", STARTUP);
         awaitMoreAccepted(accepted, accepted.size() + DEVICES * 2);
       }
     } finally {
@@ -133,6 +134,9 @@ class RollingRestartIT {
         }
       }
     }
+    System.out.printf(
+        "rolling restart: %d ACCEPTED, %d in inboxes, %d resumptions, %d shutdown CLOSEs%n",
+        accepted.size(), stored.size(), resumed.get(), shutdownCloses.get());
     List<String> lost = accepted.keySet().stream().filter(k -> !stored.contains(k)).toList();
     assertEquals(List.of(), lost, "ACCEPTED but in no inbox (of " + accepted.size() + ")");
     assertTrue(accepted.size() >= DEVICES * 20, "load ran: " + accepted.size() + " accepted");
@@ -149,8 +153,10 @@ class RollingRestartIT {
             .put("shutdownTimeoutMs", SHUTDOWN_TIMEOUT_MS)
             .put("cluster", new JsonObject().put("expectedSize", NODES));
     nodes[i] =
-        JarProcess.startNode(
-            work, env, ports[i], "-cluster", "-cluster-host", "127.0.0.1", "-conf", conf.encode());
+        JarProcess.start(
+            work, env, "-cluster", "-cluster-host", "127.0.0.1", "-conf", conf.encode());
+    // A clustered JVM's start takes long on a loaded 2-core machine (Hazelcast, then TLS).
+    nodes[i].await("listening on 127.0.0.1:" + ports[i], STARTUP);
   }
 
   /**
