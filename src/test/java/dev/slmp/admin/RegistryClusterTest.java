@@ -225,6 +225,38 @@ class RegistryClusterTest {
     }
   }
 
+  @Test
+  @Order(5)
+  void aForgedOrDeletedRegistryEntryChangesNothing() throws Exception {
+    // A member without the cluster key (here: anyone with the Hazelcast map) writes garbage over
+    // fleet-2's entry, then deletes it.
+    com.hazelcast.map.IMap<String, byte[]> map =
+        cluster.managers.get(0).getHazelcastInstance().getMap(dev.slmp.cluster.ClusterRegistry.MAP);
+    LogCapture log = LogCapture.of("dev.slmp.cluster.ClusterRegistry");
+    try {
+      map.put("fleet-2", new byte[64]);
+      Eventually.until(
+          () -> log.lines.stream().anyMatch(l -> l.contains("does not open under the cluster key")),
+          Duration.ofSeconds(5),
+          "the forged value is reported");
+      map.remove("fleet-2");
+      var registry =
+          new dev.slmp.cluster.ClusterRegistry(
+              map,
+              new dev.slmp.cluster.ClusterSeal(
+                  dev.slmp.datadir.DataDirectory.open(a.dataDir()).clusterKey()));
+      Eventually.until(
+          () -> registry.all().containsKey("fleet-2") && registry.all().get("fleet-2").revoked(),
+          Duration.ofSeconds(5),
+          "the nodes put the deleted entry back");
+      for (TestNode n : List.of(a, b, c)) {
+        assertTrue(n.services().data().registry().isRevoked("fleet-2"), n.nodeId());
+      }
+    } finally {
+      log.close();
+    }
+  }
+
   private static boolean fileSays(TestNode n, String section, String id) {
     try {
       JsonObject json = new JsonObject(Files.readString(n.dataDir().resolve("devices.json")));
