@@ -23,9 +23,10 @@ import java.util.concurrent.Callable;
 
 /**
  * The admin API under {@code /api} (documented in {@code docs/admin-api.yaml}): JSON in and out,
- * every call with {@code Authorization: Bearer <dataDir/admin.token>} or 401. Registry changes act
- * on this node's {@code devices.json}; a revoke also ends the device's live connection on this node
- * with {@code CLOSE(AUTH_FAILED)}. Every change is logged with what changed, never a key.
+ * every call with {@code Authorization: Bearer <dataDir/admin.token>} or 401. Registry changes are
+ * written to this node's {@code devices.json}; the node's registry verticle hands them to every
+ * node, and a revoke ends the device's live connections everywhere with {@code CLOSE(AUTH_FAILED)}
+ * and deletes its sessions. Every change is logged with what changed, never a key.
  */
 final class AdminApi {
   private static final System.Logger LOG = System.getLogger(AdminApi.class.getName());

@@ -4,6 +4,7 @@ import dev.slmp.cluster.ClusterSetup;
 import dev.slmp.cluster.ClusterTls;
 import dev.slmp.config.Keys;
 import dev.slmp.config.NodeConfig;
+import dev.slmp.node.ShutdownLogging;
 import dev.slmp.node.SlmpNode;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -18,6 +19,7 @@ import io.vertx.launcher.application.VertxApplicationHooks;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -25,6 +27,10 @@ import java.util.function.Supplier;
  * option works.
  */
 public final class SlmpApplication extends VertxApplication implements VertxApplicationHooks {
+  static {
+    ShutdownLogging.install(); // before the first logger
+  }
+
   private static final System.Logger LOG = System.getLogger(SlmpApplication.class.getName());
   private final boolean clustered;
 
@@ -112,11 +118,38 @@ public final class SlmpApplication extends VertxApplication implements VertxAppl
     return () -> node = new SlmpNode();
   }
 
+  /**
+   * SIGTERM: the node's graceful shutdown ({@link SlmpNode#shutdown}) before Vert.x closes (which
+   * leaves the cluster); a watchdog ends the process if the whole takes longer than {@code
+   * shutdownTimeoutMs}.
+   */
   @Override
   public void beforeStoppingVertx(HookContext context) {
     SlmpNode n = node;
-    if (n != null) {
-      n.beginShutdown();
+    if (n == null) {
+      return;
+    }
+    long timeout = n.shutdownTimeoutMs();
+    Thread watchdog =
+        new Thread(
+            () -> {
+              try {
+                Thread.sleep(timeout);
+              } catch (InterruptedException e) {
+                return;
+              }
+              LOG.log(
+                  System.Logger.Level.ERROR,
+                  "shutdown took longer than shutdownTimeoutMs (" + timeout + " ms): halting");
+              Runtime.getRuntime().halt(1);
+            },
+            "slmp-shutdown-watchdog");
+    watchdog.setDaemon(true);
+    watchdog.start();
+    try {
+      n.shutdown().toCompletionStage().toCompletableFuture().get(timeout, TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      LOG.log(System.Logger.Level.WARNING, "graceful shutdown incomplete: " + e);
     }
   }
 }

@@ -13,6 +13,11 @@ import java.util.ServiceLoader;
  * {@code -cluster} and every other {@code VertxApplication} option work).
  */
 public final class SlmpMain {
+  static {
+    // Before the first logger: the node's shutdown log lines survive the JDK's log-reset hook.
+    dev.slmp.node.ShutdownLogging.install();
+  }
+
   private SlmpMain() {}
 
   /**

@@ -48,6 +48,24 @@ public final class Keys {
       define(new IntSetting("port", 9999, 0, 65535, "TCP port (0: any free port)"));
   public static final StringSetting DATA_DIR =
       define(StringSetting.nonBlank("dataDir", "data", "keys, master secret, registry, inbox"));
+  public static final IntSetting REGISTRY_CHECK_INTERVAL_MS =
+      define(
+          new IntSetting(
+              "registry.checkIntervalMs",
+              500,
+              50,
+              60_000,
+              "how often a worker looks whether `devices.json` changed on disk (a `device` command,"
+                  + " an edit): a revocation there ends the device's connections cluster-wide"));
+  public static final IntSetting SHUTDOWN_TIMEOUT_MS =
+      define(
+          new IntSetting(
+              "shutdownTimeoutMs",
+              25_000,
+              1000,
+              600_000,
+              "SIGTERM to exit at most: readiness DOWN, stop accepting, answer in-flight deliveries,"
+                  + " CLOSE(NORMAL) to devices, flush the inbox, leave the cluster"));
   public static final ListSetting<Set<Suite>> SUITES =
       define(
           ListSetting.ofNumbers(

@@ -74,6 +74,21 @@ public final class ConnectionRegistry {
     return new Admission();
   }
 
+  /** Whether a device is revoked now (the node's registry); none until the node sets it. */
+  private volatile java.util.function.Predicate<String> revoked = id -> false;
+
+  /**
+   * Where {@link #isRevoked} looks: a connection checks it once it is established, so a handshake
+   * that passed AUTH just before a revocation took effect does not outlive the revocation's sweep.
+   */
+  public void revocation(java.util.function.Predicate<String> revoked) {
+    this.revoked = revoked;
+  }
+
+  boolean isRevoked(String deviceId) {
+    return revoked.test(deviceId);
+  }
+
   /** Makes {@code c} the device's connection; returns the one it replaces, if any. */
   GatewayConnection claim(String deviceId, GatewayConnection c) {
     return byDevice.put(deviceId, c);

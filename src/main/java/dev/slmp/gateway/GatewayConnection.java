@@ -65,6 +65,12 @@ final class GatewayConnection implements ServerConnection.Listener {
   /** The device's first frame was a RESUME (a failed handshake counts as kind "resumed"). */
   private boolean resumeAttempt;
 
+  /**
+   * The node shuts down: nothing more is read, and CLOSE(NORMAL) follows the last ACK this
+   * connection owes.
+   */
+  private boolean shuttingDown;
+
   /** The device half-closed (TCP FIN): it is still owed its answers, then the socket closes. */
   private boolean inputEnded;
 
@@ -109,9 +115,9 @@ final class GatewayConnection implements ServerConnection.Listener {
     HalfClose.allow(socket);
     socket.handler(this::received);
     socket.closeHandler(v -> finish());
-    // The node is shutting down (SIGTERM, undeploy): devices get CLOSE(NORMAL) and can reconnect
-    // elsewhere.
-    socket.shutdownHandler(v -> connection.close(CloseCode.NORMAL, "server shutting down"));
+    // The node is shutting down (SIGTERM, undeploy): devices get their owed ACKs, then
+    // CLOSE(NORMAL), and can reconnect elsewhere.
+    socket.shutdownHandler(v -> closeOnceAnswered());
     socket.exceptionHandler(
         e ->
             LOG.log(
@@ -168,7 +174,7 @@ final class GatewayConnection implements ServerConnection.Listener {
    * answers; it goes on when the cause is gone.
    */
   private void updateReading() {
-    if (finished) {
+    if (finished || shuttingDown) {
       return;
     }
     connection.hold(inflight >= gateway.maxInflight());
@@ -228,6 +234,11 @@ final class GatewayConnection implements ServerConnection.Listener {
     }
     outConsumer = vertx.eventBus().consumer(Addresses.out(deviceId), this::outbound);
     gateway.track(this);
+    // Claimed first, checked second: a revocation's sweep of the claimed connections runs after
+    // the registry changed, so either the sweep finds this connection or this check sees it.
+    if (gateway.registry().isRevoked(deviceId)) {
+      closeBy(CloseCode.AUTH_FAILED, "device revoked");
+    }
   }
 
   /**
@@ -275,6 +286,25 @@ final class GatewayConnection implements ServerConnection.Listener {
     context.runOnContext(v -> connection.close(code, reason));
   }
 
+  static final String SHUTTING_DOWN = "server shutting down";
+
+  /**
+   * Graceful shutdown (the server's shutdown event, on this context): stop reading, so no new DATA
+   * is taken (frames already read but not yet delivered are dropped unacknowledged: the device
+   * resends them elsewhere), answer the deliveries in flight, then CLOSE(NORMAL).
+   */
+  private void closeOnceAnswered() {
+    if (shuttingDown || connection.isClosed()) {
+      return;
+    }
+    shuttingDown = true;
+    connection.hold(true);
+    socket.pause();
+    if (inflight == 0) {
+      connection.close(CloseCode.NORMAL, SHUTTING_DOWN);
+    }
+  }
+
   /**
    * Another connection of the same device was established: this one ends (spec: one connection per
    * device).
@@ -310,6 +340,9 @@ final class GatewayConnection implements ServerConnection.Listener {
               connection.acknowledge(m, status);
               meters.message(outcomeOf(status));
               meters.delivery(System.nanoTime() - received);
+              if (shuttingDown && inflight == 0) {
+                connection.close(CloseCode.NORMAL, SHUTTING_DOWN);
+              }
               updateReading();
             });
   }

@@ -107,6 +107,21 @@ public final class GatewayVerticle extends VerticleBase {
     return server.listen();
   }
 
+  /**
+   * Graceful shutdown: stops accepting, then each connection answers its deliveries in flight and
+   * sends CLOSE(NORMAL, "server shutting down"); completes when every connection is closed, or
+   * after {@code timeoutMs} (then the rest are closed without further ado). Any thread.
+   */
+  public Future<Void> drain(long timeoutMs) {
+    io.vertx.core.Promise<Void> done = io.vertx.core.Promise.promise();
+    context.runOnContext(
+        v ->
+            server
+                .shutdown(timeoutMs, java.util.concurrent.TimeUnit.MILLISECONDS)
+                .onComplete(done));
+    return done.future();
+  }
+
   /** The port this gateway listens on (useful with port 0). */
   public int actualPort() {
     return server.actualPort();

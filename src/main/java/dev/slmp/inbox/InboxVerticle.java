@@ -66,6 +66,7 @@ public final class InboxVerticle extends VerticleBase {
   private final AtomicBoolean writerRunning = new AtomicBoolean();
   private boolean overflowing;
   private InboxFile file;
+  private io.vertx.core.eventbus.MessageConsumer<JsonObject> deliver;
   private int maxBatch;
 
   public InboxVerticle(InboxSettings settings) {
@@ -114,13 +115,8 @@ public final class InboxVerticle extends VerticleBase {
                       .eventBus()
                       .<Object>localConsumer(Addresses.INBOX_HEALTH, this::health)
                       .completion();
-              return Future.all(
-                  printing,
-                  health,
-                  vertx
-                      .eventBus()
-                      .<JsonObject>localConsumer(Addresses.DELIVER, this::take)
-                      .completion());
+              deliver = vertx.eventBus().localConsumer(Addresses.DELIVER, this::take);
+              return Future.all(printing, health, deliver.completion());
             });
   }
 
@@ -276,14 +272,36 @@ public final class InboxVerticle extends VerticleBase {
         });
   }
 
+  /**
+   * Flushes before it closes: takes no more deliveries, lets the writer store and answer what is
+   * queued (at most {@link #FLUSH_MS}), then closes the file.
+   */
   @Override
   public Future<?> stop() {
-    return file == null
-        ? Future.succeededFuture()
-        : vertx.executeBlocking(
-            () -> {
-              file.close();
-              return null;
-            });
+    if (file == null) {
+      return Future.succeededFuture();
+    }
+    Future<Void> unregistered = deliver == null ? Future.succeededFuture() : deliver.unregister();
+    return unregistered
+        .recover(e -> Future.succeededFuture())
+        .compose(v -> flushed(System.currentTimeMillis() + FLUSH_MS))
+        .compose(
+            v ->
+                vertx.executeBlocking(
+                    () -> {
+                      file.close();
+                      return null;
+                    }));
+  }
+
+  static final long FLUSH_MS = 5000;
+
+  private Future<Void> flushed(long deadline) {
+    if ((queued.get() == 0 && !writerRunning.get()) || System.currentTimeMillis() > deadline) {
+      return Future.succeededFuture();
+    }
+    io.vertx.core.Promise<Void> p = io.vertx.core.Promise.promise();
+    vertx.setTimer(10, id -> flushed(deadline).onComplete(p));
+    return p.future();
   }
 }

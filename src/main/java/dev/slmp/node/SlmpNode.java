@@ -8,6 +8,7 @@ import dev.slmp.bridge.BridgeSettings;
 import dev.slmp.bus.Addresses;
 import dev.slmp.bus.ConnectedNotice;
 import dev.slmp.cluster.ClusterIdentity;
+import dev.slmp.cluster.ClusterRegistry;
 import dev.slmp.cluster.ClusterSeal;
 import dev.slmp.cluster.ClusterSetup;
 import dev.slmp.cluster.ClusterTls;
@@ -69,6 +70,12 @@ public final class SlmpNode extends VerticleBase {
   private final AtomicLong malformedNotices = new AtomicLong();
   private PrometheusMeterRegistry metrics;
   private volatile AdminVerticle admin;
+
+  /** The cluster's copy of the device registry, null when not clustered. */
+  private ClusterRegistry clusterRegistry;
+
+  private volatile String inboxDeployment;
+  private Future<Void> shutdown;
 
   /** Set when shutdown begins: the readiness probe answers DOWN from then on. */
   private volatile boolean stopping;
@@ -142,6 +149,7 @@ public final class SlmpNode extends VerticleBase {
     java.util.function.Supplier<Number> sessionCount;
     if (vertx.isClustered()) {
       ClusterSeal seal = ClusterSeal.register(hazelcast(), data.clusterKey());
+      clusterRegistry = new ClusterRegistry(hazelcast().getMap(ClusterRegistry.MAP), seal);
       com.hazelcast.map.IMap<?, ?> map = hazelcast().getMap(ClusterSetup.SESSIONS_MAP);
       sessionCount = map::size;
       sessions =
@@ -219,10 +227,25 @@ public final class SlmpNode extends VerticleBase {
     GatewaySettings gateway = VerticleSettings.gateway(c);
     BridgeSettings bridge = VerticleSettings.bridge(c);
     KafkaSettings kafka = VerticleSettings.kafka(c, s.nodeId());
+    // The registry first: a node that restarts has caught up with the cluster's revocations before
+    // it authenticates anyone.
     return deploy(
-            "auth",
-            () -> new AuthVerticle(s.data().registry()),
-            options(c.get(Keys.VERTICLES_AUTH)))
+            "registry",
+            () ->
+                new RegistryVerticle(
+                    s.data().registry(),
+                    s.connections(),
+                    s.sessions(),
+                    c.get(Keys.REGISTRY_CHECK_INTERVAL_MS),
+                    vertx.isClustered() ? hazelcast() : null,
+                    clusterRegistry),
+            options(1))
+        .compose(
+            v ->
+                deploy(
+                    "auth",
+                    () -> new AuthVerticle(s.data().registry()),
+                    options(c.get(Keys.VERTICLES_AUTH))))
         .compose(
             v ->
                 deploy(
@@ -238,9 +261,10 @@ public final class SlmpNode extends VerticleBase {
         .compose(
             v ->
                 deploy(
-                    "inbox",
-                    () -> new InboxVerticle(inbox, s.meters()),
-                    options(VerticleSettings.inboxRuns(c) ? 1 : 0)))
+                        "inbox",
+                        () -> new InboxVerticle(inbox, s.meters()),
+                        options(VerticleSettings.inboxRuns(c) ? 1 : 0))
+                    .onSuccess(id -> inboxDeployment = (String) id))
         .compose(
             v ->
                 deploy(
@@ -376,10 +400,57 @@ public final class SlmpNode extends VerticleBase {
     }
   }
 
+  /**
+   * The graceful part of a shutdown, in order: readiness DOWN; the gateways stop accepting, answer
+   * the deliveries in flight and send CLOSE(NORMAL, "server shutting down"); the inbox stores and
+   * answers what it holds and closes. Leaving the cluster is Vert.x's close, after this. Bounded by
+   * {@code shutdownTimeoutMs}: the gateways get two thirds of it, the inbox its own bound. Called
+   * by the launcher when the JVM is asked to stop (SIGTERM), and by {@link #stop}; idempotent.
+   */
+  public synchronized Future<Void> shutdown() {
+    if (shutdown != null) {
+      return shutdown;
+    }
+    beginShutdown();
+    long started = System.currentTimeMillis();
+    long drainMs = services == null ? 0 : shutdownTimeoutMs() * 2 / 3;
+    List<Future<Void>> drained = new java.util.ArrayList<>();
+    for (GatewayVerticle g : gateways) {
+      drained.add(g.drain(drainMs));
+    }
+    shutdown =
+        Future.join(drained)
+            .transform(
+                ar -> {
+                  LOG.log(
+                      System.Logger.Level.INFO,
+                      "SLMP node shutting down: devices closed in "
+                          + (System.currentTimeMillis() - started)
+                          + " ms");
+                  String inbox = inboxDeployment;
+                  return inbox == null
+                      ? Future.<Void>succeededFuture()
+                      : vertx.undeploy(inbox).recover(e -> Future.succeededFuture());
+                })
+            .onComplete(
+                ar ->
+                    LOG.log(
+                        System.Logger.Level.INFO,
+                        "SLMP node shutting down: inbox flushed; leaving the cluster"));
+    return shutdown;
+  }
+
+  /** {@code shutdownTimeoutMs} of this node's configuration (the default before start). */
+  public long shutdownTimeoutMs() {
+    NodeServices s = services;
+    return s == null
+        ? Keys.SHUTDOWN_TIMEOUT_MS.defaultValue()
+        : s.config().get(Keys.SHUTDOWN_TIMEOUT_MS);
+  }
+
   @Override
   public Future<?> stop() {
-    beginShutdown();
-    return Future.succeededFuture();
+    return shutdown();
   }
 
   /** The node's shared services (after start): for tests and embedding. */

@@ -14,12 +14,11 @@ import java.util.Base64;
 /**
  * Serves {@link Addresses#AUTH_VERIFY} and {@link Addresses#AUTH_REVOKED} from the node's device
  * registry and master secret (spec 4). Every failure is the same {@code AUTH_FAILED} in the same
- * time ({@link ProofVerifier}). The registry file is re-read when it changes, so {@code device
- * add/revoke} take effect on a running node within {@link #RELOAD_MS}.
+ * time ({@link ProofVerifier}). The node's registry verticle re-reads the registry file when it
+ * changes; a refused AUTH looks at the file once more first, so {@code device add} followed at once
+ * by a connection works.
  */
 public final class AuthVerticle extends VerticleBase {
-  static final long RELOAD_MS = 1000;
-  private static final System.Logger LOG = System.getLogger(AuthVerticle.class.getName());
   private final DeviceRegistry registry;
   private ProofVerifier verifier;
 
@@ -30,16 +29,6 @@ public final class AuthVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     verifier = new ProofVerifier(registry);
-    vertx.setPeriodic(
-        RELOAD_MS,
-        id ->
-            vertx
-                .executeBlocking(() -> registry.reloadIfChanged(), false)
-                .onFailure(
-                    e ->
-                        LOG.log(
-                            System.Logger.Level.WARNING,
-                            "device registry not reloaded: " + e.getMessage())));
     return Future.all(
         vertx.eventBus().<JsonObject>consumer(Addresses.AUTH_VERIFY, this::verify).completion(),
         vertx.eventBus().<JsonObject>consumer(Addresses.AUTH_REVOKED, this::revoked).completion());

@@ -154,6 +154,103 @@ class DeviceRegistryTest {
   }
 
   @Test
+  void aStaleCopyNeverUndoesARevocationAndAReinstatementWinsOnlyWhenLater() throws Exception {
+    DeviceRegistry one = DeviceRegistry.open(tmp.resolve("one.json"), MASTER);
+    DeviceRegistry two = DeviceRegistry.open(tmp.resolve("two.json"), MASTER);
+    String k = one.add("d");
+    two.merge(one.records());
+    List<DeviceRecord> stale = List.copyOf(two.records()); // d registered, not revoked
+    one.revoke("d");
+    two.merge(one.records());
+    assertTrue(two.isRevoked("d"));
+    // The stale copy (from before the revoke) changes nothing.
+    assertTrue(two.merge(stale).isEmpty());
+    assertTrue(two.isRevoked("d"));
+    // A reinstatement made on the other copy is later than the revocation it saw: it wins.
+    two.reinstate("d");
+    one.merge(two.records());
+    assertFalse(one.isRevoked("d"));
+    // Merging the old revoked state back does not revoke it again; merging twice is the same.
+    one.merge(List.of(new DeviceRecord("d", null, 0, 1, 0)));
+    assertFalse(one.isRevoked("d"));
+    assertTrue(one.merge(one.records()).isEmpty());
+    // A revocation and a reinstatement at the same millisecond end revoked.
+    DeviceRecord tie = new DeviceRecord("t", null, 0, 5, 5);
+    assertTrue(tie.revoked());
+    // Two different keys for one id: every copy picks the one added first.
+    DeviceRecord first = new DeviceRecord("k", new byte[32], 10, 0, 0);
+    byte[] other = new byte[32];
+    other[0] = 1;
+    DeviceRecord later = new DeviceRecord("k", other, 20, 0, 0);
+    assertTrue(first.merge(later).sameAs(later.merge(first)));
+    assertArrayEquals(new byte[32], first.merge(later).key());
+    // And the file round-trips the reinstatement with the revocation it lifted.
+    DeviceRegistry reread = DeviceRegistry.open(tmp.resolve("one.json"), MASTER);
+    assertEquals(one.records().size(), reread.records().size());
+    for (DeviceRecord r : one.records()) {
+      assertTrue(
+          r.sameAs(
+              reread.records().stream()
+                  .filter(x -> x.id().equals(r.id()))
+                  .findFirst()
+                  .orElseThrow()),
+          r.toString());
+    }
+    assertEquals(k, Bytes.hex(reread.deviceKey("d")));
+  }
+
+  @Test
+  void removingARevocationFromTheFileByHandDoesNotReinstate() throws Exception {
+    DeviceRegistry node = DeviceRegistry.open(file(), MASTER);
+    node.revoke("x");
+    JsonObject json = new JsonObject(Files.readString(file()));
+    json.getJsonObject("revoked").remove("x");
+    Files.writeString(file(), json.encode());
+    node.reloadIfChanged();
+    assertTrue(node.isRevoked("x"));
+    assertTrue(
+        new JsonObject(Files.readString(file())).getJsonObject("revoked").containsKey("x"),
+        "written back");
+  }
+
+  @Test
+  void aMergeWhileTheFileIsBrokenStaysInMemoryAndIsWrittenOnceItIsFixed() throws Exception {
+    DeviceRegistry node = DeviceRegistry.open(file(), MASTER);
+    node.add("kept");
+    String good = Files.readString(file());
+    List<List<DeviceRecord>> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+    node.onChange(heard::add);
+    Files.writeString(file(), good.substring(0, 10));
+    assertThrows(IOException.class, node::reloadIfChanged);
+    List<DeviceRecord> changed = node.merge(List.of(new DeviceRecord("elsewhere", null, 0, 7, 0)));
+    assertEquals(1, changed.size());
+    assertTrue(node.isRevoked("elsewhere"));
+    assertEquals(List.of(changed), heard, "the listener hears it");
+    assertEquals(good.substring(0, 10), Files.readString(file()), "the operator's file untouched");
+    Files.writeString(file(), good);
+    node.reloadIfChanged();
+    JsonObject json = new JsonObject(Files.readString(file()));
+    assertTrue(json.getJsonObject("revoked").containsKey("elsewhere"));
+    assertTrue(json.getJsonObject("devices").containsKey("kept"));
+  }
+
+  @Test
+  void theClusterFormIsCheckedOnTheWayIn() {
+    DeviceRecord r = new DeviceRecord("a", new byte[32], 3, 4, 5);
+    assertTrue(r.sameAs(DeviceRecord.fromJson("a", r.toJson())));
+    assertFalse(r.toString().contains("0000000000"), "no key in toString");
+    for (JsonObject bad :
+        List.of(
+            new JsonObject().put("key", "zz"),
+            new JsonObject().put("revokedAt", "soon"),
+            new JsonObject().put("revokedAt", -1))) {
+      assertThrows(
+          IllegalArgumentException.class, () -> DeviceRecord.fromJson("a", bad), bad.encode());
+    }
+    assertThrows(IllegalArgumentException.class, () -> DeviceRecord.fromJson("", new JsonObject()));
+  }
+
+  @Test
   void toStringShowsNoKeys() throws Exception {
     DeviceRegistry r = DeviceRegistry.open(file(), MASTER);
     String k = r.add("a");

@@ -90,6 +90,11 @@ final class JarProcess {
 
   /** Waits until the output contains {@code text}; fails at once if the process ends first. */
   void await(String text) {
+    await(text, Duration.ofSeconds(30));
+  }
+
+  /** As {@link #await(String)}, waiting at most {@code timeout}. */
+  void await(String text, Duration timeout) {
     Eventually.until(
         () -> {
           String out = output();
@@ -107,7 +112,7 @@ final class JarProcess {
           }
           return false;
         },
-        Duration.ofSeconds(30),
+        timeout,
         () -> "'" + text + "' in the output:\n" + output());
   }
 
