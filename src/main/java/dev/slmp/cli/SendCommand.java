@@ -163,8 +163,32 @@ public final class SendCommand extends Command {
       throw new ParameterException(cl, "--port must be a number from 1 to 65535");
     }
     byte[] payload = String.join(" ", words).getBytes(StandardCharsets.UTF_8);
+    List<String> slmpOnly = new java.util.ArrayList<>();
+    for (String name :
+        List.of(
+            "--server-key",
+            "--device",
+            "--device-key",
+            "--device-key-file",
+            "--suite",
+            "--topic",
+            "--ack",
+            "--state",
+            "--linger")) {
+      if (spec.commandLine().getParseResult().hasMatchedOption(name)) {
+        slmpOnly.add(name);
+      }
+    }
     if (legacy.legacy) {
+      if (!slmpOnly.isEmpty()) {
+        throw new ParameterException(cl, slmpOnly.get(0) + " is not used with --legacy");
+      }
       return LegacySend.run(cl, host, port, legacy, payload, out, err);
+    }
+    for (String name : List.of("--user", "--secret", "--secret-file")) {
+      if (spec.commandLine().getParseResult().hasMatchedOption(name)) {
+        throw new ParameterException(cl, name + " is only used with --legacy");
+      }
     }
     if (serverKey == null || device == null) {
       throw new ParameterException(

@@ -288,6 +288,12 @@ class CommandLineUsageTest {
                 secret.toString(),
                 "m")),
         "give --secret or --secret-file, not both");
+    usageError(
+        CliRun.of(List.of("send", "--legacy", "--user", "u", "--secret", "x", "--ack", "m")),
+        "--ack is not used with --legacy");
+    usageError(
+        send("--server-key", SERVER_KEY, "--device-key", KEY, "--user", "u", "m"),
+        "--user is only used with --legacy");
     Path missing = dir.resolve("none");
     CliRun r =
         CliRun.of(
