@@ -35,12 +35,14 @@ grep -q "listening on" "$LOG" || { echo "the node did not start in 20 s:" >&2; c
 
 echo "== server keys (what a device is provisioned with)"
 java -jar "$JAR" keys --data "$DATA"
-KEY=$(java -jar "$JAR" device key "$DEVICE" --data "$DATA")
+# The key goes through the environment, not the command line (other users can read a process's arguments).
+SLMP_DEVICE_KEY=$(java -jar "$JAR" device key "$DEVICE" --data "$DATA")
+export SLMP_DEVICE_KEY
 echo "== device $DEVICE provisioned (its key is derived from the node's master secret)"
 
 echo "== sending with the Java client"
 java -jar "$JAR" send --host 127.0.0.1 --port "$PORT" --server-key "$DATA/server-p256.pub" \
-  --device "$DEVICE" --device-key "$KEY" --topic demo --ack Hello SLMP!
+  --device "$DEVICE" --topic demo --ack Hello SLMP!
 
 sleep 0.3
 echo "== the node's output"

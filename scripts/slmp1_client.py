@@ -1,12 +1,18 @@
 #!/usr/bin/env python3
 """An SLMP/1 (revision 2) device, written from ../shared/spec/SLMP-1.md alone.
 
-    python3 scripts/slmp1_client.py --host 127.0.0.1 --port 9999 --server-key HEX_OR_PEM_FILE \\
-        --device ID --device-key HEX --suite 1|2|3 [--topic T] [--ack] [--state FILE] MESSAGE...
+    SLMP_DEVICE_KEY=HEX python3 scripts/slmp1_client.py --host 127.0.0.1 --port 9999 \\
+        --server-key HEX_OR_PEM_FILE --device ID [--device-key-file FILE] --suite 1|2|3 [--topic T] \\
+        [--ack] [--state FILE] [--linger SECONDS] MESSAGE...
 
 Each MESSAGE is one DATA frame. With --state FILE the session is kept there (mode 600) and the
 next run resumes it, sending the messages as 0-RTT early data. Output: `full handshake` or
-`resumed` first, then one `ack seq=N STATUS` line per acknowledged message.
+`resumed` first, then one `ack seq=N STATUS` line per acknowledged message. Commands the server
+sends (its queue for this device comes right after WELCOME/RESUMED, before the ACKs or the PONG
+this device waits for) are printed as `command topic=T payload=P` (P: the payload as UTF-8 when it
+is printable, else base64) and ACKed ACCEPTED; --linger keeps reading for more that long.
+The device key comes from --device-key-file, $SLMP_DEVICE_KEY or --device-key (in that order of
+preference: other local users can read a process's arguments).
 Exit status: 0 ok (every ACK ACCEPTED with --ack), 3 NOT_DELIVERED, 4 REJECTED, 100 + code when
 the server sent CLOSE(code), 1 any other error (including a CLOSE this device sent), 2 usage.
 
@@ -16,10 +22,12 @@ Needs only the `cryptography` package (38 or later) and the standard library.
 """
 
 import argparse
+import base64
 import hashlib
 import hmac
 import json
 import os
+import re
 import secrets
 import socket
 import struct
@@ -462,34 +470,74 @@ def drop_state(path):
         pass
 
 
+def printable(payload):
+    """The payload as text when it is UTF-8 without control characters, else base64 (as the Java CLI)."""
+    try:
+        text = payload.decode("utf-8")
+        if not any(ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F for c in text):
+            return text
+    except UnicodeDecodeError:
+        pass
+    return base64.b64encode(payload).decode("ascii")
+
+
+def command_line(topic, payload):
+    return "command topic=%s payload=%s" % (topic.decode("utf-8", "replace"), printable(payload))
+
+
+def handle(conn, dev, event, pending, statuses):
+    """One event from the server: an ACK of ours, a command (printed, ACKed ACCEPTED), PING; True for a PONG."""
+    if event[0] == "ack":
+        _, early, acked, status = event
+        if (early, acked) in pending:   # an ACK that matches nothing is ignored (spec 6)
+            pending.remove((early, acked))
+            statuses.append(status)
+            print("ack seq=%d %s%s" % (acked, STATUS_NAMES[status], " early" if early else ""), flush=True)
+    elif event[0] == "data":
+        _, seq, flags, topic, payload = event
+        print(command_line(topic, payload), flush=True)
+        if flags & ACK_REQUESTED:
+            conn.send(dev.ack(seq, 0))
+    elif event[0] == "ping":
+        conn.send(frame(PONG, b""))
+    return event[0] == "pong"
+
+
 def exchange(conn, dev, pending, flush):
-    """Reads until every requested ACK arrived (and, with flush, a PONG); returns the statuses."""
+    """Reads until every requested ACK arrived (and, with flush, a PONG); returns the statuses.
+
+    The server sends a device's queued commands before anything else after WELCOME/RESUMED, so
+    they have all been handled when the last ACK (or the PONG) arrives."""
     statuses = []
     if flush:
         conn.send(frame(PING, b""))
     while pending or flush:
-        event = dev.on_frame(*conn.read_frame())
-        if event[0] == "ack":
-            _, early, acked, status = event
-            if (early, acked) in pending:   # an ACK that matches nothing is ignored (spec 6)
-                pending.remove((early, acked))
-                statuses.append(status)
-                print("ack seq=%d %s%s" % (acked, STATUS_NAMES[status], " early" if early else ""), flush=True)
-        elif event[0] == "data":
-            _, seq, flags, topic, payload = event
-            print("data seq=%d topic=%s payload=%s" % (seq, topic.decode(), payload.decode("utf-8", "replace")))
-            if flags & ACK_REQUESTED:
-                conn.send(dev.ack(seq, 0))
-        elif event[0] == "ping":
-            conn.send(frame(PONG, b""))
-        elif event[0] == "pong":
+        if handle(conn, dev, dev.on_frame(*conn.read_frame()), pending, statuses):
             flush = False
     return statuses
 
 
+def linger(conn, dev, seconds):
+    """Reads for `seconds` more, handling commands as they come."""
+    end = time.monotonic() + seconds
+    while True:
+        left = end - time.monotonic()
+        if left <= 0:
+            return
+        conn.sock.settimeout(left)
+        try:
+            header = conn.sock.recv(1, socket.MSG_PEEK)
+        except socket.timeout:
+            return
+        if not header:
+            raise ConnectionError("connection closed by the server without CLOSE")
+        conn.sock.settimeout(max(left, 5.0))   # a frame that has begun is read whole
+        handle(conn, dev, dev.on_frame(*conn.read_frame()), set(), [])
+
+
 def run(args, rand=None):
     group = SUITES[args.suite][0]
-    device_id, device_key = args.device.encode("utf-8"), bytes.fromhex(args.device_key)
+    device_id, device_key = args.device.encode("utf-8"), args.device_key
     server_key = read_server_key(args.server_key)
     if len(server_key) != GROUPS[group][0]:
         raise SystemExit("error: --server-key is not a %s key (suite %d)" % (group, args.suite))
@@ -550,6 +598,8 @@ def run(args, rand=None):
             pending = {(False, seq) for seq, _ in data} if args.ack else set()
         # Without ACKs, a PING/PONG round trip shows the server has read (and not refused) the data.
         statuses = exchange(conn, dev, pending, flush=not args.ack)
+        if args.linger > 0:
+            linger(conn, dev, args.linger)
         conn.close(NORMAL, "bye")
     except PeerClosed as e:
         conn.close()
@@ -595,17 +645,44 @@ def main(argv=None):
     p.add_argument("--port", type=int, default=9999)
     p.add_argument("--server-key", required=True, help="the server's static public key (hex) or its PEM file")
     p.add_argument("--device", required=True, help="device id (UTF-8, 1..64 bytes)")
-    p.add_argument("--device-key", required=True, help="the device's 32-byte key (hex)")
+    p.add_argument("--device-key-file", metavar="FILE", help="a file holding the device's key (64 hex digits)")
+    p.add_argument("--device-key", metavar="HEX",
+                   help="the device's 32-byte key (hex); default: $SLMP_DEVICE_KEY")
     p.add_argument("--suite", type=int, choices=sorted(SUITES), default=1)
     p.add_argument("--topic", default="")
     p.add_argument("--ack", action="store_true", help="request an ACK for every message")
     p.add_argument("--state", help="session file: kept after a full handshake, resumed next time")
     p.add_argument("--timeout", type=float, default=15.0, help="seconds to wait for the server")
+    p.add_argument("--linger", type=float, default=0.0, metavar="SECONDS",
+                   help="after the messages, keep reading commands this long")
     p.add_argument("--replay-resume-to", metavar="HOST:PORT",
                    help="test aid: after a resumption, send its first flight again there")
     p.add_argument("message", nargs="+", metavar="MESSAGE", help="one DATA frame each")
     args = p.parse_args(argv)
+    if args.linger < 0:
+        p.error("--linger must not be negative")
+    if args.device_key is not None and args.device_key_file is not None:
+        p.error("give --device-key or --device-key-file, not both")
     try:
+        if args.device_key_file is not None:
+            try:
+                with open(args.device_key_file, "rb") as f:
+                    text = f.read(4097).decode("ascii", "replace").strip()
+            except OSError as e:
+                print("error: --device-key-file %s: cannot read it (%s)" % (args.device_key_file, e.strerror),
+                      flush=True)
+                return 1
+            if not re.fullmatch(r"[0-9a-fA-F]{64}", text):
+                print("error: --device-key-file %s: does not hold 64 hex digits (32 bytes)" % args.device_key_file,
+                      flush=True)
+                return 1
+        else:
+            text = args.device_key if args.device_key is not None else os.environ.get("SLMP_DEVICE_KEY", "").strip()
+            if not text:
+                p.error("missing the device key: --device-key-file FILE, $SLMP_DEVICE_KEY or --device-key HEX")
+            if not re.fullmatch(r"[0-9a-fA-F]{64}", text):
+                p.error("the device key must be 64 hex digits (32 bytes)")
+        args.device_key = bytes.fromhex(text)
         return run(args)
     except (OSError, ValueError) as e:
         print("error: %s" % e, flush=True)

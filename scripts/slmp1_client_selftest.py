@@ -169,6 +169,20 @@ def suite(vectors, nn):
     print("suite%s: full handshake, data/ack, resumption, %d device-side negative cases" % (nn, n))
 
 
+def command_lines():
+    """The line a command is printed as: the same as the Java CLI's (CommandPrinterTest has these cases)."""
+    cases = [(b"cmd/led", b"on", "command topic=cmd/led payload=on"),
+             (b"t", "caf\u00e9 \u2713".encode(), "command topic=t payload=caf\u00e9 \u2713"),
+             (b"", b"", "command topic= payload="),
+             (b"bin", b"\x00\x01\xff", "command topic=bin payload=AAH/"),
+             (b"nl", b"a\nb", "command topic=nl payload=YQpi"),
+             (b"c1", "\u0085".encode(), "command topic=c1 payload=woU="),
+             (b"bad", b"\xc3\x28", "command topic=bad payload=wyg=")]
+    for topic, payload, line in cases:
+        check("command line %r" % payload, line, slmp.command_line(topic, payload))
+    print("command lines: %d cases" % len(cases))
+
+
 def main():
     vectors = sys.argv[1] if len(sys.argv) > 1 else os.path.join("..", "shared", "vectors")
     if len(sys.argv) == 1 and not os.path.isdir(vectors):   # run from elsewhere than the checkout
@@ -178,6 +192,7 @@ def main():
     primitives(vectors)
     for nn in ("01", "02", "03"):
         suite(vectors, nn)
+    command_lines()
     for f in failures:
         print("FAIL " + f)
     print("%d checks, %d failures" % (checks, len(failures)))

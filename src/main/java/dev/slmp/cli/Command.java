@@ -1,20 +1,26 @@
 package dev.slmp.cli;
 
 import java.io.PrintStream;
-import java.util.List;
+import java.util.concurrent.Callable;
 
-/** A tool command of the fat jar ({@code java -jar slmp-fat.jar NAME ...}). */
-public interface Command {
-  /** The first argument that selects this command. */
-  String name();
+/**
+ * A tool command of the fat jar ({@code java -jar slmp-fat.jar NAME ...}): a class annotated with
+ * picocli's {@code @Command} whose {@link #call} returns the exit code (0 ok, 2 usage error, others
+ * as its {@code exitCodeList} says). Other modules register theirs as {@code Command} services (the
+ * benchmark's {@code bench}), so the product never depends on them.
+ *
+ * <p>Errors are printed to {@link #err} as one clear line; secrets are printed only where the
+ * command's purpose is to print them. A usage error found while running is thrown as picocli's
+ * {@code ParameterException} (exit 2, with the usage line).
+ */
+public abstract class Command implements Callable<Integer> {
+  /** Where the command writes; set by {@link SlmpMain} before {@link #call}. */
+  protected PrintStream out = System.out;
 
-  /** One line for the usage text. */
-  String usage();
+  protected PrintStream err = System.err;
 
-  /**
-   * Runs the command; returns the process exit code (0 ok, 2 usage error, others as documented).
-   * Errors are printed to {@code err} as one clear line; secrets are printed only where the
-   * command's purpose is to print them.
-   */
-  int run(List<String> args, PrintStream out, PrintStream err);
+  final void streams(PrintStream out, PrintStream err) {
+    this.out = out;
+    this.err = err;
+  }
 }

@@ -5,72 +5,61 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
-import java.nio.charset.StandardCharsets;
-import java.util.List;
+import java.nio.file.Path;
+import java.util.Arrays;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 
 /**
  * {@code send --legacy}: one message in the seed prototype's format (spec 10), to test a legacy
  * endpoint. Prints {@code Response from server: <answer>} as the prototype's client does. The
- * secret can come from {@code SLMP_LEGACY_SECRET} instead of {@code --secret} (kept out of the
- * process list).
+ * secret can come from {@code --secret-file} or {@code SLMP_LEGACY_SECRET} instead of {@code
+ * --secret} (kept out of the process list). The legacy format has no downlink: no commands.
  *
  * <p>Exit codes: 0 answered; 1 closed without an answer, or another error; 2 usage errors.
  */
 final class LegacySend {
-  static final String USAGE =
-      "send --legacy [--host H] [--port P] --user U [--secret S] MESSAGE...";
-  static final String SECRET_ENV = "SLMP_LEGACY_SECRET";
   private static final int TIMEOUT_MS = 15_000;
+
+  /** The options only {@code --legacy} uses. */
+  static final class Options {
+    @Option(names = "--legacy", description = "send in the prototype's format (no commands)")
+    boolean legacy;
+
+    @Option(names = "--user", paramLabel = "USER", description = "the prototype's user name")
+    String user;
+
+    @Option(
+        names = "--secret-file",
+        paramLabel = "FILE",
+        description = "a file holding the shared secret")
+    Path secretFile;
+
+    @Option(
+        names = "--secret",
+        paramLabel = "SECRET",
+        description = "the shared secret; default: $" + Secrets.LEGACY_SECRET_ENV)
+    String secret;
+  }
 
   private LegacySend() {}
 
-  /** Whether the arguments ask for the legacy format ({@code --legacy} before any {@code --}). */
-  static boolean wanted(List<String> args) {
-    for (String a : args) {
-      if (a.equals("--")) {
-        return false;
-      }
-      if (a.equals("--legacy")) {
-        return true;
-      }
+  static int run(
+      CommandLine cl,
+      String host,
+      int port,
+      Options o,
+      byte[] message,
+      PrintStream out,
+      PrintStream err) {
+    if (o.user == null || o.user.isEmpty() || o.user.contains(";")) {
+      throw new ParameterException(cl, "--user is required with --legacy and must not contain ';'");
     }
-    return false;
-  }
-
-  static int run(List<String> args, PrintStream out, PrintStream err) {
-    CliArgs a;
-    int port;
+    byte[] secret = null;
     try {
-      a =
-          CliArgs.parse(
-              args,
-              java.util.Set.of("--legacy"),
-              java.util.Set.of("--host", "--port", "--user", "--secret"));
-      port =
-          a.options().containsKey("--port")
-              ? CliArgs.intIn("--port", a.get("--port", ""), 1, 65535)
-              : 9999;
-    } catch (CliArgs.UsageException e) {
-      return usage(err, e.getMessage() + " (with --legacy)");
-    }
-    String host = a.get("--host", "127.0.0.1");
-    String user = a.get("--user", null);
-    String secret = a.get("--secret", System.getenv(SECRET_ENV));
-    List<String> words = a.words();
-    if (user == null || user.isEmpty() || user.contains(";")) {
-      return usage(err, "--user is required and must not contain ';'");
-    }
-    if (secret == null || secret.isEmpty()) {
-      return usage(err, "--secret (or " + SECRET_ENV + ") is required");
-    }
-    if (words.isEmpty()) {
-      return usage(err, "no MESSAGE given");
-    }
-    byte[] message = String.join(" ", words).getBytes(StandardCharsets.UTF_8);
-    try {
-      String answer =
-          LegacyClient.send(
-              host, port, user, secret.getBytes(StandardCharsets.UTF_8), message, TIMEOUT_MS);
+      secret = Secrets.legacySecret(cl, o.secret, o.secretFile);
+      String answer = LegacyClient.send(host, port, o.user, secret, message, TIMEOUT_MS);
       out.println("Response from server: " + answer);
       return 0;
     } catch (ConnectException e) {
@@ -80,13 +69,11 @@ final class LegacySend {
           "error: no answer from " + host + ":" + port + " within " + TIMEOUT_MS / 1000 + " s");
     } catch (IOException e) {
       err.println("error: " + e.getMessage());
+    } finally {
+      if (secret != null) {
+        Arrays.fill(secret, (byte) 0);
+      }
     }
     return 1;
-  }
-
-  private static int usage(PrintStream err, String message) {
-    err.println("error: " + message); // never echoes --secret
-    err.println("usage: " + USAGE);
-    return 2;
   }
 }

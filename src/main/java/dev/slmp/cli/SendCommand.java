@@ -1,13 +1,11 @@
 package dev.slmp.cli;
 
-import dev.slmp.cli.CliArgs.UsageException;
 import dev.slmp.client.SlmpClient;
 import dev.slmp.client.SlmpClosedException;
 import dev.slmp.client.TicketFile;
 import dev.slmp.connection.DeviceIdentity;
 import dev.slmp.crypto.Bytes;
 import dev.slmp.crypto.DhGroup;
-import dev.slmp.crypto.InvalidKeyException;
 import dev.slmp.crypto.Pem;
 import dev.slmp.crypto.Suite;
 import dev.slmp.protocol.AckStatus;
@@ -23,38 +21,119 @@ import java.io.PrintStream;
 import java.net.ConnectException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.spec.InvalidKeySpecException;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code send}: one message as a device, over a full handshake or, with {@code --state}, a resumed
  * session with the message as 0-RTT data. The MESSAGE words are joined with single spaces into one
- * UTF-8 payload.
+ * UTF-8 payload. Commands the server sends (its queued downlink arrives right after WELCOME or
+ * RESUMED, before the ACK) are printed as {@code command topic=T payload=P} and ACKed ACCEPTED;
+ * {@code --linger} keeps the connection open for more. {@code --legacy} sends in the prototype's
+ * format instead ({@link LegacySend}).
  *
  * <p>Exit codes: 0 sent (with {@code --ack}: ACCEPTED); 3 ACK NOT_DELIVERED; 4 ACK REJECTED; 100 +
  * code when the server closed the connection with a CLOSE code (105 AUTH_FAILED, 104
- * UNKNOWN_SERVER_KEY, 110 BUSY, ...); 1 other errors (connection refused, timeout, unreadable key
- * or state file); 2 usage errors.
+ * UNKNOWN_SERVER_KEY, 110 BUSY, ...); 1 other errors (connection refused, timeout, unreadable key,
+ * key file or state file); 2 usage errors.
  */
-public final class SendCommand implements Command {
-  static final String USAGE =
-      "send [--host H] [--port P] --server-key FILE_OR_HEX --device ID --device-key HEX"
-          + " [--suite 1|2|3] [--topic T] [--ack] [--state FILE] MESSAGE...";
-  private static final java.util.Set<String> VALUED =
-      java.util.Set.of(
-          "--host",
-          "--port",
-          "--server-key",
-          "--device",
-          "--device-key",
-          "--suite",
-          "--topic",
-          "--state");
+@CommandLine.Command(
+    name = "send",
+    mixinStandardHelpOptions = true,
+    versionProvider = SlmpVersion.class,
+    sortOptions = false,
+    description = {
+      "Sends one message as a device: MESSAGE words joined with single spaces, as UTF-8.",
+      "Commands the server sends meanwhile (its queue for the device arrives right after the"
+          + " handshake, before the ACK: use --ack or --linger to read them) are printed as",
+      "  command topic=TOPIC payload=TEXT_OR_BASE64",
+      "and answered ACCEPTED.",
+      "The device key is read from --device-key-file or $SLMP_DEVICE_KEY (other local users can"
+          + " read a process's arguments); --device-key is there for tests."
+    },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:sent (with --ack: ACCEPTED); with --legacy: answered",
+      "3:ACK NOT_DELIVERED",
+      "4:ACK REJECTED",
+      "100+code:the server closed the connection with that CLOSE code (105 AUTH_FAILED,"
+          + " 104 UNKNOWN_SERVER_KEY, 110 BUSY, ...)",
+      "1:other errors: connection refused, timeout, a key, key file or state file that cannot"
+          + " be read or holds no key; with --legacy: no answer",
+      "2:usage errors: unknown option, missing or invalid value"
+    })
+public final class SendCommand extends Command {
+  private static final int MAX_LINGER_SECONDS = 86_400;
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--host", paramLabel = "HOST", description = "default: ${DEFAULT-VALUE}")
+  String host = "127.0.0.1";
+
+  @Option(names = "--port", paramLabel = "PORT", description = "default: ${DEFAULT-VALUE}")
+  int port = 9999;
+
+  @Option(
+      names = "--server-key",
+      paramLabel = "FILE_OR_HEX",
+      description = "the server's static public key: a PEM file, or the spec's hex (130 or 64)")
+  String serverKey;
+
+  @Option(names = "--device", paramLabel = "ID", description = "the device id (1 to 64 bytes)")
+  String device;
+
+  @Option(
+      names = "--device-key-file",
+      paramLabel = "FILE",
+      description = "a file holding the device key (64 hex digits)")
+  Path deviceKeyFile;
+
+  @Option(
+      names = "--device-key",
+      paramLabel = "HEX",
+      description = "the device key (64 hex digits); default: $" + Secrets.DEVICE_KEY_ENV)
+  String deviceKeyHex;
+
+  @Option(
+      names = "--suite",
+      paramLabel = "1|2|3",
+      description = "default: 1 for a P-256 server key, 3 for X25519")
+  Integer suite;
+
+  @Option(names = "--topic", paramLabel = "TOPIC", description = "default: empty")
+  String topic = "";
+
+  @Option(names = "--ack", description = "ask for an ACK and wait for it")
+  boolean ack;
+
+  @Option(
+      names = "--state",
+      paramLabel = "FILE",
+      description = "session file: kept after a full handshake, resumed (0-RTT) next time")
+  Path state;
+
+  @Option(
+      names = "--linger",
+      paramLabel = "SECONDS",
+      description = "stay connected this long after the message, printing commands (default: 0)")
+  int linger;
+
+  @ArgGroup(exclusive = false, heading = "%nThe prototype's format (spec 10):%n")
+  LegacySend.Options legacy = new LegacySend.Options();
+
+  @Parameters(paramLabel = "MESSAGE", arity = "1..*", description = "the message words")
+  List<String> words;
 
   /** The session was refused (SESSION_UNKNOWN or REPLAY): drop it and do a full handshake. */
   private static final class ResumeRefused extends Exception {
@@ -71,52 +150,84 @@ public final class SendCommand implements Command {
   private record Params(
       String host,
       int port,
-      String serverKey,
-      String deviceId,
-      byte[] deviceKey,
-      Integer suite,
       String topic,
       boolean ack,
       Path state,
+      long lingerMs,
       byte[] payload) {}
 
   @Override
-  public String name() {
-    return "send";
-  }
-
-  @Override
-  public String usage() {
-    return USAGE
-        + "   (exit 0 ok, 3 NOT_DELIVERED, 4 REJECTED, 100+CLOSE code, 1 error, 2 usage)"
-        + "\n       java -jar slmp-fat.jar "
-        + LegacySend.USAGE
-        + "   (the prototype's format; exit 0 answered, 1 no answer)";
-  }
-
-  @Override
-  public int run(List<String> args, PrintStream out, PrintStream err) {
-    if (LegacySend.wanted(args)) {
-      return LegacySend.run(args, out, err);
+  public Integer call() {
+    CommandLine cl = spec.commandLine();
+    if (port < 1 || port > 65535) {
+      throw new ParameterException(cl, "--port must be a number from 1 to 65535");
     }
-    Params p;
-    DeviceIdentity identity;
-    try {
-      p = parse(args);
-      Pem.GroupKey serverKey;
-      try {
-        serverKey = serverKey(p.serverKey());
-      } catch (IOException e) {
-        err.println("error: " + e.getMessage());
-        return 1;
+    byte[] payload = String.join(" ", words).getBytes(StandardCharsets.UTF_8);
+    List<String> slmpOnly = new java.util.ArrayList<>();
+    for (String name :
+        List.of(
+            "--server-key",
+            "--device",
+            "--device-key",
+            "--device-key-file",
+            "--suite",
+            "--topic",
+            "--ack",
+            "--state",
+            "--linger")) {
+      if (spec.commandLine().getParseResult().hasMatchedOption(name)) {
+        slmpOnly.add(name);
       }
-      identity =
-          new DeviceIdentity(
-              p.deviceId(), p.deviceKey(), suite(p.suite(), serverKey.group()), serverKey.key());
-    } catch (UsageException e) {
+    }
+    if (legacy.legacy) {
+      if (!slmpOnly.isEmpty()) {
+        throw new ParameterException(cl, slmpOnly.get(0) + " is not used with --legacy");
+      }
+      return LegacySend.run(cl, host, port, legacy, payload, out, err);
+    }
+    for (String name : List.of("--user", "--secret", "--secret-file")) {
+      if (spec.commandLine().getParseResult().hasMatchedOption(name)) {
+        throw new ParameterException(cl, name + " is only used with --legacy");
+      }
+    }
+    if (serverKey == null || device == null) {
+      throw new ParameterException(
+          cl,
+          "missing required option "
+              + (serverKey == null ? "--server-key" : "")
+              + (serverKey == null && device == null ? " and " : "")
+              + (device == null ? "--device" : ""));
+    }
+    int idLen = device.getBytes(StandardCharsets.UTF_8).length;
+    if (idLen < 1 || idLen > Auth.MAX_ID_LENGTH) {
+      throw new ParameterException(cl, "--device must be 1 to 64 UTF-8 bytes");
+    }
+    if (topic.getBytes(StandardCharsets.UTF_8).length > Data.MAX_TOPIC_LENGTH) {
+      throw new ParameterException(cl, "--topic must be at most 255 UTF-8 bytes");
+    }
+    if (suite != null && Suite.byId(suite) == null) {
+      throw new ParameterException(cl, "--suite must be 1, 2 or 3");
+    }
+    if (linger < 0 || linger > MAX_LINGER_SECONDS) {
+      throw new ParameterException(
+          cl, "--linger must be a number of seconds from 0 to " + MAX_LINGER_SECONDS);
+    }
+    Params p = new Params(host, port, topic, ack, state, linger * 1000L, payload);
+    DeviceIdentity identity;
+    byte[] deviceKey = null;
+    try {
+      deviceKey = Secrets.deviceKey(cl, deviceKeyHex, deviceKeyFile);
+      Pem.GroupKey key = Secrets.serverKey(serverKey);
+      Suite s = suite(cl, suite, key.group());
+      identity = new DeviceIdentity(device, deviceKey, s, key.key());
+    } catch (IOException e) {
       err.println("error: " + e.getMessage());
-      err.println("usage: " + USAGE);
-      return 2;
+      return 1;
+    } catch (RuntimeException e) {
+      if (deviceKey != null) {
+        Arrays.fill(deviceKey, (byte) 0);
+      }
+      throw e;
     }
     Vertx vertx = Vertx.vertx();
     try {
@@ -133,6 +244,7 @@ public final class SendCommand implements Command {
       } catch (Exception ignored) {
         // exiting anyway
       }
+      Arrays.fill(identity.deviceKey(), (byte) 0);
     }
   }
 
@@ -147,7 +259,7 @@ public final class SendCommand implements Command {
           id.keyId(),
           id.deviceId()); // spec 8: the counter is stored before RESUME goes out
       try {
-        return attempt(vertx, p, id, ticket, state, out);
+        return attempt(vertx, p, id, ticket, state, out, err);
       } catch (ResumeRefused e) {
         err.println(
             "resume refused ("
@@ -156,7 +268,7 @@ public final class SendCommand implements Command {
         state.delete();
       }
     }
-    return attempt(vertx, p, id, null, state, out);
+    return attempt(vertx, p, id, null, state, out, err);
   }
 
   /** One connection: connect, send at once (pipelined or 0-RTT), report, close. */
@@ -166,10 +278,12 @@ public final class SendCommand implements Command {
       DeviceIdentity id,
       DeviceTicket ticket,
       TicketFile state,
-      PrintStream out)
+      PrintStream out,
+      PrintStream err)
       throws Exception {
     SlmpClient.Options options = SlmpClient.Options.of(p.host(), p.port(), id);
     long wait = options.timeoutMs() + 5_000;
+    CommandPrinter commands = new CommandPrinter(out);
     // Send from the connect callback, on the client's context: before RESUMED can arrive, so it
     // goes as 0-RTT data.
     Promise<Started> starting = Promise.promise();
@@ -177,7 +291,14 @@ public final class SendCommand implements Command {
         .getOrCreateContext()
         .runOnContext(
             v ->
-                SlmpClient.connect(vertx, options, ticket)
+                SlmpClient.connect(
+                        vertx,
+                        options,
+                        ticket,
+                        command -> {
+                          commands.print(command);
+                          return AckStatus.ACCEPTED;
+                        })
                     .onComplete(
                         ar -> {
                           if (ar.failed()) {
@@ -218,11 +339,21 @@ public final class SendCommand implements Command {
       }
       long seq = await(written, wait);
       out.println("sent seq=" + seq + " topic=" + p.topic() + " bytes=" + p.payload().length);
+      commands.open(); // commands that came before the ACK print before its line
       int code = 0;
       if (started.ack() != null) {
         AckStatus status = await(started.ack(), wait);
         out.println("ack seq=" + seq + " " + status.name());
         code = status == AckStatus.ACCEPTED ? 0 : status == AckStatus.NOT_DELIVERED ? 3 : 4;
+      }
+      if (p.lingerMs() > 0) {
+        SlmpClosedException ended = lingerFor(c, p.lingerMs());
+        if (ended != null && ended.code() != CloseCode.NORMAL) {
+          throw ended; // the server closed the connection (or it was lost) before the time was up
+        }
+        if (ended != null) {
+          err.println("the server closed the connection: " + ended.getMessage());
+        }
       }
       await(c.close(), wait);
       done = true;
@@ -237,6 +368,17 @@ public final class SendCommand implements Command {
           // already reporting the first error
         }
       }
+    }
+  }
+
+  /**
+   * Waits {@code ms} for more commands; null when the time is up, else why the connection ended.
+   */
+  private static SlmpClosedException lingerFor(SlmpClient c, long ms) throws Exception {
+    try {
+      return await(c.closed(), ms);
+    } catch (TimeoutException e) {
+      return null;
     }
   }
 
@@ -268,60 +410,15 @@ public final class SendCommand implements Command {
     return t;
   }
 
-  // ---- arguments
-  // -------------------------------------------------------------------------------------
-
-  private static Params parse(List<String> args) throws UsageException {
-    CliArgs a = CliArgs.parse(args, java.util.Set.of("--ack"), VALUED);
-    String host = a.get("--host", "127.0.0.1");
-    int port =
-        a.options().containsKey("--port")
-            ? CliArgs.intIn("--port", a.get("--port", ""), 1, 65535)
-            : 9999;
-    String serverKey = a.get("--server-key", null);
-    String device = a.get("--device", null);
-    byte[] deviceKey = null;
-    String keyHex = a.get("--device-key", null);
-    if (keyHex != null) {
-      if (!keyHex.matches("[0-9a-fA-F]{64}")) {
-        throw new UsageException(
-            "--device-key must be 64 hex digits (32 bytes)"); // never echo the value
-      }
-      deviceKey = Bytes.unhex(keyHex);
-    }
-    Integer suite =
-        a.options().containsKey("--suite")
-            ? CliArgs.intIn("--suite", a.get("--suite", ""), 1, 3)
-            : null;
-    String topic = a.get("--topic", "");
-    boolean ack = a.flags().contains("--ack");
-    Path state = a.options().containsKey("--state") ? Path.of(a.get("--state", "")) : null;
-    List<String> words = a.words();
-    if (serverKey == null || device == null || deviceKey == null) {
-      throw new UsageException("--server-key, --device and --device-key are required");
-    }
-    int idLen = device.getBytes(StandardCharsets.UTF_8).length;
-    if (idLen < 1 || idLen > Auth.MAX_ID_LENGTH) {
-      throw new UsageException("--device must be 1 to 64 UTF-8 bytes");
-    }
-    if (topic.getBytes(StandardCharsets.UTF_8).length > Data.MAX_TOPIC_LENGTH) {
-      throw new UsageException("--topic must be at most 255 UTF-8 bytes");
-    }
-    if (words.isEmpty()) {
-      throw new UsageException("no MESSAGE given");
-    }
-    byte[] payload = String.join(" ", words).getBytes(StandardCharsets.UTF_8);
-    return new Params(host, port, serverKey, device, deviceKey, suite, topic, ack, state, payload);
-  }
-
   /** The suite asked for (it must match the key's group), else 1 for P-256 and 3 for X25519. */
-  private static Suite suite(Integer asked, DhGroup group) throws UsageException {
+  private static Suite suite(CommandLine cl, Integer asked, DhGroup group) {
     if (asked == null) {
       return group == DhGroup.p256() ? Suite.P256_FERNET : Suite.X25519_CHACHA20POLY1305;
     }
     Suite s = Suite.byId(asked);
     if (s.group() != group) {
-      throw new UsageException(
+      throw new ParameterException(
+          cl,
           "--suite "
               + asked
               + " ("
@@ -331,48 +428,6 @@ public final class SendCommand implements Command {
               + " server key");
     }
     return s;
-  }
-
-  /**
-   * {@code --server-key}: the spec encoding in hex (130 or 64 digits), or a file holding a PEM
-   * public key or that hex.
-   */
-  static Pem.GroupKey serverKey(String arg) throws IOException {
-    Pem.GroupKey k = fromHex(arg.trim());
-    if (k != null) {
-      return k;
-    }
-    Path file = Path.of(arg);
-    if (!Files.isRegularFile(file)) {
-      throw new IOException(
-          "--server-key: no such file " + arg + " (and not 130 or 64 hex digits)");
-    }
-    String text = Files.readString(file, StandardCharsets.ISO_8859_1);
-    k = fromHex(text.trim());
-    if (k != null) {
-      return k;
-    }
-    try {
-      return Pem.publicFromSpki(Pem.decode(text, Pem.PUBLIC_KEY));
-    } catch (InvalidKeySpecException e) {
-      throw new IOException(
-          "--server-key " + file + ": not a P-256 or X25519 public key: " + e.getMessage());
-    }
-  }
-
-  private static Pem.GroupKey fromHex(String s) throws IOException {
-    if (!s.matches("[0-9a-fA-F]{130}|[0-9a-fA-F]{64}")) {
-      return null;
-    }
-    byte[] key = Bytes.unhex(s);
-    DhGroup group = key.length == 65 ? DhGroup.p256() : DhGroup.x25519();
-    try {
-      group.validatePublic(key);
-    } catch (InvalidKeyException e) {
-      throw new IOException(
-          "--server-key: not a valid " + group.name() + " public key (" + e.getMessage() + ")");
-    }
-    return new Pem.GroupKey(group, key);
   }
 
   // ---- errors

@@ -63,6 +63,17 @@ public final class SlmpClient {
     }
   }
 
+  /**
+   * Answers a command (a DATA from the server) with the ACK status to send when it asked for one:
+   * {@code ACCEPTED} (also for {@code null}), {@code REJECTED} (the server drops it), or {@code
+   * NOT_DELIVERED} (the server keeps it for a later try). A handler that throws answers {@code
+   * NOT_DELIVERED}. Runs on the client's context, in the order the commands arrived.
+   */
+  @FunctionalInterface
+  public interface CommandHandler {
+    AckStatus handle(InboundMessage command);
+  }
+
   /** A DATA sent with ACK_REQUESTED: its seq once written, and the server's ACK. */
   public record Delivery(Future<Long> written, Future<AckStatus> ack) {}
 
@@ -83,7 +94,7 @@ public final class SlmpClient {
   private final PendingAcks acks;
   private final Promise<DeviceTicket> established = Promise.promise();
   private final Promise<SlmpClosedException> closed = Promise.promise();
-  private Handler<InboundMessage> messageHandler;
+  private CommandHandler commandHandler;
   private Future<Void> lastWrite = Future.succeededFuture();
   private boolean authSent;
   private SlmpClosedException closeReason;
@@ -99,8 +110,10 @@ public final class SlmpClient {
       Options options,
       NetClient ownedClient,
       NetSocket socket,
-      DeviceTicket ticket) {
+      DeviceTicket ticket,
+      CommandHandler commands) {
     this.vertx = vertx;
+    this.commandHandler = commands;
     this.context = context;
     this.options = options;
     this.ownedClient = ownedClient;
@@ -122,12 +135,23 @@ public final class SlmpClient {
    */
   public static Future<SlmpClient> connect(
       Vertx vertx, Options options, DeviceTicket ticketOrNull) {
+    return connect(vertx, options, ticketOrNull, null);
+  }
+
+  /**
+   * As {@link #connect(Vertx, Options, DeviceTicket)} with {@code commands} handling the server's
+   * DATA from the first frame on: a server with commands queued for the device sends them right
+   * after WELCOME or RESUMED, before the ACK of the device's own data, so a device that waits for
+   * that ACK (or a PONG) has handled them all.
+   */
+  public static Future<SlmpClient> connect(
+      Vertx vertx, Options options, DeviceTicket ticketOrNull, CommandHandler commands) {
     NetClient client =
         vertx.createNetClient(
             new NetClientOptions()
                 .setConnectTimeout((int) Math.min(options.timeoutMs(), Integer.MAX_VALUE))
                 .setTcpNoDelay(true));
-    return connect(vertx, client, true, options, ticketOrNull);
+    return connect(vertx, client, true, options, ticketOrNull, commands);
   }
 
   /**
@@ -136,11 +160,16 @@ public final class SlmpClient {
    */
   public static Future<SlmpClient> connect(
       Vertx vertx, NetClient netClient, Options options, DeviceTicket ticketOrNull) {
-    return connect(vertx, netClient, false, options, ticketOrNull);
+    return connect(vertx, netClient, false, options, ticketOrNull, null);
   }
 
   private static Future<SlmpClient> connect(
-      Vertx vertx, NetClient netClient, boolean owned, Options o, DeviceTicket ticket) {
+      Vertx vertx,
+      NetClient netClient,
+      boolean owned,
+      Options o,
+      DeviceTicket ticket,
+      CommandHandler commands) {
     Promise<SlmpClient> result = Promise.promise();
     Context ctx = vertx.getOrCreateContext();
     run(
@@ -167,7 +196,8 @@ public final class SlmpClient {
                               o,
                               owned ? netClient : null,
                               ar.result(),
-                              ticket);
+                              ticket,
+                              commands);
                       try {
                         c.start();
                         result.complete(c);
@@ -245,7 +275,23 @@ public final class SlmpClient {
    * returned, NOT_DELIVERED when it threw or no handler is set.
    */
   public SlmpClient onMessage(Handler<InboundMessage> handler) {
-    exec(() -> messageHandler = handler);
+    return onCommand(
+        handler == null
+            ? null
+            : m -> {
+              handler.handle(m);
+              return AckStatus.ACCEPTED;
+            });
+  }
+
+  /**
+   * Handles DATA from the server (commands) with the ACK status to answer; see {@link
+   * CommandHandler}. Set from {@link #connect}'s callback (it runs on the client's context before
+   * any frame is read), or pass the handler to {@link #connect(Vertx, Options, DeviceTicket,
+   * CommandHandler)}, so no command of a resumption arrives before it.
+   */
+  public SlmpClient onCommand(CommandHandler handler) {
+    exec(() -> commandHandler = handler);
     return this;
   }
 
@@ -433,9 +479,9 @@ public final class SlmpClient {
     public void message(InboundMessage m) {
       AckStatus status = AckStatus.NOT_DELIVERED;
       try {
-        if (messageHandler != null) {
-          messageHandler.handle(m);
-          status = AckStatus.ACCEPTED;
+        if (commandHandler != null) {
+          AckStatus answer = commandHandler.handle(m);
+          status = answer != null ? answer : AckStatus.ACCEPTED;
         }
       } catch (RuntimeException e) {
         // not taken: NOT_DELIVERED lets the server retry later

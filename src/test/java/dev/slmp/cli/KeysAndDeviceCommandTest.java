@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -76,11 +77,19 @@ class KeysAndDeviceCommandTest {
 
   @Test
   void keysUsageErrors() {
-    assertEquals(2, run("keys", "--data").code());
-    assertEquals(2, run("keys", "extra", "--data", data()).code());
+    Result noValue = run("keys", "--data");
+    assertEquals(2, noValue.code());
+    assertTrue(
+        noValue.err().startsWith("error: Missing required parameter for option '--data'"),
+        noValue.err());
+    Result extra = run("keys", "extra", "--data", data());
+    assertEquals(2, extra.code());
+    assertTrue(extra.err().startsWith("error: unexpected argument extra\n"), extra.err());
     Result r = run("keys", "--bogus");
     assertEquals(2, r.code());
-    assertTrue(r.err().startsWith("usage: keys"), r.err());
+    assertTrue(r.err().startsWith("error: unknown option --bogus\n"), r.err());
+    assertTrue(r.err().contains("usage: java -jar slmp-fat.jar keys [-hV]"), r.err());
+    assertEquals("", r.out());
   }
 
   @Test
@@ -130,19 +139,23 @@ class KeysAndDeviceCommandTest {
 
   @Test
   void deviceUsageAndIdErrors() {
-    for (String[] args :
-        List.of(
-            new String[] {"device"},
-            new String[] {"device", "frob", "x"},
-            new String[] {"device", "key"},
-            new String[] {"device", "add", "a", "b"},
-            new String[] {"device", "list", "x"},
-            new String[] {"device", "key", "a", "--data"})) {
-      Result r = run(args);
-      assertEquals(2, r.code(), String.join(" ", args));
-      assertTrue(r.err().startsWith("usage: device "), r.err());
-      assertEquals("", r.out());
-    }
+    Map<List<String>, String> errors =
+        Map.of(
+            List.of("device"), "error: Missing required subcommand",
+            List.of("device", "frob", "x"), "error: unknown command frob",
+            List.of("device", "key"), "error: Missing required parameter: 'ID'",
+            List.of("device", "add", "a", "b"), "error: unexpected argument b",
+            List.of("device", "list", "x"), "error: unexpected argument x",
+            List.of("device", "key", "a", "--data"),
+                "error: Missing required parameter for option '--data'");
+    errors.forEach(
+        (args, error) -> {
+          Result r = run(args.toArray(String[]::new));
+          assertEquals(2, r.code(), String.join(" ", args));
+          assertTrue(r.err().startsWith(error), r.err());
+          assertTrue(r.err().contains("usage: java -jar slmp-fat.jar device"), r.err());
+          assertEquals("", r.out());
+        });
     for (String bad : List.of("", "x".repeat(65))) {
       Result r = run("device", "add", bad, "--data", data());
       assertEquals(1, r.code());

@@ -271,7 +271,7 @@ class SendCommandTest {
             new String[] {"--suite", "9", "msg"})) {
       CliRun r = send(hex, deviceKeyHex(), extra);
       assertEquals(2, r.code(), String.join(" ", extra));
-      assertTrue(r.err().contains("usage: send "), r.err());
+      assertTrue(r.err().contains("usage: java -jar slmp-fat.jar send "), r.err());
     }
     CliRun shortKey = send(hex, "abcd", "msg");
     assertEquals(2, shortKey.code());

@@ -106,6 +106,54 @@ class CommandLineIT {
     assertTrue(Files.readString(data.resolve("inbox.jsonl")).contains("\"device\":\"user1\""));
   }
 
+  /**
+   * Verifies the device key can stay off the command line: from {@code SLMP_DEVICE_KEY}, and that a
+   * bad one there is a usage error (exit 2) that does not show it.
+   */
+  @Test
+  void deviceKeyFromTheEnvironment() throws Exception {
+    String hex =
+        JarProcess.run(work, Map.of(), "device", "key", "env-device", "--data", data.toString())
+            .output()
+            .strip();
+    String[] args = {
+      "send",
+      "--port",
+      Integer.toString(port),
+      "--server-key",
+      data.resolve("server-x25519.pub").toString(),
+      "--device",
+      "env-device",
+      "--ack",
+      "from",
+      "env"
+    };
+    JarProcess.Result sent = JarProcess.run(work, Map.of("SLMP_DEVICE_KEY", hex), args);
+    assertEquals(0, sent.code(), sent.output());
+    assertTrue(sent.output().contains("ack seq=1 ACCEPTED"), sent.output());
+    node.await("Authenticated message from env-device: from env");
+
+    JarProcess.Result bad = JarProcess.run(work, Map.of("SLMP_DEVICE_KEY", "c0ffee42"), args);
+    assertEquals(2, bad.code(), bad.output());
+    assertTrue(
+        bad.output().contains("error: $SLMP_DEVICE_KEY must be 64 hex digits"), bad.output());
+    assertTrue(!bad.output().contains("c0ffee42"), bad.output());
+  }
+
+  /** Verifies the jar answers --help and --version without starting a node. */
+  @Test
+  void helpAndVersionFromTheJar() throws Exception {
+    JarProcess.Result help = JarProcess.run(work, Map.of(), "--help");
+    assertEquals(0, help.code(), help.output());
+    assertTrue(help.output().startsWith("Usage: java -jar slmp-fat.jar [-hV] COMMAND"));
+    JarProcess.Result version = JarProcess.run(work, Map.of(), "--version");
+    assertEquals(0, version.code(), version.output());
+    assertTrue(
+        version.output().startsWith("SLMP " + System.getProperty("slmp.version") + "\n"),
+        version.output());
+    assertTrue(version.output().matches("(?s)SLMP \\d+\\.\\d+\\.\\d+.*"), version.output());
+  }
+
   @Test
   void registeredThenRevokedDevice() throws Exception {
     JarProcess.Result added =
