@@ -231,6 +231,40 @@ public final class Keys {
               "publish every accepted message on `slmp.in`; `false` saves that publish (about 0.5 µs per message)"
                   + " where nothing observes"));
 
+  public static final IntSetting QUEUE_MAX_PER_DEVICE =
+      define(
+          new IntSetting(
+              "queue.maxPerDevice",
+              16,
+              1,
+              10_000,
+              "commands queued for one device (`slmp.commands`), past which an enqueue is refused"));
+  public static final LongSetting QUEUE_DEFAULT_TTL_SECONDS =
+      define(
+          new LongSetting(
+              "queue.defaultTtlSeconds",
+              604800,
+              1,
+              31_536_000,
+              "a queued command's time to live when the request names none (7 days); then EXPIRED"));
+  public static final IntSetting QUEUE_MAX_DEVICES =
+      define(
+          new IntSetting(
+              "queue.maxDevices",
+              100_000,
+              1,
+              MAX,
+              "devices with queued commands (the node's, or the whole cluster's), past which an enqueue"
+                  + " for another device is refused"));
+  public static final IntSetting QUEUE_EXPIRY_SWEEP_SECONDS =
+      define(
+          new IntSetting(
+              "queue.expirySweepSeconds",
+              30,
+              1,
+              3600,
+              "how often expired commands are dropped (EXPIRED receipts); also checked at each wake-up"));
+
   public static final IntSetting CLUSTER_EXPECTED_SIZE =
       define(
           new IntSetting(

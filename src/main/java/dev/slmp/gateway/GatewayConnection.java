@@ -1,6 +1,7 @@
 package dev.slmp.gateway;
 
 import dev.slmp.bus.Addresses;
+import dev.slmp.commands.Downlink;
 import dev.slmp.connection.InboundMessage;
 import dev.slmp.connection.RecordCrypto;
 import dev.slmp.connection.SentData;
@@ -8,6 +9,8 @@ import dev.slmp.connection.ServerConnection;
 import dev.slmp.crypto.Bytes;
 import dev.slmp.crypto.LegacyWire;
 import dev.slmp.crypto.Randomness;
+import dev.slmp.downlink.Command;
+import dev.slmp.downlink.Outcome;
 import dev.slmp.handshake.ServerHandshaker;
 import dev.slmp.metrics.SlmpMeters;
 import dev.slmp.metrics.SlmpMeters.MessageOutcome;
@@ -69,6 +72,22 @@ final class GatewayConnection implements ServerConnection.Listener {
   private boolean inputEnded;
 
   private MessageConsumer<JsonObject> outConsumer;
+
+  /**
+   * A claim of queued commands is in flight: the device's frames wait (held) so that nothing is
+   * answered before the commands are sent (issue 14).
+   */
+  private boolean claiming;
+
+  /** A poll arrived while claiming: claim again after. */
+  private boolean pollAgain;
+
+  /** This connection claimed commands at least once: it releases what it holds when it ends. */
+  private boolean claimedAny;
+
+  /** Queued commands sent with ACK_REQUESTED, by seq (made on first use). */
+  private Map<Long, Command> commandsAwaitingAck;
+
   private String deviceId;
 
   /** The session id in hex for the messages' JSON, made on the first message. */
@@ -171,7 +190,7 @@ final class GatewayConnection implements ServerConnection.Listener {
     if (finished) {
       return;
     }
-    connection.hold(inflight >= gateway.maxInflight());
+    connection.hold(inflight >= gateway.maxInflight() || claiming);
     boolean writesBlocked = socket.writeQueueFull();
     boolean stop =
         writesBlocked
@@ -228,6 +247,89 @@ final class GatewayConnection implements ServerConnection.Listener {
     }
     outConsumer = vertx.eventBus().consumer(Addresses.out(deviceId), this::outbound);
     gateway.track(this);
+    // Queued commands go first, before anything else is answered on this connection (even the
+    // ACK of 0-RTT data). With nothing queued on a standalone node this is one hash lookup.
+    Downlink downlink = gateway.downlink();
+    if (downlink != null && downlink.mayHaveCommands(deviceId)) {
+      claimCommands();
+    }
+  }
+
+  /**
+   * Claims what is queued for the device and sends it; the device's frames are held meanwhile (the
+   * stage may complete at once, on a standalone node).
+   */
+  private void claimCommands() {
+    if (claiming) {
+      pollAgain = true;
+      return;
+    }
+    claiming = true;
+    claimedAny = true;
+    connection.hold(true);
+    gateway
+        .downlink()
+        .claim(deviceId, connectionId())
+        .onComplete(
+            ar -> {
+              claiming = false;
+              if (finished) {
+                // Ended while claiming: release() ran before the claim landed.
+                gateway.downlink().release(deviceId, connectionId());
+                return;
+              }
+              if (ar.succeeded()) {
+                if (!finished && connection.isEstablished()) {
+                  sendCommands(ar.result().commands());
+                }
+              } else {
+                LOG.log(
+                    System.Logger.Level.WARNING,
+                    "could not claim the queued commands of device "
+                        + deviceId
+                        + " (they wait for its next connection): "
+                        + ar.cause().getMessage());
+              }
+              if (pollAgain && !finished) {
+                pollAgain = false;
+                claimCommands();
+                return;
+              }
+              updateReading();
+            });
+  }
+
+  private void sendCommands(java.util.List<Command> commands) {
+    for (Command cmd : commands) {
+      SentData sent;
+      try {
+        sent = connection.sendData(cmd.topicBytes(), cmd.payload(), cmd.ack());
+      } catch (IllegalArgumentException e) {
+        // Larger than this node's deviceMaxBody (configured smaller since it was queued): it stays
+        // queued until it expires or is cancelled.
+        LOG.log(
+            System.Logger.Level.WARNING,
+            "queued command " + cmd.id() + " of device " + deviceId + ": " + e.getMessage());
+        continue;
+      } catch (IllegalStateException e) {
+        return;
+      }
+      messagesOut++;
+      if (cmd.ack()) {
+        if (commandsAwaitingAck == null) {
+          commandsAwaitingAck = new HashMap<>();
+        }
+        commandsAwaitingAck.put(sent.seq(), cmd);
+      } else {
+        sent.written()
+            .whenComplete(
+                (v, err) -> {
+                  if (err == null) {
+                    gateway.downlink().settle(deviceId, cmd.id(), Outcome.DELIVERED);
+                  }
+                });
+      }
+    }
   }
 
   /**
@@ -324,6 +426,19 @@ final class GatewayConnection implements ServerConnection.Listener {
 
   @Override
   public void acknowledged(long seq, AckStatus status) {
+    Command cmd = commandsAwaitingAck == null ? null : commandsAwaitingAck.remove(seq);
+    if (cmd != null) {
+      // NOT_DELIVERED: the command stays queued, held by this connection, for the next one.
+      if (status == AckStatus.ACCEPTED || status == AckStatus.REJECTED) {
+        gateway
+            .downlink()
+            .settle(
+                deviceId,
+                cmd.id(),
+                status == AckStatus.ACCEPTED ? Outcome.ACCEPTED : Outcome.REJECTED);
+      }
+      return;
+    }
     Message<JsonObject> msg = awaitingAck == null ? null : awaitingAck.remove(seq);
     if (msg != null) {
       msg.reply(new JsonObject().put("seq", seq).put("status", status.name()));
@@ -331,6 +446,13 @@ final class GatewayConnection implements ServerConnection.Listener {
   }
 
   private void outbound(Message<JsonObject> msg) {
+    if (msg.headers().get(Downlink.POLL_HEADER) != null) {
+      // A command was queued for this device: send it now.
+      if (gateway.downlink() != null) {
+        claimCommands();
+      }
+      return;
+    }
     JsonObject b = msg.body();
     byte[] topic;
     byte[] payload;
@@ -439,6 +561,11 @@ final class GatewayConnection implements ServerConnection.Listener {
     }
     if (outConsumer != null) {
       outConsumer.unregister();
+    }
+    if (claimedAny) {
+      // What this connection sent and the device did not settle waits for its next connection.
+      gateway.downlink().release(deviceId, connectionId());
+      commandsAwaitingAck = null;
     }
     if (awaitingAck != null) {
       awaitingAck

@@ -67,6 +67,15 @@ public interface SlmpMeters {
 
   void refused(Refusal reason);
 
+  /** A command was queued for a device. */
+  default void commandQueued() {}
+
+  /** An enqueue was refused by a bound ({@code queue.maxPerDevice}, {@code queue.maxDevices}). */
+  default void commandRefused() {}
+
+  /** A queued command's outcome (a receipt was published). */
+  default void command(dev.slmp.downlink.Outcome outcome) {}
+
   /** Counts nothing: for tests and embedding without metrics. */
   SlmpMeters NOOP =
       new SlmpMeters() {

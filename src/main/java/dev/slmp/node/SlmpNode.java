@@ -11,10 +11,16 @@ import dev.slmp.cluster.ClusterIdentity;
 import dev.slmp.cluster.ClusterSeal;
 import dev.slmp.cluster.ClusterSetup;
 import dev.slmp.cluster.ClusterTls;
+import dev.slmp.cluster.HazelcastCommandStore;
 import dev.slmp.cluster.HazelcastSessionStore;
+import dev.slmp.commands.CommandsVerticle;
+import dev.slmp.commands.Downlink;
+import dev.slmp.commands.LocalCommandStore;
+import dev.slmp.commands.QueueSettings;
 import dev.slmp.config.Keys;
 import dev.slmp.config.NodeConfig;
 import dev.slmp.datadir.DataDirectory;
+import dev.slmp.downlink.CommandStore;
 import dev.slmp.gateway.ConnectionRegistry;
 import dev.slmp.gateway.FailedAuthLimiter;
 import dev.slmp.gateway.GatewaySettings;
@@ -67,6 +73,9 @@ public final class SlmpNode extends VerticleBase {
   private PrometheusMeterRegistry metrics;
   private volatile AdminVerticle admin;
 
+  /** A standalone node's command queues, opened from the data directory on a worker. */
+  private volatile LocalCommandStore localCommands;
+
   /** Set when shutdown begins: the readiness probe answers DOWN from then on. */
   private volatile boolean stopping;
 
@@ -90,6 +99,10 @@ public final class SlmpNode extends VerticleBase {
                               DataDirectory.openOrCreate(Path.of(cfg.get(Keys.DATA_DIR)));
                           if (vertx.isClustered()) {
                             ClusterIdentity.checkOrRecord(hazelcast(), data);
+                          } else {
+                            localCommands =
+                                LocalCommandStore.open(
+                                    vertx, data.dir(), VerticleSettings.queue(cfg));
                           }
                           return data;
                         })
@@ -137,8 +150,19 @@ public final class SlmpNode extends VerticleBase {
   private NodeServices services(NodeConfig cfg, DataDirectory data) {
     SessionStore sessions;
     java.util.function.Supplier<Number> sessionCount;
+    QueueSettings queue = VerticleSettings.queue(cfg);
+    CommandStore commands;
     if (vertx.isClustered()) {
       ClusterSeal seal = ClusterSeal.register(hazelcast(), data.clusterKey());
+      commands =
+          new HazelcastCommandStore(
+              vertx,
+              hazelcast().getMap(ClusterSetup.COMMANDS_MAP),
+              seal,
+              cfg.get(Keys.CLUSTER_STORE_TIMEOUT_MS),
+              queue.maxPerDevice(),
+              queue.maxDevices(),
+              queue.leaseMs());
       com.hazelcast.map.IMap<?, ?> map = hazelcast().getMap(ClusterSetup.SESSIONS_MAP);
       sessionCount = map::size;
       sessions =
@@ -156,6 +180,7 @@ public final class SlmpNode extends VerticleBase {
       vertx.setPeriodic(60_000, id -> local.purgeExpired());
       sessions = local;
       sessionCount = local::size;
+      commands = localCommands;
     }
     String nodeId =
         vertx.isClustered()
@@ -176,7 +201,11 @@ public final class SlmpNode extends VerticleBase {
     metrics = meterRegistry();
     MicrometerSlmpMeters meters =
         new MicrometerSlmpMeters(metrics, connections::openConnections, sessionCount);
-    services = new NodeServices(cfg, data, sessions, connections, limiter, sources, nodeId, meters);
+    meters.commandQueues(commands::queues);
+    Downlink downlink = new Downlink(vertx, commands, queue, data.registry(), meters);
+    services =
+        new NodeServices(
+            cfg, data, sessions, connections, limiter, sources, nodeId, meters, downlink);
     return services;
   }
 
@@ -237,6 +266,7 @@ public final class SlmpNode extends VerticleBase {
                     "inbox",
                     () -> new InboxVerticle(inbox, s.meters()),
                     options(c.get(Keys.INBOX_ENABLED) ? 1 : 0)))
+        .compose(v -> deploy("commands", () -> new CommandsVerticle(s.downlink()), options(1)))
         .compose(
             v ->
                 deploy(
@@ -249,7 +279,8 @@ public final class SlmpNode extends VerticleBase {
                               s.connections(),
                               s.failedAuth(),
                               s.sources(),
-                              s.meters());
+                              s.meters(),
+                              s.downlink());
                       gateways.add(g);
                       return g;
                     },
@@ -362,6 +393,14 @@ public final class SlmpNode extends VerticleBase {
   @Override
   public Future<?> stop() {
     beginShutdown();
+    LocalCommandStore local = localCommands;
+    if (local != null) {
+      return vertx.executeBlocking(
+          () -> {
+            local.close();
+            return null;
+          });
+    }
     return Future.succeededFuture();
   }
 
