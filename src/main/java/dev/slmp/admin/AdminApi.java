@@ -58,6 +58,10 @@ final class AdminApi {
     on(router, "POST /api/devices/{id}/reinstate", ctx -> revoke(ctx, false));
     on(router, "POST /api/devices/{id}/messages", this::sendMessage);
     on(router, "DELETE /api/devices/{id}/sessions", this::deleteSessions);
+    AdminCommands commands = new AdminCommands(node == null ? null : node.downlink());
+    on(router, "POST /api/devices/{id}/commands", commands::enqueue);
+    on(router, "GET /api/devices/{id}/commands", commands::list);
+    on(router, "DELETE /api/devices/{id}/commands/{cid}", commands::cancel);
     on(router, "GET /api/connections", this::listConnections);
     on(router, "DELETE /api/connections/{device}", this::kick);
     on(router, "GET /api/cluster", this::cluster);
@@ -367,7 +371,7 @@ final class AdminApi {
     }
   }
 
-  private static boolean validId(RoutingContext ctx, String id) {
+  static boolean validId(RoutingContext ctx, String id) {
     try {
       DeviceRegistry.validateId(id);
       return true;
@@ -377,7 +381,7 @@ final class AdminApi {
     }
   }
 
-  private static JsonObject body(RoutingContext ctx) {
+  static JsonObject body(RoutingContext ctx) {
     try {
       JsonObject b = ctx.body().asJsonObject();
       if (b == null) {
@@ -426,7 +430,7 @@ final class AdminApi {
     return b.toString();
   }
 
-  private static String from(RoutingContext ctx) {
+  static String from(RoutingContext ctx) {
     return " (admin API client " + ctx.request().remoteAddress() + ")";
   }
 

@@ -14,7 +14,7 @@ import java.util.UUID;
  * Refused} that names the field and why. Nothing about the device's registration here: {@link
  * Downlink} checks that.
  */
-final class CommandRequest {
+public final class CommandRequest {
   /** Longest time to live a request may ask for: a year. */
   static final long MAX_TTL_SECONDS = 365L * 24 * 3600;
 
@@ -24,12 +24,17 @@ final class CommandRequest {
   private CommandRequest() {}
 
   /** A request refused: {@code code} is the failure code (and HTTP status) to answer with. */
-  static final class Refused extends RuntimeException {
-    final int code;
+  public static final class Refused extends RuntimeException {
+    private final int code;
 
     Refused(int code, String message) {
       super(message, null, false, false);
       this.code = code;
+    }
+
+    /** The failure code, also the HTTP status of the admin API. */
+    public int code() {
+      return code;
     }
   }
 

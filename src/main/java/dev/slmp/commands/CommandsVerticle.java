@@ -49,7 +49,7 @@ public final class CommandsVerticle extends VerticleBase {
               if (ar.succeeded()) {
                 msg.reply(ar.result());
               } else if (ar.cause() instanceof CommandRequest.Refused r) {
-                msg.fail(r.code, r.getMessage());
+                msg.fail(r.code(), r.getMessage());
               } else {
                 msg.fail(Downlink.FAIL_UNAVAILABLE, "the command could not be queued");
               }

@@ -296,7 +296,8 @@ public final class SlmpNode extends VerticleBase {
                       s.connections(),
                       s.sessions(),
                       this::port,
-                      () -> stopping);
+                      () -> stopping,
+                      s.downlink());
               return deploy(
                   "admin",
                   () -> admin = new AdminVerticle(admin(c, s), ctx),
