@@ -373,7 +373,9 @@ public final class Keys {
       define(
           ListSetting.ofNames(
               "bridge.inbound",
-              new JsonArray().add(new JsonObject().put("addressRegex", "slmp\\.out\\..+")),
+              new JsonArray()
+                  .add(new JsonObject().put("addressRegex", "slmp\\.out\\.(?!receipt$).+"))
+                  .add("slmp.commands"),
               PERMITTED,
               l -> BridgeRules.permitted(l, "bridge.inbound"),
               "addresses a client may send or publish to"));
@@ -381,7 +383,7 @@ public final class Keys {
       define(
           ListSetting.ofNames(
               "bridge.outbound",
-              new JsonArray().add("slmp.in").add("slmp.deliver"),
+              new JsonArray().add("slmp.in").add("slmp.deliver").add("slmp.out.receipt"),
               PERMITTED,
               l -> BridgeRules.permitted(l, "bridge.outbound"),
               "addresses a client may register on"));

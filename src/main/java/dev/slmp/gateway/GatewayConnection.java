@@ -446,6 +446,11 @@ final class GatewayConnection implements ServerConnection.Listener {
   }
 
   private void outbound(Message<JsonObject> msg) {
+    if (!msg.isSend()) {
+      // Commands are sent, never published: a publish here is the receipt address slmp.out.receipt
+      // reaching a device whose id is "receipt".
+      return;
+    }
     if (msg.headers().get(Downlink.POLL_HEADER) != null) {
       // A command was queued for this device: send it now.
       if (gateway.downlink() != null) {
