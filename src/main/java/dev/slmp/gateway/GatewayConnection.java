@@ -9,8 +9,6 @@ import dev.slmp.connection.ServerConnection;
 import dev.slmp.crypto.Bytes;
 import dev.slmp.crypto.LegacyWire;
 import dev.slmp.crypto.Randomness;
-import dev.slmp.downlink.Command;
-import dev.slmp.downlink.Outcome;
 import dev.slmp.handshake.ServerHandshaker;
 import dev.slmp.metrics.SlmpMeters;
 import dev.slmp.metrics.SlmpMeters.MessageOutcome;
@@ -73,20 +71,8 @@ final class GatewayConnection implements ServerConnection.Listener {
 
   private MessageConsumer<JsonObject> outConsumer;
 
-  /**
-   * A claim of queued commands is in flight: the device's frames wait (held) so that nothing is
-   * answered before the commands are sent (issue 14).
-   */
-  private boolean claiming;
-
-  /** A poll arrived while claiming: claim again after. */
-  private boolean pollAgain;
-
-  /** This connection claimed commands at least once: it releases what it holds when it ends. */
-  private boolean claimedAny;
-
-  /** Queued commands sent with ACK_REQUESTED, by seq (made on first use). */
-  private Map<Long, Command> commandsAwaitingAck;
+  /** The downlink queue on this connection, made when it may have commands (else null: heap). */
+  private ConnectionCommands commands;
 
   private String deviceId;
 
@@ -190,7 +176,7 @@ final class GatewayConnection implements ServerConnection.Listener {
     if (finished) {
       return;
     }
-    connection.hold(inflight >= gateway.maxInflight() || claiming);
+    connection.hold(inflight >= gateway.maxInflight() || (commands != null && commands.claiming()));
     boolean writesBlocked = socket.writeQueueFull();
     boolean stop =
         writesBlocked
@@ -255,81 +241,14 @@ final class GatewayConnection implements ServerConnection.Listener {
     }
   }
 
-  /**
-   * Claims what is queued for the device and sends it; the device's frames are held meanwhile (the
-   * stage may complete at once, on a standalone node).
-   */
+  /** Sends what is queued for the device now (its frames wait meanwhile). */
   private void claimCommands() {
-    if (claiming) {
-      pollAgain = true;
-      return;
+    if (commands == null) {
+      commands =
+          new ConnectionCommands(
+              gateway.downlink(), connection, deviceId, connectionId(), this::updateReading);
     }
-    claiming = true;
-    claimedAny = true;
-    connection.hold(true);
-    gateway
-        .downlink()
-        .claim(deviceId, connectionId())
-        .onComplete(
-            ar -> {
-              claiming = false;
-              if (finished) {
-                // Ended while claiming: release() ran before the claim landed.
-                gateway.downlink().release(deviceId, connectionId());
-                return;
-              }
-              if (ar.succeeded()) {
-                if (!finished && connection.isEstablished()) {
-                  sendCommands(ar.result().commands());
-                }
-              } else {
-                LOG.log(
-                    System.Logger.Level.WARNING,
-                    "could not claim the queued commands of device "
-                        + deviceId
-                        + " (they wait for its next connection): "
-                        + ar.cause().getMessage());
-              }
-              if (pollAgain && !finished) {
-                pollAgain = false;
-                claimCommands();
-                return;
-              }
-              updateReading();
-            });
-  }
-
-  private void sendCommands(java.util.List<Command> commands) {
-    for (Command cmd : commands) {
-      SentData sent;
-      try {
-        sent = connection.sendData(cmd.topicBytes(), cmd.payload(), cmd.ack());
-      } catch (IllegalArgumentException e) {
-        // Larger than this node's deviceMaxBody (configured smaller since it was queued): it stays
-        // queued until it expires or is cancelled.
-        LOG.log(
-            System.Logger.Level.WARNING,
-            "queued command " + cmd.id() + " of device " + deviceId + ": " + e.getMessage());
-        continue;
-      } catch (IllegalStateException e) {
-        return;
-      }
-      messagesOut++;
-      if (cmd.ack()) {
-        if (commandsAwaitingAck == null) {
-          commandsAwaitingAck = new HashMap<>();
-        }
-        commandsAwaitingAck.put(sent.seq(), cmd);
-      } else {
-        sent.written()
-            .whenComplete(
-                (v, err) -> {
-                  if (err == null) {
-                    gateway.downlink().settle(deviceId, cmd.id(), Outcome.DELIVERED);
-                  }
-                });
-      }
-    }
+    commands.claim();
   }
 
   /**
@@ -366,7 +285,7 @@ final class GatewayConnection implements ServerConnection.Listener {
         connection.isResumed(),
         establishedAt,
         messagesIn,
-        messagesOut);
+        messagesOut + (commands == null ? 0 : commands.sent()));
   }
 
   /**
@@ -426,17 +345,7 @@ final class GatewayConnection implements ServerConnection.Listener {
 
   @Override
   public void acknowledged(long seq, AckStatus status) {
-    Command cmd = commandsAwaitingAck == null ? null : commandsAwaitingAck.remove(seq);
-    if (cmd != null) {
-      // NOT_DELIVERED: the command stays queued, held by this connection, for the next one.
-      if (status == AckStatus.ACCEPTED || status == AckStatus.REJECTED) {
-        gateway
-            .downlink()
-            .settle(
-                deviceId,
-                cmd.id(),
-                status == AckStatus.ACCEPTED ? Outcome.ACCEPTED : Outcome.REJECTED);
-      }
+    if (commands != null && commands.acknowledged(seq, status)) {
       return;
     }
     Message<JsonObject> msg = awaitingAck == null ? null : awaitingAck.remove(seq);
@@ -567,10 +476,8 @@ final class GatewayConnection implements ServerConnection.Listener {
     if (outConsumer != null) {
       outConsumer.unregister();
     }
-    if (claimedAny) {
-      // What this connection sent and the device did not settle waits for its next connection.
-      gateway.downlink().release(deviceId, connectionId());
-      commandsAwaitingAck = null;
+    if (commands != null) {
+      commands.ended();
     }
     if (awaitingAck != null) {
       awaitingAck

@@ -65,15 +65,10 @@ class CDeviceIT {
     node =
         JarProcess.start(
             work,
-            Map.of(),
+            // the admin API queues commands (the environment wins over -conf)
+            Map.of("SLMP_ADMIN_PORT", Integer.toString(adminPort)),
             "-conf",
-            "{\"host\":\"127.0.0.1\",\"port\":"
-                + port
-                + ",\"dataDir\":\""
-                + data
-                + "\",\"admin\":{\"port\":"
-                + adminPort
-                + "}}");
+            "{\"host\":\"127.0.0.1\",\"port\":" + port + ",\"dataDir\":\"" + data + "\"}");
     node.await("listening on 127.0.0.1:" + port);
     JarProcess.Result keys = JarProcess.run(work, Map.of(), "keys", "--data", data.toString());
     assertEquals(0, keys.code(), keys.output());
