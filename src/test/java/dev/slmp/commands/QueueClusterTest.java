@@ -54,12 +54,15 @@ class QueueClusterTest {
     a = await(cluster.start(0, 3, cluster.dataDirFor(0), new JsonObject()));
     b = await(cluster.start(1, 3, cluster.dataDirFor(1), new JsonObject()));
     c = await(cluster.start(2, 3, cluster.dataDirFor(2), new JsonObject()));
-    // The application that takes the devices' readings (inbox off on these nodes).
-    await(
-        a.vertx()
-            .eventBus()
-            .<JsonObject>consumer(Addresses.DELIVER, m -> m.reply(new JsonObject()))
-            .completion());
+    // The application that takes the devices' readings (inbox off on these nodes), on every node
+    // so that each finds a consumer without waiting for the cluster's subscriptions to spread.
+    for (TestNode n : List.of(a, b, c)) {
+      await(
+          n.vertx()
+              .eventBus()
+              .<JsonObject>consumer(Addresses.DELIVER, m -> m.reply(new JsonObject()))
+              .completion());
+    }
     receipts = QueueFixture.receipts(a.vertx());
   }
 
