@@ -59,6 +59,10 @@ final class AdminApi {
     on(router, "POST /api/devices/{id}/reinstate", ctx -> revoke(ctx, false));
     on(router, "POST /api/devices/{id}/messages", this::sendMessage);
     on(router, "DELETE /api/devices/{id}/sessions", this::deleteSessions);
+    AdminCommands commands = new AdminCommands(node == null ? null : node.downlink());
+    on(router, "POST /api/devices/{id}/commands", commands::enqueue);
+    on(router, "GET /api/devices/{id}/commands", commands::list);
+    on(router, "DELETE /api/devices/{id}/commands/{cid}", commands::cancel);
     on(router, "GET /api/connections", this::listConnections);
     on(router, "DELETE /api/connections/{device}", this::kick);
     on(router, "GET /api/cluster", this::cluster);
@@ -368,7 +372,7 @@ final class AdminApi {
     }
   }
 
-  private static boolean validId(RoutingContext ctx, String id) {
+  static boolean validId(RoutingContext ctx, String id) {
     try {
       DeviceRegistry.validateId(id);
       return true;
@@ -378,7 +382,7 @@ final class AdminApi {
     }
   }
 
-  private static JsonObject body(RoutingContext ctx) {
+  static JsonObject body(RoutingContext ctx) {
     try {
       JsonObject b = ctx.body().asJsonObject();
       if (b == null) {
@@ -427,7 +431,7 @@ final class AdminApi {
     return b.toString();
   }
 
-  private static String from(RoutingContext ctx) {
+  static String from(RoutingContext ctx) {
     return " (admin API client " + ctx.request().remoteAddress() + ")";
   }
 

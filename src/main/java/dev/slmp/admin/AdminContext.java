@@ -1,5 +1,6 @@
 package dev.slmp.admin;
 
+import dev.slmp.commands.Downlink;
 import dev.slmp.datadir.DeviceRegistry;
 import dev.slmp.gateway.ConnectionRegistry;
 import dev.slmp.session.SessionStore;
@@ -18,6 +19,7 @@ import java.util.function.IntSupplier;
  * @param sessions the session store the readiness probe asks
  * @param slmpPort the gateway's port once listening, else -1
  * @param stopping true once the node began to shut down: ready goes DOWN first
+ * @param downlink the node's command queue
  */
 public record AdminContext(
     String nodeId,
@@ -26,4 +28,5 @@ public record AdminContext(
     ConnectionRegistry connections,
     SessionStore sessions,
     IntSupplier slmpPort,
-    BooleanSupplier stopping) {}
+    BooleanSupplier stopping,
+    Downlink downlink) {}

@@ -18,7 +18,20 @@ package dev.slmp.bus;
  *       Reply {@code {"seq": n, "status": "WRITTEN" | "ACCEPTED" | "NOT_DELIVERED" | "REJECTED"}}:
  *       after the device's ACK when {@code ack} is true, else after the write. Failures: {@code
  *       NO_HANDLERS} when the device is not connected; code {@link #FAIL_BAD_REQUEST} for a bad
- *       body; {@link #FAIL_CONNECTION_LOST} when the connection ended before the ACK.
+ *       body; {@link #FAIL_CONNECTION_LOST} when the connection ended before the ACK. With {@code
+ *       "queue": true} in the body (and {@code "ttlSeconds"}, {@code "id"} allowed) the request is
+ *       an enqueue instead, answered like {@link #COMMANDS}, whether the device is connected or
+ *       not.
+ *   <li>{@link #COMMANDS} — request/reply: queue a command for a device, delivered at once when it
+ *       is connected, else right after its next WELCOME or RESUMED on any node. Body {@code
+ *       {"device": id, "topic": t, "payload": base64, "ack": bool, "ttlSeconds": n, "id": cid}}
+ *       ({@code device} and {@code topic} required). Reply {@code {"id": cid, "status": "QUEUED"}}
+ *       once the command is durable; failures {@link #FAIL_BAD_REQUEST} (the message names the
+ *       field), {@link #FAIL_UNKNOWN_DEVICE}, {@link #FAIL_REVOKED}, {@link #FAIL_DUPLICATE},
+ *       {@link #FAIL_QUEUE_FULL}, {@link #FAIL_UNAVAILABLE}.
+ *   <li>{@link #RECEIPT} — publish: {@code {"id": cid, "device": id, "outcome": "DELIVERED" |
+ *       "ACCEPTED" | "REJECTED" | "EXPIRED" | "CANCELLED", "at": epochMillis}}, once per outcome of
+ *       a queued command.
  * </ul>
  *
  * <h2>Internal: between SLMP's own verticles</h2>
@@ -48,6 +61,15 @@ public final class Addresses {
   public static final String DELIVER = "slmp.deliver";
   public static final String OUT_PREFIX = "slmp.out.";
 
+  /** Request/reply: queue a command for a device (see the class comment). */
+  public static final String COMMANDS = "slmp.commands";
+
+  /**
+   * Publish: the outcome of a queued command. Also a {@code slmp.out.} address, so a bridge client
+   * needs an outbound rule for it (a device's id cannot be {@code receipt} there).
+   */
+  public static final String RECEIPT = "slmp.out.receipt";
+
   public static final String HANDSHAKE = "slmp.internal.handshake";
   public static final String AUTH_VERIFY = "slmp.internal.auth.verify";
   public static final String AUTH_REVOKED = "slmp.internal.auth.revoked";
@@ -76,20 +98,6 @@ public final class Addresses {
    */
   public static final String SINK_HEALTH = "slmp.internal.sink.health";
 
-  /**
-   * Request/reply, the downlink queue's: JSON {@code {"device": id, "topic": t, "payload": base64,
-   * "ack": bool, "ttlSeconds": n (optional), "id": text (optional)}} → {@code {"id": id, "status":
-   * s}}, or a failure when it was not queued. The Kafka command consumer sends here.
-   */
-  public static final String COMMANDS = "slmp.commands";
-
-  /**
-   * Publish, the downlink queue's: JSON {@code {"id": id, "device": d, "outcome": o, "at":
-   * epochMillis}} when a queued command was delivered, refused or expired. The Kafka sink produces
-   * these to {@code kafka.receiptTopic}.
-   */
-  public static final String RECEIPTS = "slmp.out.receipt";
-
   public static final String ADMIN_NODE_PREFIX = "slmp.internal.admin.";
 
   /**
@@ -109,6 +117,21 @@ public final class Addresses {
 
   /** {@code slmp.out.*}: the connection ended before the device acknowledged. */
   public static final int FAIL_CONNECTION_LOST = 410;
+
+  /** {@link #COMMANDS}: the device is revoked. */
+  public static final int FAIL_REVOKED = 403;
+
+  /** {@link #COMMANDS}: the device has no key (not registered, and the node derives none). */
+  public static final int FAIL_UNKNOWN_DEVICE = 404;
+
+  /** {@link #COMMANDS}: a command with this id is queued for the device already. */
+  public static final int FAIL_DUPLICATE = 409;
+
+  /** {@link #COMMANDS}: {@code queue.maxPerDevice} or {@code queue.maxDevices} reached. */
+  public static final int FAIL_QUEUE_FULL = 429;
+
+  /** {@link #COMMANDS}: the command store failed or did not answer in time. */
+  public static final int FAIL_UNAVAILABLE = 503;
 
   private Addresses() {}
 

@@ -22,6 +22,9 @@ public final class ClusterSetup {
   /** Device id → its live session id (one live session per device). */
   public static final String SESSIONS_BY_DEVICE_MAP = "slmp.sessions.byDevice";
 
+  /** Device id → its queue of commands, sealed under the cluster key (issue 14). */
+  public static final String COMMANDS_MAP = "slmp.commandQueues";
+
   public static final String IDENTITY_MAP = "slmp.cluster";
   public static final String MAJORITY = "slmp-majority";
 
@@ -40,6 +43,11 @@ public final class ClusterSetup {
     MapConfig sessions = config.getMapConfig(SESSIONS_MAP);
     if (sessions.getBackupCount() < 1) {
       sessions.setBackupCount(1);
+    }
+    // Queued commands survive the loss of any one member: one synchronous backup.
+    MapConfig commands = config.getMapConfig(COMMANDS_MAP);
+    if (commands.getBackupCount() < 1) {
+      commands.setBackupCount(1);
     }
     if (min >= 2) {
       config.addSplitBrainProtectionConfig(

@@ -249,6 +249,40 @@ public final class Keys {
               "publish every accepted message on `slmp.in`; `false` saves that publish (about 0.5 µs per message)"
                   + " where nothing observes"));
 
+  public static final IntSetting QUEUE_MAX_PER_DEVICE =
+      define(
+          new IntSetting(
+              "queue.maxPerDevice",
+              16,
+              1,
+              10_000,
+              "commands queued for one device (`slmp.commands`), past which an enqueue is refused"));
+  public static final LongSetting QUEUE_DEFAULT_TTL_SECONDS =
+      define(
+          new LongSetting(
+              "queue.defaultTtlSeconds",
+              604800,
+              1,
+              31_536_000,
+              "a queued command's time to live when the request names none (7 days); then EXPIRED"));
+  public static final IntSetting QUEUE_MAX_DEVICES =
+      define(
+          new IntSetting(
+              "queue.maxDevices",
+              100_000,
+              1,
+              MAX,
+              "devices with queued commands (the node's, or the whole cluster's), past which an enqueue"
+                  + " for another device is refused"));
+  public static final IntSetting QUEUE_EXPIRY_SWEEP_SECONDS =
+      define(
+          new IntSetting(
+              "queue.expirySweepSeconds",
+              30,
+              1,
+              3600,
+              "how often expired commands are dropped (EXPIRED receipts); also checked at each wake-up"));
+
   public static final IntSetting CLUSTER_EXPECTED_SIZE =
       define(
           new IntSetting(
@@ -403,7 +437,9 @@ public final class Keys {
       define(
           ListSetting.ofNames(
               "bridge.inbound",
-              new JsonArray().add(new JsonObject().put("addressRegex", "slmp\\.out\\..+")),
+              new JsonArray()
+                  .add(new JsonObject().put("addressRegex", "slmp\\.out\\.(?!receipt$).+"))
+                  .add("slmp.commands"),
               PERMITTED,
               l -> BridgeRules.permitted(l, "bridge.inbound"),
               "addresses a client may send or publish to"));
@@ -411,7 +447,7 @@ public final class Keys {
       define(
           ListSetting.ofNames(
               "bridge.outbound",
-              new JsonArray().add("slmp.in").add("slmp.deliver"),
+              new JsonArray().add("slmp.in").add("slmp.deliver").add("slmp.out.receipt"),
               PERMITTED,
               l -> BridgeRules.permitted(l, "bridge.outbound"),
               "addresses a client may register on"));

@@ -1,6 +1,7 @@
 package dev.slmp.gateway;
 
 import dev.slmp.bus.Addresses;
+import dev.slmp.commands.Downlink;
 import dev.slmp.connection.InboundMessage;
 import dev.slmp.connection.RecordCrypto;
 import dev.slmp.connection.SentData;
@@ -75,6 +76,10 @@ final class GatewayConnection implements ServerConnection.Listener {
   private boolean inputEnded;
 
   private MessageConsumer<JsonObject> outConsumer;
+
+  /** The downlink queue on this connection, made when it may have commands (else null: heap). */
+  private ConnectionCommands commands;
+
   private String deviceId;
 
   /** The session id in hex for the messages' JSON, made on the first message. */
@@ -177,7 +182,7 @@ final class GatewayConnection implements ServerConnection.Listener {
     if (finished || shuttingDown) {
       return;
     }
-    connection.hold(inflight >= gateway.maxInflight());
+    connection.hold(inflight >= gateway.maxInflight() || (commands != null && commands.claiming()));
     boolean writesBlocked = socket.writeQueueFull();
     boolean stop =
         writesBlocked
@@ -238,7 +243,24 @@ final class GatewayConnection implements ServerConnection.Listener {
     // the registry changed, so either the sweep finds this connection or this check sees it.
     if (gateway.registry().isRevoked(deviceId)) {
       closeBy(CloseCode.AUTH_FAILED, "device revoked");
+      return;
     }
+    // Queued commands go first, before anything else is answered on this connection (even the
+    // ACK of 0-RTT data). With nothing queued on a standalone node this is one hash lookup.
+    Downlink downlink = gateway.downlink();
+    if (downlink != null && downlink.mayHaveCommands(deviceId)) {
+      claimCommands();
+    }
+  }
+
+  /** Sends what is queued for the device now (its frames wait meanwhile). */
+  private void claimCommands() {
+    if (commands == null) {
+      commands =
+          new ConnectionCommands(
+              gateway.downlink(), connection, deviceId, connectionId(), this::updateReading);
+    }
+    commands.claim();
   }
 
   /**
@@ -275,7 +297,7 @@ final class GatewayConnection implements ServerConnection.Listener {
         connection.isResumed(),
         establishedAt,
         messagesIn,
-        messagesOut);
+        messagesOut + (commands == null ? 0 : commands.sent()));
   }
 
   /**
@@ -357,6 +379,9 @@ final class GatewayConnection implements ServerConnection.Listener {
 
   @Override
   public void acknowledged(long seq, AckStatus status) {
+    if (commands != null && commands.acknowledged(seq, status)) {
+      return;
+    }
     Message<JsonObject> msg = awaitingAck == null ? null : awaitingAck.remove(seq);
     if (msg != null) {
       msg.reply(new JsonObject().put("seq", seq).put("status", status.name()));
@@ -364,6 +389,18 @@ final class GatewayConnection implements ServerConnection.Listener {
   }
 
   private void outbound(Message<JsonObject> msg) {
+    if (!msg.isSend()) {
+      // Commands are sent, never published: a publish here is the receipt address slmp.out.receipt
+      // reaching a device whose id is "receipt".
+      return;
+    }
+    if (msg.headers().get(Downlink.POLL_HEADER) != null) {
+      // A command was queued for this device: send it now.
+      if (gateway.downlink() != null) {
+        claimCommands();
+      }
+      return;
+    }
     JsonObject b = msg.body();
     byte[] topic;
     byte[] payload;
@@ -472,6 +509,9 @@ final class GatewayConnection implements ServerConnection.Listener {
     }
     if (outConsumer != null) {
       outConsumer.unregister();
+    }
+    if (commands != null) {
+      commands.ended();
     }
     if (awaitingAck != null) {
       awaitingAck

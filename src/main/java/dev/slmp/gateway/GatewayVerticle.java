@@ -1,5 +1,6 @@
 package dev.slmp.gateway;
 
+import dev.slmp.commands.Downlink;
 import dev.slmp.connection.RecordCrypto;
 import dev.slmp.handshake.ServerHandshaker;
 import dev.slmp.handshake.ServerSettings;
@@ -30,6 +31,7 @@ public final class GatewayVerticle extends VerticleBase {
   private final FailedAuthLimiter failedAuth;
   private final SourceLimiter sources;
   private final SlmpMeters meters;
+  private final Downlink downlink;
   private NetServer server;
   private ServerSettings settings;
   private ServerHandshaker handshaker;
@@ -55,6 +57,19 @@ public final class GatewayVerticle extends VerticleBase {
       FailedAuthLimiter failedAuth,
       SourceLimiter sources,
       SlmpMeters meters) {
+    this(setup, nodeId, connections, failedAuth, sources, meters, null);
+  }
+
+  /** With {@code downlink}, the node's command queue (null: no queue, commands only live). */
+  public GatewayVerticle(
+      GatewaySettings setup,
+      String nodeId,
+      ConnectionRegistry connections,
+      FailedAuthLimiter failedAuth,
+      SourceLimiter sources,
+      SlmpMeters meters,
+      Downlink downlink) {
+    this.downlink = downlink;
     this.setup = setup;
     this.nodeId = nodeId;
     this.connections = connections;
@@ -179,6 +194,11 @@ public final class GatewayVerticle extends VerticleBase {
 
   long handshakeTimeoutMs() {
     return setup.handshakeTimeoutMs();
+  }
+
+  /** The node's command queue, or null. */
+  Downlink downlink() {
+    return downlink;
   }
 
   Delivery delivery() {

@@ -1,6 +1,7 @@
 package dev.slmp.metrics;
 
 import dev.slmp.crypto.Suite;
+import dev.slmp.downlink.Outcome;
 import dev.slmp.protocol.CloseCode;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -17,7 +18,9 @@ import java.util.function.Supplier;
  * Prometheus names: {@code slmp_handshakes_total}, {@code slmp_closes_total}, {@code
  * slmp_messages_total}, {@code slmp_refusals_total}, {@code slmp_delivery_seconds}, {@code
  * slmp_inbox_fsync_seconds}, {@code slmp_sink_sent_total}, {@code slmp_sink_failed_total}, {@code
- * slmp_sink_latency_seconds}, and the gauges {@code slmp_connections} and {@code slmp_sessions}.
+ * slmp_sink_latency_seconds}, {@code slmp_commands_total} (by outcome), {@code
+ * slmp_commands_queued_total}, {@code slmp_commands_refused_total}, and the gauges {@code
+ * slmp_connections}, {@code slmp_sessions} and {@code slmp_command_queues}.
  */
 public final class MicrometerSlmpMeters implements SlmpMeters {
   private static final CloseCode[] CODES = CloseCode.values();
@@ -34,6 +37,10 @@ public final class MicrometerSlmpMeters implements SlmpMeters {
   private final Timer sinkLatency;
   private final Counter sinkSent;
   private final Counter sinkFailed;
+  private final MeterRegistry registry;
+  private final Counter[] commands;
+  private final Counter commandsQueued;
+  private final Counter commandsRefused;
 
   /**
    * Registers SLMP's meters on {@code registry}; {@code openConnections} and {@code sessions} are
@@ -41,6 +48,7 @@ public final class MicrometerSlmpMeters implements SlmpMeters {
    */
   public MicrometerSlmpMeters(
       MeterRegistry registry, Supplier<Number> openConnections, Supplier<Number> sessions) {
+    this.registry = registry;
     handshakes = new Counter[SUITES.length + 1][2][CODES.length + 1];
     for (int s = 0; s <= SUITES.length; s++) {
       String suite = s == SUITES.length ? "unknown" : SUITES[s].name();
@@ -110,6 +118,22 @@ public final class MicrometerSlmpMeters implements SlmpMeters {
             .minimumExpectedValue(Duration.ofNanos(100_000))
             .maximumExpectedValue(Duration.ofSeconds(30))
             .register(registry);
+    commands = new Counter[Outcome.values().length];
+    for (Outcome o : Outcome.values()) {
+      commands[o.ordinal()] =
+          Counter.builder("slmp.commands")
+              .description("queued commands by outcome (the receipts published)")
+              .tag("outcome", o.name().toLowerCase(java.util.Locale.ROOT))
+              .register(registry);
+    }
+    commandsQueued =
+        Counter.builder("slmp.commands.queued")
+            .description("commands queued for devices")
+            .register(registry);
+    commandsRefused =
+        Counter.builder("slmp.commands.refused")
+            .description("enqueues refused by queue.maxPerDevice or queue.maxDevices")
+            .register(registry);
     Gauge.builder("slmp.connections", openConnections)
         .description("open device connections (handshaking included)")
         .register(registry);
@@ -143,6 +167,31 @@ public final class MicrometerSlmpMeters implements SlmpMeters {
   @Override
   public void inboxFsync(long nanos) {
     fsync.record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /**
+   * Adds the gauge {@code slmp_command_queues}: devices with queued commands in this node's store
+   * (on a cluster, the queues this member owns), read when scraped.
+   */
+  public void commandQueues(Supplier<Number> queues) {
+    Gauge.builder("slmp.command.queues", queues)
+        .description("devices with queued commands (on a cluster: the queues this member owns)")
+        .register(registry);
+  }
+
+  @Override
+  public void commandQueued() {
+    commandsQueued.increment();
+  }
+
+  @Override
+  public void commandRefused() {
+    commandsRefused.increment();
+  }
+
+  @Override
+  public void command(Outcome outcome) {
+    commands[outcome.ordinal()].increment();
   }
 
   @Override

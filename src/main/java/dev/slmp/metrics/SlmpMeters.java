@@ -73,6 +73,15 @@ public interface SlmpMeters {
   /** The Kafka sink's record failed or was not acknowledged in time: NOT_DELIVERED. */
   default void sinkFailed() {}
 
+  /** A command was queued for a device. */
+  default void commandQueued() {}
+
+  /** An enqueue was refused by a bound ({@code queue.maxPerDevice}, {@code queue.maxDevices}). */
+  default void commandRefused() {}
+
+  /** A queued command's outcome (a receipt was published). */
+  default void command(dev.slmp.downlink.Outcome outcome) {}
+
   /** Counts nothing: for tests and embedding without metrics. */
   SlmpMeters NOOP =
       new SlmpMeters() {

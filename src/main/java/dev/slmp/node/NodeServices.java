@@ -1,5 +1,6 @@
 package dev.slmp.node;
 
+import dev.slmp.commands.Downlink;
 import dev.slmp.config.NodeConfig;
 import dev.slmp.datadir.DataDirectory;
 import dev.slmp.gateway.ConnectionRegistry;
@@ -20,4 +21,5 @@ public record NodeServices(
     FailedAuthLimiter failedAuth,
     SourceLimiter sources,
     String nodeId,
-    SlmpMeters meters) {}
+    SlmpMeters meters,
+    Downlink downlink) {}

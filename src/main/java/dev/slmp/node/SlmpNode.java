@@ -12,10 +12,16 @@ import dev.slmp.cluster.ClusterRegistry;
 import dev.slmp.cluster.ClusterSeal;
 import dev.slmp.cluster.ClusterSetup;
 import dev.slmp.cluster.ClusterTls;
+import dev.slmp.cluster.HazelcastCommandStore;
 import dev.slmp.cluster.HazelcastSessionStore;
+import dev.slmp.commands.CommandsVerticle;
+import dev.slmp.commands.Downlink;
+import dev.slmp.commands.LocalCommandStore;
+import dev.slmp.commands.QueueSettings;
 import dev.slmp.config.Keys;
 import dev.slmp.config.NodeConfig;
 import dev.slmp.datadir.DataDirectory;
+import dev.slmp.downlink.CommandStore;
 import dev.slmp.gateway.ConnectionRegistry;
 import dev.slmp.gateway.FailedAuthLimiter;
 import dev.slmp.gateway.GatewaySettings;
@@ -77,6 +83,9 @@ public final class SlmpNode extends VerticleBase {
   private volatile String inboxDeployment;
   private Future<Void> shutdown;
 
+  /** A standalone node's command queues, opened from the data directory on a worker. */
+  private volatile LocalCommandStore localCommands;
+
   /** Set when shutdown begins: the readiness probe answers DOWN from then on. */
   private volatile boolean stopping;
 
@@ -100,6 +109,10 @@ public final class SlmpNode extends VerticleBase {
                               DataDirectory.openOrCreate(Path.of(cfg.get(Keys.DATA_DIR)));
                           if (vertx.isClustered()) {
                             ClusterIdentity.checkOrRecord(hazelcast(), data);
+                          } else {
+                            localCommands =
+                                LocalCommandStore.open(
+                                    vertx, data.dir(), VerticleSettings.queue(cfg));
                           }
                           return data;
                         })
@@ -147,9 +160,20 @@ public final class SlmpNode extends VerticleBase {
   private NodeServices services(NodeConfig cfg, DataDirectory data) {
     SessionStore sessions;
     java.util.function.Supplier<Number> sessionCount;
+    QueueSettings queue = VerticleSettings.queue(cfg);
+    CommandStore commands;
     if (vertx.isClustered()) {
       ClusterSeal seal = ClusterSeal.register(hazelcast(), data.clusterKey());
       clusterRegistry = new ClusterRegistry(hazelcast().getMap(ClusterRegistry.MAP), seal);
+      commands =
+          new HazelcastCommandStore(
+              vertx,
+              hazelcast().getMap(ClusterSetup.COMMANDS_MAP),
+              seal,
+              cfg.get(Keys.CLUSTER_STORE_TIMEOUT_MS),
+              queue.maxPerDevice(),
+              queue.maxDevices(),
+              queue.leaseMs());
       com.hazelcast.map.IMap<?, ?> map = hazelcast().getMap(ClusterSetup.SESSIONS_MAP);
       sessionCount = map::size;
       sessions =
@@ -167,6 +191,7 @@ public final class SlmpNode extends VerticleBase {
       vertx.setPeriodic(60_000, id -> local.purgeExpired());
       sessions = local;
       sessionCount = local::size;
+      commands = localCommands;
     }
     String nodeId =
         vertx.isClustered()
@@ -187,7 +212,11 @@ public final class SlmpNode extends VerticleBase {
     metrics = meterRegistry();
     MicrometerSlmpMeters meters =
         new MicrometerSlmpMeters(metrics, connections::openConnections, sessionCount);
-    services = new NodeServices(cfg, data, sessions, connections, limiter, sources, nodeId, meters);
+    meters.commandQueues(commands::queues);
+    Downlink downlink = new Downlink(vertx, commands, queue, data.registry(), meters);
+    services =
+        new NodeServices(
+            cfg, data, sessions, connections, limiter, sources, nodeId, meters, downlink);
     return services;
   }
 
@@ -265,6 +294,7 @@ public final class SlmpNode extends VerticleBase {
                         () -> new InboxVerticle(inbox, s.meters()),
                         options(VerticleSettings.inboxRuns(c) ? 1 : 0))
                     .onSuccess(id -> inboxDeployment = (String) id))
+        .compose(v -> deploy("commands", () -> new CommandsVerticle(s.downlink()), options(1)))
         .compose(
             v ->
                 deploy(
@@ -290,7 +320,8 @@ public final class SlmpNode extends VerticleBase {
                               s.connections(),
                               s.failedAuth(),
                               s.sources(),
-                              s.meters());
+                              s.meters(),
+                              s.downlink());
                       gateways.add(g);
                       return g;
                     },
@@ -306,7 +337,8 @@ public final class SlmpNode extends VerticleBase {
                       s.connections(),
                       s.sessions(),
                       this::port,
-                      () -> stopping);
+                      () -> stopping,
+                      s.downlink());
               return deploy(
                   "admin",
                   () -> admin = new AdminVerticle(admin(c, s), ctx),
@@ -450,7 +482,19 @@ public final class SlmpNode extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return shutdown();
+    LocalCommandStore local = localCommands;
+    Future<Void> done = shutdown();
+    if (local == null) {
+      return done;
+    }
+    // The command log is closed after the connections are: their last settlements are written.
+    return done.transform(
+        ar ->
+            vertx.executeBlocking(
+                () -> {
+                  local.close();
+                  return null;
+                }));
   }
 
   /** The node's shared services (after start): for tests and embedding. */

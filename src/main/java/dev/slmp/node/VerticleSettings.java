@@ -70,6 +70,19 @@ final class VerticleSettings {
         c.get(Keys.INBOX_MAX_FILE_BYTES));
   }
 
+  /** How long a connection holds the commands it sends before another one may send them. */
+  static final long QUEUE_LEASE_MS = 120_000;
+
+  static dev.slmp.commands.QueueSettings queue(NodeConfig c) {
+    return new dev.slmp.commands.QueueSettings(
+        c.get(Keys.QUEUE_MAX_PER_DEVICE),
+        c.get(Keys.QUEUE_DEFAULT_TTL_SECONDS),
+        c.get(Keys.QUEUE_MAX_DEVICES),
+        QUEUE_LEASE_MS,
+        c.get(Keys.QUEUE_EXPIRY_SWEEP_SECONDS),
+        c.get(Keys.DEVICE_MAX_BODY));
+  }
+
   static BridgeSettings bridge(NodeConfig c) {
     return new BridgeSettings(
         c.get(Keys.BRIDGE_HOST),

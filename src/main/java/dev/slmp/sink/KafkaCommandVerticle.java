@@ -58,7 +58,7 @@ public final class KafkaCommandVerticle extends VerticleBase {
       receipts = KafkaProducer.create(vertx, settings.producer("receipts"));
       receipts.exceptionHandler(e -> {}); // each send's failure is logged where it is sent
       receiving =
-          vertx.eventBus().<Object>localConsumer(Addresses.RECEIPTS, this::receipt).completion();
+          vertx.eventBus().<Object>localConsumer(Addresses.RECEIPT, this::receipt).completion();
     }
     if (settings.commandTopic().isEmpty()) {
       return receiving;

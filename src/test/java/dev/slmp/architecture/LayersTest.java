@@ -25,7 +25,8 @@ class LayersTest {
     "dev.slmp.session..",
     "dev.slmp.handshake..",
     "dev.slmp.auth..",
-    "dev.slmp.connection.."
+    "dev.slmp.connection..",
+    "dev.slmp.downlink.."
   };
 
   @ArchTest
@@ -70,6 +71,9 @@ class LayersTest {
               "dev.slmp.node..",
               "dev.slmp.client..",
               "dev.slmp.cli..",
+              "dev.slmp.commands..",
+              "dev.slmp.metrics..",
+              "dev.slmp.admin..",
               "dev.slmp.bench..");
 
   @ArchTest

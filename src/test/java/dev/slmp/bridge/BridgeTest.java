@@ -147,6 +147,65 @@ class BridgeTest {
     }
   }
 
+  /**
+   * Verifies that a bridge client queues commands (slmp.commands, and slmp.out.<id> with "queue":
+   * true) for a sleeping device, sees their receipts, and cannot forge a receipt.
+   */
+  @Test
+  void clientQueuesACommandForASleepingDeviceAndSeesItsReceipt(Vertx vertx) throws Exception {
+    try (BridgeClient client = new BridgeClient(bridgePort, dataDir)) {
+      client.send(new JsonObject().put("type", "register").put("address", "slmp.out.receipt"));
+      client.send(
+          new JsonObject()
+              .put("type", "send")
+              .put("address", "slmp.commands")
+              .put("replyAddress", "q1")
+              .put(
+                  "body",
+                  new JsonObject()
+                      .put("device", "bridge-sleepy")
+                      .put("topic", "cmd/a")
+                      .put("payload", Base64.getEncoder().encodeToString(utf8("one")))));
+      JsonObject queued = client.next();
+      assertEquals("q1", queued.getString("address"), queued.encode());
+      assertEquals("QUEUED", queued.getJsonObject("body").getString("status"));
+      client.send(
+          new JsonObject()
+              .put("type", "send")
+              .put("address", "slmp.out.bridge-sleepy")
+              .put("replyAddress", "q2")
+              .put("body", new JsonObject().put("topic", "cmd/b").put("queue", true)));
+      JsonObject second = client.next();
+      assertEquals("QUEUED", second.getJsonObject("body").getString("status"), second.encode());
+      client.send(
+          new JsonObject()
+              .put("type", "send")
+              .put("address", "slmp.commands")
+              .put("replyAddress", "q3")
+              .put("body", new JsonObject().put("device", "bridge-sleepy")));
+      JsonObject bad = client.next();
+      assertEquals("err", bad.getString("type"));
+      assertEquals(400, bad.getInteger("failureCode"));
+      assertTrue(bad.getString("message").contains("'topic' is missing"), bad.encode());
+      client.send(
+          new JsonObject()
+              .put("type", "publish")
+              .put("address", "slmp.out.receipt")
+              .put("body", new JsonObject().put("id", "forged").put("outcome", "ACCEPTED")));
+      assertEquals("access_denied", client.next().getString("message"));
+
+      // The device wakes up and reads both; the receipts reach the client.
+      List<InboundMessage> received = new CopyOnWriteArrayList<>();
+      await(node.client("bridge-sleepy", received::add));
+      Eventually.until(() -> received.size() == 2, Await.TIMEOUT, "both commands");
+      assertEquals("cmd/a", received.get(0).topic());
+      assertEquals("cmd/b", received.get(1).topic());
+      JsonObject receipt = client.next();
+      assertEquals("slmp.out.receipt", receipt.getString("address"), receipt.encode());
+      assertEquals("DELIVERED", receipt.getJsonObject("body").getString("outcome"));
+    }
+  }
+
   @Test
   void addressesNotPermittedAreRefused(Vertx vertx) throws Exception {
     try (BridgeClient client = new BridgeClient(bridgePort, dataDir)) {

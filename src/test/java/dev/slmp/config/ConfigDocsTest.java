@@ -116,7 +116,8 @@ class ConfigDocsTest {
             .startsWith("| `legacy.secret` | `SLMP_LEGACY_SECRET` | `\"\"` | secret |"));
     assertTrue(
         ConfigDocs.row(Keys.BRIDGE_INBOUND)
-            .contains("| `[{\"addressRegex\": \"slmp\\\\.out\\\\..+\"}]` |"),
+            .contains(
+                "| `[{\"addressRegex\": \"slmp\\\\.out\\\\.(?!receipt$).+\"}, \"slmp.commands\"]` |"),
         ConfigDocs.row(Keys.BRIDGE_INBOUND));
   }
 }

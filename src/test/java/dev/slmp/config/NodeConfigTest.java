@@ -248,12 +248,15 @@ class NodeConfigTest {
     assertEquals(86_400L, lifetime);
     assertEquals(EnumSet.allOf(Suite.class), defaults.get(Keys.SUITES));
     assertEquals(
-        List.of(new BridgeRules.Permitted("slmp\\.out\\..+", true)),
+        List.of(
+            new BridgeRules.Permitted("slmp\\.out\\.(?!receipt$).+", true),
+            new BridgeRules.Permitted("slmp.commands", false)),
         defaults.get(Keys.BRIDGE_INBOUND));
     assertEquals(
         List.of(
             new BridgeRules.Permitted("slmp.in", false),
-            new BridgeRules.Permitted("slmp.deliver", false)),
+            new BridgeRules.Permitted("slmp.deliver", false),
+            new BridgeRules.Permitted("slmp.out.receipt", false)),
         defaults.get(Keys.BRIDGE_OUTBOUND));
 
     NodeConfig c =

@@ -34,10 +34,10 @@ import org.junit.jupiter.api.io.TempDir;
  * state file and resumed with the message as 0-RTT data, and the exit codes of a server key the
  * node does not hold and a wrong device key.
  *
- * <p>A queued command received before the ACK needs the node's downlink queue (another issue, not
- * there yet): against the node it is not tested. {@code slmp-fake-server} (test code, suite 3)
- * stands in for it to test slmp-send's command path over TCP; the vector tests cover server DATA
- * and the device's ACK byte for byte.
+ * <p>A command queued through the node's admin API while the device sleeps is printed by the next
+ * run of {@code slmp-send}, before the ACK of its reading, and its receipt is ACCEPTED (issue 14).
+ * {@code slmp-fake-server} (test code, suite 3) also drives slmp-send's command path over TCP; the
+ * vector tests cover server DATA and the device's ACK byte for byte.
  */
 class CDeviceIT {
   private static final String DEVICE = "c-device-7";
@@ -45,6 +45,7 @@ class CDeviceIT {
   @TempDir static Path work;
   static Path data;
   static int port;
+  static int adminPort;
   static JarProcess node;
   static String p256Key;
   static String x25519Key;
@@ -60,10 +61,12 @@ class CDeviceIT {
     }
     data = work.resolve("node-data");
     port = dev.slmp.testkit.TestNode.freePort();
+    adminPort = dev.slmp.testkit.TestNode.freePort();
     node =
         JarProcess.start(
             work,
-            Map.of(),
+            // the admin API queues commands (the environment wins over -conf)
+            Map.of("SLMP_ADMIN_PORT", Integer.toString(adminPort)),
             "-conf",
             "{\"host\":\"127.0.0.1\",\"port\":" + port + ",\"dataDir\":\"" + data + "\"}");
     node.await("listening on 127.0.0.1:" + port);
@@ -324,6 +327,58 @@ class CDeviceIT {
             + List.of(fragments)
             + ":\n"
             + Files.readString(inbox, StandardCharsets.UTF_8));
+  }
+
+  /** The admin API of the node: {@code method path body} with the token, status and body back. */
+  private static java.net.http.HttpResponse<String> admin(String method, String path, String body)
+      throws Exception {
+    String token = Files.readString(data.resolve("admin.token")).strip();
+    java.net.http.HttpRequest.Builder b =
+        java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + adminPort + path))
+            .header("Authorization", "Bearer " + token)
+            .method(
+                method,
+                body == null
+                    ? java.net.http.HttpRequest.BodyPublishers.noBody()
+                    : java.net.http.HttpRequest.BodyPublishers.ofString(body));
+    return java.net.http.HttpClient.newHttpClient()
+        .send(b.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+  }
+
+  /**
+   * Issue 16's last item: a command queued (admin API) while the C device sleeps is printed by its
+   * next run of slmp-send before the ACK of its reading, acknowledged, and its receipt ACCEPTED.
+   */
+  @Test
+  void aCommandQueuedWhileTheCDeviceSleepsIsPrintedOnItsNextRun() throws Exception {
+    String payload = Base64.getEncoder().encodeToString("blink".getBytes(StandardCharsets.UTF_8));
+    var queued =
+        admin(
+            "POST",
+            "/api/devices/" + DEVICE + "/commands",
+            "{\"topic\":\"cmd/led\",\"payload\":\""
+                + payload
+                + "\",\"ack\":true,\"id\":\"c-cmd-1\"}");
+    assertEquals(202, queued.statusCode(), queued.body());
+
+    Run r = send(Map.of(), 3, "--ack", "reading after sleep");
+    assertEquals(0, r.code(), r.output());
+    String out = r.output();
+    int command = out.indexOf("command seq=1 topic=cmd/led bytes=5: blink\n");
+    int ack = out.indexOf("ack seq=1 ACCEPTED");
+    assertTrue(command >= 0 && ack > command, out);
+
+    long end = System.currentTimeMillis() + 10_000;
+    String view = "";
+    while (System.currentTimeMillis() < end) {
+      view = admin("GET", "/api/devices/" + DEVICE + "/commands", null).body();
+      if (view.contains("\"id\":\"c-cmd-1\"") && view.contains("\"outcome\":\"ACCEPTED\"")) {
+        return;
+      }
+      Thread.sleep(50);
+    }
+    fail("no ACCEPTED receipt for c-cmd-1: " + view);
   }
 
   @Test

@@ -322,7 +322,7 @@ class KafkaSinkClusterTest {
         .vertx()
         .eventBus()
         .publish(
-            Addresses.RECEIPTS,
+            Addresses.RECEIPT,
             new JsonObject()
                 .put("id", first.getString("id"))
                 .put("device", "kx-sleepy")
@@ -340,7 +340,7 @@ class KafkaSinkClusterTest {
         .vertx()
         .eventBus()
         .publish(
-            Addresses.RECEIPTS,
+            Addresses.RECEIPT,
             new JsonObject()
                 .put("id", "sentinel")
                 .put("device", "kx-sleepy")

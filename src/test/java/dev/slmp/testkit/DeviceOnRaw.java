@@ -30,6 +30,9 @@ public final class DeviceOnRaw {
   public final List<long[]> acks = new CopyOnWriteArrayList<>();
   private final List<Promise<AckStatus>> ackWaiters = new ArrayList<>();
 
+  /** The ACK status the device answers a DATA from the node with (ACCEPTED unless changed). */
+  public java.util.function.Function<InboundMessage, AckStatus> answer = m -> AckStatus.ACCEPTED;
+
   /** Applied to every frame before it is written; return null to drop it. */
   public UnaryOperator<byte[]> tamper = UnaryOperator.identity();
 
@@ -63,7 +66,7 @@ public final class DeviceOnRaw {
               @Override
               public void message(InboundMessage m) {
                 messages.add(m);
-                device.acknowledge(m, AckStatus.ACCEPTED);
+                device.acknowledge(m, answer.apply(m));
               }
 
               @Override
