@@ -2,14 +2,15 @@ package dev.slmp.sink;
 
 import static dev.slmp.testkit.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.slmp.bench.LocalKafka;
 import dev.slmp.bus.Addresses;
 import dev.slmp.client.SlmpClient;
+import dev.slmp.crypto.Suite;
 import dev.slmp.protocol.AckStatus;
+import dev.slmp.testkit.DeviceOnRaw;
 import dev.slmp.testkit.Eventually;
 import dev.slmp.testkit.TestCluster;
 import dev.slmp.testkit.TestNode;
@@ -28,7 +29,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Properties;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -47,9 +47,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Two clustered nodes with {@code sink=kafka} against a real single-broker Kafka (its own JVM,
  * {@link LocalKafka}): device messages land in the topic keyed by device with their headers and in
  * order; with the broker stopped devices hear NOT_DELIVERED and readiness is DOWN, and after it is
- * back their resends land, no ACCEPTED message missing; commands from the command topic reach
- * {@code slmp.commands} (a stand-in consumer until the downlink queue is merged), and receipts
- * reach the receipt topic.
+ * back their resends land, no ACCEPTED message missing; commands from the command topic reach the
+ * downlink queue and a sleepy device on its next wake-up, and receipts reach the receipt topic.
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -65,8 +64,6 @@ class KafkaSinkClusterTest {
 
   /** Payloads the devices were told ACCEPTED for: each must be in the topic. */
   static final Set<String> accepted = java.util.concurrent.ConcurrentHashMap.newKeySet();
-
-  static final List<JsonObject> enqueued = new CopyOnWriteArrayList<>();
 
   @BeforeAll
   static void start() throws Exception {
@@ -106,6 +103,12 @@ class KafkaSinkClusterTest {
         kafka.close();
       }
     }
+  }
+
+  static List<JsonObject> queued(TestNode n) {
+    return await(n.services().downlink().view("kx-sleepy")).getJsonArray("queued").stream()
+        .map(JsonObject.class::cast)
+        .toList();
   }
 
   static int ready(TestNode n) {
@@ -264,8 +267,6 @@ class KafkaSinkClusterTest {
   @Test
   @Order(3)
   void commandsFromTheCommandTopicAreEnqueuedAndReceiptsProduced() throws Exception {
-    // Until the downlink queue is merged, a real consumer on slmp.commands stands in for it; it
-    // first is absent (the records wait), then answers.
     Properties p = new Properties();
     p.put("bootstrap.servers", kafka.bootstrapServers());
     p.put("key.serializer", StringSerializer.class.getName());
@@ -283,55 +284,41 @@ class KafkaSinkClusterTest {
       second.headers().add("topic", utf8("valve/1"));
       producer.send(second).get(30, TimeUnit.SECONDS);
     }
-    // The records may be read before any queue answers: they are kept and tried again.
-    // The queue answers on every node (as the downlink queue will): each node's command consumer
-    // finds it locally.
-    for (TestNode n : nodes) {
-      await(
-          n.vertx()
-              .eventBus()
-              .<JsonObject>consumer(
-                  Addresses.COMMANDS,
-                  m -> {
-                    enqueued.add(m.body());
-                    m.reply(
-                        new JsonObject()
-                            .put("id", m.body().getString("id"))
-                            .put("status", "QUEUED"));
-                  })
-              .completion());
-    }
-    Eventually.until(() -> enqueued.size() >= 2, Duration.ofSeconds(60), "both commands enqueued");
-    JsonObject first = enqueued.get(0);
-    assertEquals("kx-sleepy", first.getString("device"));
+    // The node's own downlink queue takes them (sealed in Hazelcast): wait until both are queued.
+    Eventually.until(
+        () -> queued(nodes.get(0)).size() >= 2, Duration.ofSeconds(60), "both commands queued");
+    List<JsonObject> q = queued(nodes.get(0));
+    assertEquals(2, q.size(), "the record without a topic header is not enqueued: " + q);
+    JsonObject first = q.get(0);
     assertEquals("valve/1", first.getString("topic"));
     assertEquals("open valve", new String(Base64.getDecoder().decode(first.getString("payload"))));
     assertEquals(true, first.getBoolean("ack"));
-    assertEquals(600L, first.getLong("ttlSeconds"));
+    assertTrue(
+        first.getLong("expiresAt") - first.getLong("enqueuedAt") <= 600_000L, first.encode());
     assertTrue(first.getString("id").startsWith("kafka-"), first.encode());
-    JsonObject second = enqueued.get(1);
+    JsonObject second = q.get(1);
     assertEquals(
         "close valve", new String(Base64.getDecoder().decode(second.getString("payload"))));
-    assertFalse(second.containsKey("ttlSeconds"));
     assertNotEquals(first.getString("id"), second.getString("id"));
-    assertEquals(2, enqueued.size(), "the record without a topic header is not enqueued");
 
-    // A receipt published on node 1 is produced once (not once per node), keyed by device.
-    nodes
-        .get(1)
-        .vertx()
-        .eventBus()
-        .publish(
-            Addresses.RECEIPT,
-            new JsonObject()
-                .put("id", first.getString("id"))
-                .put("device", "kx-sleepy")
-                .put("outcome", "ACCEPTED")
-                .put("at", 1L));
+    // The sleepy device wakes on node 1, sends a reading with ACK and reads both commands first.
+    TestNode n1 = nodes.get(1);
+    DeviceOnRaw d =
+        await(
+            DeviceOnRaw.connect(
+                n1.vertx(), n1.port(), n1.derivedDevice("kx-sleepy", Suite.P256_AES128GCM)));
+    await(d.handshake());
+    assertEquals(AckStatus.ACCEPTED, await(d.sendWithAck("t", "reading")));
+    assertEquals(2, d.messages.size(), "both commands before the ACK of the reading");
+    assertEquals("open valve", new String(d.messages.get(0).payload(), StandardCharsets.UTF_8));
+    assertEquals("close valve", new String(d.messages.get(1).payload(), StandardCharsets.UTF_8));
+    await(d.raw.socket.close());
+
+    // The real receipts (ACCEPTED, published on node 1 where the device woke) are produced once.
     TopicReader.read(
         kafka.bootstrapServers(),
         RECEIPTS,
-        l -> l.stream().anyMatch(r -> r.text().contains("\"ACCEPTED\"")),
+        l -> l.stream().filter(r -> r.text().contains("\"ACCEPTED\"")).count() >= 2,
         Duration.ofSeconds(30));
     // Then a sentinel from node 0, keyed alike: had node 0 also produced the receipt (a consumer
     // of every node's publishes), its copy would precede the sentinel in the partition.
@@ -352,14 +339,16 @@ class KafkaSinkClusterTest {
             RECEIPTS,
             l -> l.stream().anyMatch(r -> r.text().contains("sentinel")),
             Duration.ofSeconds(30));
-    assertEquals(
-        1,
-        receipts.stream().filter(r -> r.text().contains("\"ACCEPTED\"")).count(),
-        receipts.toString());
-    TopicReader.Rec ok =
-        receipts.stream().filter(r -> r.text().contains("\"ACCEPTED\"")).findFirst().orElseThrow();
-    assertEquals("kx-sleepy", ok.key());
-    assertEquals(first.getString("id"), new JsonObject(ok.text()).getString("id"));
+    // One ACCEPTED receipt per command: each produced once, keyed by device.
+    for (JsonObject c : List.of(first, second)) {
+      List<TopicReader.Rec> mine =
+          receipts.stream()
+              .filter(r -> c.getString("id").equals(new JsonObject(r.text()).getString("id")))
+              .toList();
+      assertEquals(1, mine.size(), receipts.toString());
+      assertEquals("kx-sleepy", mine.get(0).key());
+      assertEquals("ACCEPTED", new JsonObject(mine.get(0).text()).getString("outcome"));
+    }
     TopicReader.Rec invalid =
         receipts.stream().filter(r -> r.text().contains("\"invalid\"")).findFirst().orElseThrow();
     assertTrue(
