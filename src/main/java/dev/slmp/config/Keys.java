@@ -351,6 +351,14 @@ public final class Keys {
               PERMITTED,
               l -> BridgeRules.permitted(l, "bridge.outbound"),
               "addresses a client may register on"));
+  public static final IntSetting BRIDGE_MAX_FRAME_BYTES =
+      define(
+          new IntSetting(
+              "bridge.maxFrameBytes",
+              65536,
+              1024,
+              64 * 1024 * 1024,
+              "largest frame a client may send (JSON bytes); a larger length is answered with an `err` frame and the connection closed"));
   public static final BoolSetting ADMIN_ENABLED =
       define(
           new BoolSetting(

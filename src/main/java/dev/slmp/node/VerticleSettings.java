@@ -76,6 +76,7 @@ final class VerticleSettings {
         c.get(Keys.BRIDGE_PORT),
         c.get(Keys.BRIDGE_INBOUND),
         c.get(Keys.BRIDGE_OUTBOUND),
+        c.get(Keys.BRIDGE_MAX_FRAME_BYTES),
         java.nio.file.Path.of(c.get(Keys.DATA_DIR)).resolve(BridgeSettings.TOKEN_FILE));
   }
 
