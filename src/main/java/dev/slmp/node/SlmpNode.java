@@ -93,6 +93,7 @@ public final class SlmpNode extends VerticleBase {
                           }
                           return data;
                         })
+                    .recover(this::leaveIfRefused)
                     .map(data -> services(cfg, data)))
         .compose(
             s ->
@@ -197,6 +198,27 @@ public final class SlmpNode extends VerticleBase {
     new ProcessorMetrics().bindTo(own);
     new UptimeMetrics().bindTo(own);
     return own;
+  }
+
+  /**
+   * A node the cluster refused (other secrets) leaves it before failing its start: as a Hazelcast
+   * member it would own partitions of the session maps without the cluster key to serve them, and
+   * every device whose session lives there would get BUSY. Leaving is graceful: its partitions
+   * migrate back to the other members with their backups.
+   */
+  private <T> Future<T> leaveIfRefused(Throwable e) {
+    if (!(e instanceof ClusterIdentity.Refused)) {
+      return Future.failedFuture(e);
+    }
+    io.vertx.core.Promise<Void> left = io.vertx.core.Promise.promise();
+    ((VertxInternal) vertx).clusterManager().leave(left);
+    return left.future()
+        .onSuccess(
+            v ->
+                LOG.log(
+                    System.Logger.Level.WARNING,
+                    "refused by the cluster: left it (Hazelcast member shut down)"))
+        .transform(v -> Future.failedFuture(e));
   }
 
   private HazelcastInstance hazelcast() {
