@@ -364,7 +364,7 @@ public final class Keys {
           new BoolSetting(
               "admin.enabled",
               true,
-              "the admin HTTP server: `/metrics`, `/health/live` and `/health/ready`, `/api` (token in `dataDir/admin.token`), status page `/`"));
+              "the admin HTTP server: `/metrics`, `/health/live` and `/health/ready`, `/api` (token in `dataDir/admin.token`), status page `/`; off, SLMP's meters are not counted either"));
   public static final StringSetting ADMIN_HOST =
       define(
           StringSetting.nonBlank(

@@ -24,6 +24,7 @@ import dev.slmp.handshake.StaticKey;
 import dev.slmp.inbox.InboxSettings;
 import dev.slmp.inbox.InboxVerticle;
 import dev.slmp.metrics.MicrometerSlmpMeters;
+import dev.slmp.metrics.SlmpMeters;
 import dev.slmp.services.AuthVerticle;
 import dev.slmp.services.CryptoVerticle;
 import dev.slmp.services.HandshakeSettings;
@@ -175,8 +176,12 @@ public final class SlmpNode extends VerticleBase {
             System::currentTimeMillis);
     ConnectionRegistry connections = new ConnectionRegistry();
     metrics = meterRegistry();
-    MicrometerSlmpMeters meters =
-        new MicrometerSlmpMeters(metrics, connections::openConnections, sessionCount);
+    // Without the admin server nothing reads SLMP's meters (/metrics, the status page): no
+    // counting.
+    SlmpMeters meters =
+        cfg.get(Keys.ADMIN_ENABLED)
+            ? new MicrometerSlmpMeters(metrics, connections::openConnections, sessionCount)
+            : SlmpMeters.NOOP;
     services = new NodeServices(cfg, data, sessions, connections, limiter, sources, nodeId, meters);
     return services;
   }

@@ -92,6 +92,26 @@ class AdminServerTest {
     assertEquals(200, new AdminHttp(node.adminPort(), null).get("/metrics").status());
   }
 
+  /** Verifies that without the admin server no port is opened and SLMP's meters count nothing. */
+  @Test
+  void withoutTheAdminServerNothingIsCounted() throws Exception {
+    Vertx own = Vertx.vertx();
+    try {
+      TestNode off =
+          await(
+              TestNode.start(
+                  own,
+                  dir.resolve("no-admin"),
+                  new JsonObject().put("admin", new JsonObject().put("enabled", false))));
+      assertEquals(dev.slmp.metrics.SlmpMeters.NOOP, off.services().meters());
+      assertFalse(Files.exists(off.dataDir().resolve(AdminToken.FILE)), "no admin token made");
+      assertEquals(
+          dev.slmp.metrics.MicrometerSlmpMeters.class, node.services().meters().getClass());
+    } finally {
+      await(own.close());
+    }
+  }
+
   @Test
   void aTokenFileOthersCanReadStopsTheStart() throws Exception {
     Path d = dir.resolve("loose");
