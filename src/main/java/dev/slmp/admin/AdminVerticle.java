@@ -5,6 +5,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PfxOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -69,6 +70,12 @@ public final class AdminVerticle extends VerticleBase {
                         new PfxOptions()
                             .setPath(settings.keyStore().toString())
                             .setPassword(settings.keyStorePassword()));
+              } else if (settings.certFile() != null) {
+                opts.setSsl(true)
+                    .setKeyCertOptions(
+                        new PemKeyCertOptions()
+                            .setCertPath(settings.certFile().toString())
+                            .setKeyPath(settings.keyFile().toString()));
               }
               server = vertx.createHttpServer(opts).requestHandler(router);
               return server.listen();
@@ -78,7 +85,7 @@ public final class AdminVerticle extends VerticleBase {
                 LOG.log(
                     System.Logger.Level.INFO,
                     "admin server on "
-                        + (settings.keyStore() != null ? "https://" : "http://")
+                        + (settings.tls() ? "https://" : "http://")
                         + settings.host()
                         + ":"
                         + s.actualPort()

@@ -12,6 +12,7 @@ import java.util.List;
  * @param port its port
  * @param inbound addresses a client may send or publish to
  * @param outbound addresses a client may register on
+ * @param maxFrameBytes the largest frame (JSON bytes) a client may send
  * @param tokenFile the file of the token clients present ({@code dataDir/bridge.token}), created on
  *     first start
  */
@@ -20,6 +21,7 @@ public record BridgeSettings(
     int port,
     List<BridgeRules.Permitted> inbound,
     List<BridgeRules.Permitted> outbound,
+    int maxFrameBytes,
     Path tokenFile) {
   /** The token's file name, in the data directory. */
   public static final String TOKEN_FILE = "bridge.token";

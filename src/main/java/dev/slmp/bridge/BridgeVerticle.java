@@ -15,8 +15,10 @@ import java.util.List;
  * + JSON frames to it (docs/event-bus.md). {@code bridge.inbound} lists the addresses a client may
  * send or publish to, {@code bridge.outbound} those it may register on; replies to a message the
  * client received need no permission (the bridge tracks them). A client must present the token of
- * {@code dataDir/bridge.token} in its first frame ({@link BridgeGate}). The bridge has no TLS, so
- * it listens on loopback only (a non-loopback {@code bridge.host} is refused at start).
+ * {@code dataDir/bridge.token} in its first frame ({@link BridgeGate}); frames are bounded by
+ * {@code bridge.maxFrameBytes} and checked before the bridge acts on them ({@link
+ * BridgeFrameReader}). The bridge has no TLS, so it listens on loopback only (a non-loopback {@code
+ * bridge.host} is refused at start).
  */
 public final class BridgeVerticle extends VerticleBase {
   private static final System.Logger LOG = System.getLogger(BridgeVerticle.class.getName());
@@ -40,7 +42,10 @@ public final class BridgeVerticle extends VerticleBase {
             gate -> {
               bridge =
                   TcpEventBusBridge.create(
-                      vertx, options, new NetServerOptions().setTcpNoDelay(true), gate::handle);
+                      FrameBound.vertx(vertx, settings.maxFrameBytes()),
+                      options,
+                      new NetServerOptions().setTcpNoDelay(true),
+                      gate::handle);
               return bridge.listen(port, host);
             })
         .onSuccess(
@@ -56,7 +61,10 @@ public final class BridgeVerticle extends VerticleBase {
                         + ", outbound "
                         + describe(options.getOutboundPermitteds())
                         + ", clients present the token of "
-                        + settings.tokenFile()));
+                        + settings.tokenFile()
+                        + ", frames up to "
+                        + settings.maxFrameBytes()
+                        + " bytes"));
   }
 
   @Override

@@ -80,6 +80,7 @@ public final class SlmpApplication extends VertxApplication implements VertxAppl
     // Vert.x's own meters (net server, event bus, pools) and the JVM's, on the Prometheus registry
     // that the node's admin server scrapes at /metrics together with SLMP's.
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    dev.slmp.metrics.VertxGaugeWarning.quiet();
     options.setMetricsOptions(
         new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true));
     if (!clustered) {

@@ -32,13 +32,23 @@ public final class ClusterIdentity {
     return "P-256 key_id " + d.p256().keyIdHex() + ", X25519 key_id " + d.x25519().keyIdHex();
   }
 
-  /** Blocking: records this node's identity, or fails when the cluster already has another one. */
+  /** This node's identity is not the cluster's: it must not stay a member. */
+  public static final class Refused extends IllegalStateException {
+    Refused(String message) {
+      super(message);
+    }
+  }
+
+  /**
+   * Blocking: records this node's identity, or throws {@link Refused} when the cluster already has
+   * another one.
+   */
   public static void checkOrRecord(HazelcastInstance hz, DataDirectory d) {
     IMap<String, String> map = hz.getMap(ClusterSetup.IDENTITY_MAP);
     String mine = fingerprint(d) + " " + describe(d);
     String cluster = map.putIfAbsent(KEY, mine);
     if (cluster != null && !cluster.equals(mine)) {
-      throw new IllegalStateException(
+      throw new Refused(
           "this node's keys or secrets differ from the cluster's (this node: "
               + describe(d)
               + "; cluster: "

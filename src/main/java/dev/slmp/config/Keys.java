@@ -451,18 +451,26 @@ public final class Keys {
               PERMITTED,
               l -> BridgeRules.permitted(l, "bridge.outbound"),
               "addresses a client may register on"));
+  public static final IntSetting BRIDGE_MAX_FRAME_BYTES =
+      define(
+          new IntSetting(
+              "bridge.maxFrameBytes",
+              65536,
+              1024,
+              64 * 1024 * 1024,
+              "largest frame a client may send (JSON bytes); a larger length is answered with an `err` frame and the connection closed"));
   public static final BoolSetting ADMIN_ENABLED =
       define(
           new BoolSetting(
               "admin.enabled",
               true,
-              "the admin HTTP server: `/metrics`, `/health/live` and `/health/ready`, `/api` (token in `dataDir/admin.token`), status page `/`"));
+              "the admin HTTP server: `/metrics`, `/health/live` and `/health/ready`, `/api` (token in `dataDir/admin.token`), status page `/`; off, SLMP's meters are not counted either"));
   public static final StringSetting ADMIN_HOST =
       define(
           StringSetting.nonBlank(
               "admin.host",
               "127.0.0.1",
-              "address it listens on; any other than loopback requires `admin.tls.keyStore`"));
+              "address it listens on; any other than loopback requires TLS (`admin.tls.keyStore`, or `admin.tls.certFile` and `admin.tls.keyFile`)"));
   public static final IntSetting ADMIN_PORT =
       define(new IntSetting("admin.port", 8099, 0, 65535, "its port (0: any free port)"));
   public static final StringSetting ADMIN_TLS_KEY_STORE =
@@ -475,6 +483,19 @@ public final class Keys {
       define(
           StringSetting.secret(
               "admin.tls.keyStorePassword", "", "the password of `admin.tls.keyStore`"));
+
+  public static final StringSetting ADMIN_TLS_CERT_FILE =
+      define(
+          StringSetting.text(
+              "admin.tls.certFile",
+              "",
+              "PEM file with the admin server's certificate chain (instead of a key store; with `admin.tls.keyFile`)"));
+  public static final StringSetting ADMIN_TLS_KEY_FILE =
+      define(
+          StringSetting.text(
+              "admin.tls.keyFile",
+              "",
+              "PEM file with the admin server's private key (PKCS#8 or PKCS#1), mode 600"));
 
   private Keys() {}
 
@@ -508,14 +529,29 @@ public final class Keys {
               + " bridge has no TLS, so its token and messages would cross the network in clear;"
               + " reach it from other hosts through an SSH tunnel or a TLS proxy");
     }
+    boolean pemCert = !c.get(ADMIN_TLS_CERT_FILE).isEmpty();
+    boolean pemKey = !c.get(ADMIN_TLS_KEY_FILE).isEmpty();
+    if (pemCert != pemKey) {
+      throw new IllegalArgumentException(
+          "config key '"
+              + (pemCert ? "admin.tls.keyFile" : "admin.tls.certFile")
+              + "' must be set too: admin TLS from PEM files needs both the certificate and the key");
+    }
+    if (pemCert && !c.get(ADMIN_TLS_KEY_STORE).isEmpty()) {
+      throw new IllegalArgumentException(
+          "config keys 'admin.tls.keyStore' and 'admin.tls.certFile'/'admin.tls.keyFile' are both"
+              + " set: give the admin server's key either as a PKCS#12 key store or as PEM files");
+    }
     if (c.get(ADMIN_ENABLED)
         && c.get(ADMIN_TLS_KEY_STORE).isEmpty()
+        && !pemCert
         && !isLoopback(c.get(ADMIN_HOST))) {
       // The API's bearer token and the device keys it returns must not cross a network in clear.
       throw new IllegalArgumentException(
           "config key 'admin.host' is "
               + c.get(ADMIN_HOST)
-              + ", not loopback: set 'admin.tls.keyStore' (TLS) or bind it to 127.0.0.1");
+              + ", not loopback: set 'admin.tls.keyStore' (PKCS#12), or 'admin.tls.certFile' and"
+              + " 'admin.tls.keyFile' (PEM), for TLS, or bind it to 127.0.0.1");
     }
     boolean kafka =
         c.get(SINK).equals("kafka")

@@ -118,6 +118,10 @@ public final class ServerConnection {
   private HandshakeState handshake;
   private String deviceId;
   private Suite suite;
+
+  /** The suite the first frame (HELLO or RESUME) named, before one is agreed; null if none. */
+  private Suite named;
+
   private byte[] sessionId;
   private long lifetime;
   private boolean resumed;
@@ -191,6 +195,7 @@ public final class ServerConnection {
     }
     switch (state) {
       case START:
+        named = namedSuite(f.body());
         if (type == FrameType.HELLO) {
           step(handshaker.hello(f.encode(), randomness), this::helloDone);
         } else if (type == FrameType.RESUME) {
@@ -668,8 +673,20 @@ public final class ServerConnection {
     return deviceId;
   }
 
+  /**
+   * The suite of this connection: the agreed one once established; before that the one its HELLO or
+   * RESUME named (so a failed handshake is counted under the suite it tried), or null when its
+   * first frame named none this implementation knows.
+   */
   public Suite suite() {
-    return suite;
+    return suite != null ? suite : named;
+  }
+
+  /** The suite byte of a HELLO or RESUME body ({@code version u8 | suite u8 | …}), if readable. */
+  private static Suite namedSuite(byte[] body) {
+    return body.length >= 2 && (body[0] & 0xFF) == dev.slmp.protocol.Hello.VERSION
+        ? Suite.byId(body[1] & 0xFF)
+        : null;
   }
 
   public byte[] sessionId() {

@@ -31,6 +31,7 @@ import dev.slmp.handshake.StaticKey;
 import dev.slmp.inbox.InboxSettings;
 import dev.slmp.inbox.InboxVerticle;
 import dev.slmp.metrics.MicrometerSlmpMeters;
+import dev.slmp.metrics.SlmpMeters;
 import dev.slmp.services.AuthVerticle;
 import dev.slmp.services.CryptoVerticle;
 import dev.slmp.services.HandshakeSettings;
@@ -116,6 +117,7 @@ public final class SlmpNode extends VerticleBase {
                           }
                           return data;
                         })
+                    .recover(this::leaveIfRefused)
                     .map(data -> services(cfg, data)))
         .compose(
             s ->
@@ -210,9 +212,15 @@ public final class SlmpNode extends VerticleBase {
             System::currentTimeMillis);
     ConnectionRegistry connections = new ConnectionRegistry();
     metrics = meterRegistry();
-    MicrometerSlmpMeters meters =
-        new MicrometerSlmpMeters(metrics, connections::openConnections, sessionCount);
-    meters.commandQueues(commands::queues);
+    // Without the admin server nothing reads SLMP's meters (/metrics, the status page): no
+    // counting.
+    SlmpMeters meters = SlmpMeters.NOOP;
+    if (cfg.get(Keys.ADMIN_ENABLED)) {
+      MicrometerSlmpMeters micrometer =
+          new MicrometerSlmpMeters(metrics, connections::openConnections, sessionCount);
+      micrometer.commandQueues(commands::queues);
+      meters = micrometer;
+    }
     Downlink downlink = new Downlink(vertx, commands, queue, data.registry(), meters);
     services =
         new NodeServices(
@@ -237,6 +245,27 @@ public final class SlmpNode extends VerticleBase {
     new ProcessorMetrics().bindTo(own);
     new UptimeMetrics().bindTo(own);
     return own;
+  }
+
+  /**
+   * A node the cluster refused (other secrets) leaves it before failing its start: as a Hazelcast
+   * member it would own partitions of the session maps without the cluster key to serve them, and
+   * every device whose session lives there would get BUSY. Leaving is graceful: its partitions
+   * migrate back to the other members with their backups.
+   */
+  private <T> Future<T> leaveIfRefused(Throwable e) {
+    if (!(e instanceof ClusterIdentity.Refused)) {
+      return Future.failedFuture(e);
+    }
+    io.vertx.core.Promise<Void> left = io.vertx.core.Promise.promise();
+    ((VertxInternal) vertx).clusterManager().leave(left);
+    return left.future()
+        .onSuccess(
+            v ->
+                LOG.log(
+                    System.Logger.Level.WARNING,
+                    "refused by the cluster: left it (Hazelcast member shut down)"))
+        .transform(v -> Future.failedFuture(e));
   }
 
   private HazelcastInstance hazelcast() {

@@ -89,6 +89,7 @@ final class VerticleSettings {
         c.get(Keys.BRIDGE_PORT),
         c.get(Keys.BRIDGE_INBOUND),
         c.get(Keys.BRIDGE_OUTBOUND),
+        c.get(Keys.BRIDGE_MAX_FRAME_BYTES),
         java.nio.file.Path.of(c.get(Keys.DATA_DIR)).resolve(BridgeSettings.TOKEN_FILE));
   }
 
@@ -109,17 +110,22 @@ final class VerticleSettings {
   }
 
   static AdminSettings admin(NodeConfig c, Path dataDir) {
-    String store = c.get(Keys.ADMIN_TLS_KEY_STORE);
     return new AdminSettings(
         c.get(Keys.ADMIN_HOST),
         c.get(Keys.ADMIN_PORT),
-        store.isEmpty() ? null : Path.of(store),
+        pathOrNull(c.get(Keys.ADMIN_TLS_KEY_STORE)),
         c.get(Keys.ADMIN_TLS_KEY_STORE_PASSWORD),
+        pathOrNull(c.get(Keys.ADMIN_TLS_CERT_FILE)),
+        pathOrNull(c.get(Keys.ADMIN_TLS_KEY_FILE)),
         dataDir,
         c.get(Keys.CLUSTER_STORE_TIMEOUT_MS),
         c.get(Keys.CLUSTER_EXPECTED_SIZE),
         inboxRuns(c),
         c.get(Keys.SINK).equals("kafka"),
         c.get(Keys.DELIVERY_TIMEOUT_MS));
+  }
+
+  private static Path pathOrNull(String file) {
+    return file.isEmpty() ? null : Path.of(file);
   }
 }

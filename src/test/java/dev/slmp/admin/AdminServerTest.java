@@ -92,6 +92,26 @@ class AdminServerTest {
     assertEquals(200, new AdminHttp(node.adminPort(), null).get("/metrics").status());
   }
 
+  /** Verifies that without the admin server no port is opened and SLMP's meters count nothing. */
+  @Test
+  void withoutTheAdminServerNothingIsCounted() throws Exception {
+    Vertx own = Vertx.vertx();
+    try {
+      TestNode off =
+          await(
+              TestNode.start(
+                  own,
+                  dir.resolve("no-admin"),
+                  new JsonObject().put("admin", new JsonObject().put("enabled", false))));
+      assertEquals(dev.slmp.metrics.SlmpMeters.NOOP, off.services().meters());
+      assertFalse(Files.exists(off.dataDir().resolve(AdminToken.FILE)), "no admin token made");
+      assertEquals(
+          dev.slmp.metrics.MicrometerSlmpMeters.class, node.services().meters().getClass());
+    } finally {
+      await(own.close());
+    }
+  }
+
   @Test
   void aTokenFileOthersCanReadStopsTheStart() throws Exception {
     Path d = dir.resolve("loose");
@@ -168,12 +188,18 @@ class AdminServerTest {
     String before = api.get("/metrics").body();
     String ok =
         "slmp_handshakes_total{kind=\"full\",outcome=\"ok\",suite=\"" + SUITE.name() + "\"}";
-    // The suite of a handshake that failed before WELCOME is not kept by the connection.
+    // A handshake that failed is counted under the suite its HELLO or RESUME named...
     String failed =
-        "slmp_handshakes_total{kind=\"full\",outcome=\"AUTH_FAILED\",suite=\"unknown\"}";
+        "slmp_handshakes_total{kind=\"full\",outcome=\"AUTH_FAILED\",suite=\""
+            + SUITE.name()
+            + "\"}";
+    // ...and under "unknown" when its first frame named none (here: an unknown version).
+    String badVersion =
+        "slmp_handshakes_total{kind=\"full\",outcome=\"UNSUPPORTED_VERSION\",suite=\"unknown\"}";
     String resumed =
         "slmp_handshakes_total{kind=\"resumed\",outcome=\"ok\",suite=\"" + SUITE.name() + "\"}";
-    String replay = "slmp_handshakes_total{kind=\"resumed\",outcome=\"REPLAY\",suite=\"unknown\"}";
+    String replay =
+        "slmp_handshakes_total{kind=\"resumed\",outcome=\"REPLAY\",suite=\"" + SUITE.name() + "\"}";
     String accepted = "slmp_messages_total{outcome=\"accepted\"}";
     String noAck = "slmp_messages_total{outcome=\"no_ack\"}";
     String delivery = "slmp_delivery_seconds_count";
@@ -201,12 +227,18 @@ class AdminServerTest {
                 new DeviceIdentity("impostor", wrongKey, SUITE, good.serverPublicKey())));
     bad.handshake();
     assertEquals(CloseCode.AUTH_FAILED.code(), await(bad.raw.closeCode()));
+    dev.slmp.testkit.RawDevice v9 = await(dev.slmp.testkit.RawDevice.connect(vertx, node.port()));
+    await(
+        v9.send(
+            dev.slmp.protocol.Frame.encode(dev.slmp.protocol.FrameType.HELLO, new byte[] {9, 2})));
+    assertEquals(CloseCode.UNSUPPORTED_VERSION.code(), await(v9.closeCode()));
 
     Eventually.until(
         () -> {
           String after = api.get("/metrics").body();
           return AdminHttp.sample(after, ok) >= AdminHttp.sample(before, ok) + 1
               && AdminHttp.sample(after, failed) >= AdminHttp.sample(before, failed) + 1
+              && AdminHttp.sample(after, badVersion) >= AdminHttp.sample(before, badVersion) + 1
               && AdminHttp.sample(after, resumed) >= AdminHttp.sample(before, resumed) + 1
               && AdminHttp.sample(after, replay) >= AdminHttp.sample(before, replay) + 1
               && AdminHttp.sample(after, accepted) >= AdminHttp.sample(before, accepted) + 1

@@ -3,6 +3,7 @@ package dev.slmp.admin;
 import static dev.slmp.testkit.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.slmp.testkit.Await;
@@ -26,10 +27,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The admin server's TLS rule: bound to anything but loopback without {@code admin.tls.keyStore}
- * the node refuses to start and names the key; with a key store it speaks HTTPS (a real TLS
- * handshake against a certificate the test makes with the JDK's keytool); a wrong key store
- * password stops the start without showing the password.
+ * The admin server's TLS rule: bound to anything but loopback without TLS ({@code
+ * admin.tls.keyStore} or PEM files) the node refuses to start and names the key; with a key store
+ * it speaks HTTPS (a real TLS handshake against a certificate the test makes with the JDK's
+ * keytool); a wrong key store password stops the start without showing the password.
  */
 class AdminTlsTest {
   static final String PASSWORD = "test-store-pass-1";
@@ -105,6 +106,99 @@ class AdminTlsTest {
       plainAnswered = false;
     }
     assertFalse(plainAnswered);
+  }
+
+  /**
+   * Verifies TLS from PEM files ({@code admin.tls.certFile} + {@code keyFile}, here a certificate
+   * for 127.0.0.1 from a CA the test makes): a client trusting only that CA completes a real
+   * handshake and is answered, on a non-loopback host setting too.
+   */
+  @Test
+  void withPemFilesTheAdminServerSpeaksHttps() throws Exception {
+    Path ca = dir.resolve("ca");
+    Path pem = dir.resolve("pem");
+    Files.createDirectories(pem);
+    dev.slmp.cluster.ClusterCa.init(ca, "admin test CA");
+    dev.slmp.cluster.ClusterCa.addNode(ca, pem, "localhost", java.util.List.of("127.0.0.1"));
+    TestNode node =
+        await(
+            TestNode.start(
+                vertx,
+                dir.resolve("pemnode"),
+                new JsonObject()
+                    .put(
+                        "admin",
+                        new JsonObject()
+                            // Not loopback: accepted because TLS is configured.
+                            .put("host", "0.0.0.0")
+                            .put("port", 0)
+                            .put(
+                                "tls",
+                                new JsonObject()
+                                    .put("certFile", pem.resolve("cluster-node.crt").toString())
+                                    .put("keyFile", pem.resolve("cluster-node.key").toString())))));
+    KeyStore trust = KeyStore.getInstance("PKCS12");
+    trust.load(null, null);
+    trust.setCertificateEntry(
+        "ca", dev.slmp.cluster.ClusterCa.readCert(ca.resolve(dev.slmp.cluster.ClusterCa.CA_CERT)));
+    TrustManagerFactory tmf =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(trust);
+    SSLContext ctx = SSLContext.getInstance("TLS");
+    ctx.init(null, tmf.getTrustManagers(), null);
+    HttpResponse<String> r =
+        HttpClient.newBuilder()
+            .sslContext(ctx)
+            .build()
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create("https://127.0.0.1:" + node.adminPort() + "/health/live"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, r.statusCode());
+    assertTrue(r.body().contains("UP"));
+    // A client trusting other anchors (the JDK's) refuses the server: the certificate is the CA's.
+    assertThrows(
+        javax.net.ssl.SSLHandshakeException.class,
+        () ->
+            HttpClient.newHttpClient()
+                .send(
+                    HttpRequest.newBuilder(
+                            URI.create("https://127.0.0.1:" + node.adminPort() + "/health/live"))
+                        .build(),
+                    HttpResponse.BodyHandlers.ofString()));
+  }
+
+  /**
+   * Verifies half a PEM pair, a PEM pair beside a key store, and a key file of junk are refused.
+   */
+  @Test
+  void badPemSettingsStopTheStart() throws Exception {
+    Path junk = dir.resolve("junk.pem");
+    Files.writeString(junk, "-----BEGIN PRIVATE KEY-----\nnot a key\n-----END PRIVATE KEY-----\n");
+    Object[][] cases = {
+      {new JsonObject().put("certFile", junk.toString()), "'admin.tls.keyFile' must be set too"},
+      {new JsonObject().put("keyFile", junk.toString()), "'admin.tls.certFile' must be set too"},
+      {
+        new JsonObject()
+            .put("certFile", junk.toString())
+            .put("keyFile", junk.toString())
+            .put("keyStore", junk.toString()),
+        "are both set"
+      },
+      {new JsonObject().put("certFile", junk.toString()).put("keyFile", junk.toString()), ""},
+    };
+    int i = 0;
+    for (Object[] c : cases) {
+      Throwable e =
+          Await.failure(
+              TestNode.start(
+                  vertx,
+                  dir.resolve("badpem" + i++),
+                  new JsonObject().put("admin", new JsonObject().put("port", 0).put("tls", c[0]))));
+      assertTrue(String.valueOf(e.getMessage()).contains((String) c[1]), c[0] + ": " + e);
+      assertFalse(String.valueOf(e.getMessage()).contains("not a key"), e.getMessage());
+    }
   }
 
   @Test

@@ -44,6 +44,18 @@ final class BridgeClient implements AutoCloseable {
     out.flush();
   }
 
+  /** Writes {@code bytes} as they are (framing and all), for malformed frames. */
+  void raw(byte[] bytes) throws IOException {
+    out.write(bytes);
+    out.flush();
+  }
+
+  /** {@code frame} as the bridge reads it: length + JSON, no token added. */
+  static byte[] framed(JsonObject frame) {
+    byte[] json = frame.encode().getBytes(StandardCharsets.UTF_8);
+    return java.nio.ByteBuffer.allocate(4 + json.length).putInt(json.length).put(json).array();
+  }
+
   JsonObject next() throws IOException {
     byte[] json = new byte[in.readInt()];
     in.readFully(json);

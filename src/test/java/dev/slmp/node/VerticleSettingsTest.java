@@ -67,6 +67,7 @@ class VerticleSettingsTest {
                   new JsonObject()
                       .put("host", "10.0.0.2")
                       .put("port", 7100)
+                      .put("maxFrameBytes", 2048)
                       .put("inbound", new JsonArray().add("a"))
                       .put(
                           "outbound",
@@ -118,6 +119,7 @@ class VerticleSettingsTest {
             7100,
             List.of(new BridgeRules.Permitted("a", false)),
             List.of(new BridgeRules.Permitted("b.*", true)),
+            2048,
             Path.of("data", "bridge.token")),
         VerticleSettings.bridge(CONFIG));
   }
