@@ -74,8 +74,12 @@ class RollingRestartIT {
     AtomicBoolean stop = new AtomicBoolean();
     List<Thread> devices = new ArrayList<>();
     try {
+      // The first three start at once (their joins overlap); the restarts below are one at a time.
       for (int i = 0; i < NODES; i++) {
-        start(i);
+        spawn(i);
+      }
+      for (int i = 0; i < NODES; i++) {
+        awaitListening(i);
       }
       nodes[NODES - 1].await("Members {size:3", STARTUP);
       for (int d = 0; d < DEVICES; d++) {
@@ -145,6 +149,16 @@ class RollingRestartIT {
   }
 
   private void start(int i) throws Exception {
+    spawn(i);
+    awaitListening(i);
+  }
+
+  private void awaitListening(int i) throws Exception {
+    // A clustered JVM's start takes long on a loaded 2-core machine (Hazelcast, then TLS).
+    nodes[i].await("listening on 127.0.0.1:" + ports[i], STARTUP);
+  }
+
+  private void spawn(int i) throws Exception {
     JsonObject conf =
         new JsonObject()
             .put("host", "127.0.0.1")
@@ -155,8 +169,6 @@ class RollingRestartIT {
     nodes[i] =
         JarProcess.start(
             work, env, "-cluster", "-cluster-host", "127.0.0.1", "-conf", conf.encode());
-    // A clustered JVM's start takes long on a loaded 2-core machine (Hazelcast, then TLS).
-    nodes[i].await("listening on 127.0.0.1:" + ports[i], STARTUP);
   }
 
   /**
