@@ -6,9 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.slmp.bus.Addresses;
-import dev.slmp.connection.DeviceConnection;
 import dev.slmp.connection.DeviceIdentity;
-import dev.slmp.crypto.Randomness;
 import dev.slmp.crypto.Suite;
 import dev.slmp.datadir.DataDirectory;
 import dev.slmp.protocol.AckStatus;
@@ -21,6 +19,7 @@ import dev.slmp.testkit.Await;
 import dev.slmp.testkit.DeviceOnRaw;
 import dev.slmp.testkit.Eventually;
 import dev.slmp.testkit.RawDevice;
+import dev.slmp.testkit.ResumeFlight;
 import dev.slmp.testkit.TestCluster;
 import dev.slmp.testkit.TestNode;
 import io.vertx.core.Future;
@@ -29,7 +28,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Base64;
@@ -143,24 +141,7 @@ class ClusterTest {
 
   /** RESUME and one EARLY DATA as a device would send them, captured instead of sent. */
   private static byte[] firstFlight(DeviceTicket t, String payload) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    DeviceConnection dc =
-        new DeviceConnection(
-            device,
-            Randomness.secure(),
-            65536,
-            new DeviceConnection.Listener() {
-              @Override
-              public void write(byte[] bytes) {
-                out.writeBytes(bytes);
-              }
-
-              @Override
-              public void closed(CloseCode code, String reason, boolean byPeer) {}
-            });
-    dc.startResume(t);
-    dc.sendData("t", payload.getBytes(StandardCharsets.UTF_8), true);
-    return out.toByteArray();
+    return ResumeFlight.capture(device, t, payload);
   }
 
   /**

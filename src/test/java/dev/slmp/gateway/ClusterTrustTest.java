@@ -9,10 +9,8 @@ import com.hazelcast.map.IMap;
 import dev.slmp.bus.Addresses;
 import dev.slmp.cluster.ClusterSetup;
 import dev.slmp.cluster.HazelcastSessionStore;
-import dev.slmp.connection.DeviceConnection;
 import dev.slmp.connection.DeviceIdentity;
 import dev.slmp.crypto.Bytes;
-import dev.slmp.crypto.Randomness;
 import dev.slmp.crypto.Suite;
 import dev.slmp.protocol.AckStatus;
 import dev.slmp.protocol.Close;
@@ -23,13 +21,12 @@ import dev.slmp.session.DeviceTicket;
 import dev.slmp.testkit.DeviceOnRaw;
 import dev.slmp.testkit.LogCapture;
 import dev.slmp.testkit.RawDevice;
+import dev.slmp.testkit.ResumeFlight;
 import dev.slmp.testkit.TestCluster;
 import dev.slmp.testkit.TestNode;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
@@ -89,24 +86,7 @@ class ClusterTrustTest {
 
   /** RESUME and one EARLY DATA as a device would send them, captured instead of sent. */
   private static byte[] firstFlight(DeviceIdentity device, DeviceTicket t, String payload) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    DeviceConnection dc =
-        new DeviceConnection(
-            device,
-            Randomness.secure(),
-            65536,
-            new DeviceConnection.Listener() {
-              @Override
-              public void write(byte[] bytes) {
-                out.writeBytes(bytes);
-              }
-
-              @Override
-              public void closed(CloseCode code, String reason, boolean byPeer) {}
-            });
-    dc.startResume(t);
-    dc.sendData("t", payload.getBytes(StandardCharsets.UTF_8), true);
-    return out.toByteArray();
+    return ResumeFlight.capture(device, t, payload);
   }
 
   /** Sends a first flight to A; the first frame A answers (RESUMED or CLOSE). */
