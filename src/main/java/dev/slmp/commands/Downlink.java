@@ -157,8 +157,19 @@ public final class Downlink {
         .onSuccess(c -> publish(c.receipts()));
   }
 
+  /**
+   * Frees what {@code connection} held. When that was something, another live connection of the
+   * device (one that claimed while these were held, e.g. on another node) is told to claim again:
+   * otherwise they would wait for its next wake-up.
+   */
   public Future<Change> release(String device, String connection) {
-    return Future.fromCompletionStage(store.release(device, connection));
+    return Future.fromCompletionStage(store.release(device, connection))
+        .onSuccess(
+            c -> {
+              if (!c.commands().isEmpty()) {
+                poll(device);
+              }
+            });
   }
 
   public Future<Change> cancel(String device, String id) {

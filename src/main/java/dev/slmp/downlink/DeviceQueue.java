@@ -143,13 +143,15 @@ public final class DeviceQueue {
 
   /** The connection ended: what it held and did not settle waits for the next one. */
   public Change release(String connection) {
+    List<Command> freed = new ArrayList<>();
     for (Entry e : pending) {
       if (connection.equals(e.leasedBy)) {
         e.leasedBy = null;
         e.leaseUntil = 0;
+        freed.add(e.command);
       }
     }
-    return Change.of(Status.OK, List.of(), List.of());
+    return Change.of(Status.OK, freed, List.of());
   }
 
   /** Takes command {@code id} off the queue (CANCELLED), unless it is gone already. */

@@ -37,8 +37,10 @@ class DeviceQueueTest {
     q.claim("c1", 1, 100);
     q.settle("a", null, 2);
     assertEquals(List.of(), ids(q.claim("c1", 3, 100).commands()));
-    q.release("c1");
+    // The release names what it freed: the node then tells the device's other connections.
+    assertEquals(List.of("a"), ids(q.release("c1").commands()));
     assertEquals(List.of("a"), ids(q.claim("c2", 4, 100).commands()));
+    assertEquals(List.of(), ids(q.release("c1").commands()), "c1 holds nothing any more");
   }
 
   @Test
