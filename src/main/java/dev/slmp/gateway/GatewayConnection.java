@@ -116,7 +116,7 @@ final class GatewayConnection implements ServerConnection.Listener {
   }
 
   void start() {
-    lastActivity = System.currentTimeMillis();
+    lastActivity = monotonicMillis();
     HalfClose.allow(socket);
     socket.handler(this::received);
     socket.closeHandler(v -> finish());
@@ -161,7 +161,7 @@ final class GatewayConnection implements ServerConnection.Listener {
     }
     if (connection.framesReceived() != frames) {
       // Complete frames reset the idle timer, single bytes do not (spec 6: "any frame").
-      lastActivity = System.currentTimeMillis();
+      lastActivity = monotonicMillis();
     }
     updateReading();
   }
@@ -473,6 +473,15 @@ final class GatewayConnection implements ServerConnection.Listener {
    * close, so the kernel does not answer unread input with a reset that could destroy the CLOSE
    * (spec 2).
    */
+  /**
+   * Milliseconds on the monotonic clock, for every elapsed-time rule (idle sweep, handshake
+   * deadline): a wall clock set back or forward (NTP, a VM resumed) must not end or prolong
+   * connections.
+   */
+  static long monotonicMillis() {
+    return System.nanoTime() / 1_000_000L;
+  }
+
   static void lingerAndClose(Vertx vertx, NetSocket socket) {
     int[] discarded = {0};
     socket.handler(

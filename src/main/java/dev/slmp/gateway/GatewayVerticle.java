@@ -105,7 +105,7 @@ public final class GatewayVerticle extends VerticleBase {
       vertx.setPeriodic(
           Math.max(100, keepalive * 500L),
           id -> {
-            long now = System.currentTimeMillis();
+            long now = GatewayConnection.monotonicMillis();
             for (GatewayConnection gc : new java.util.ArrayList<>(established)) {
               gc.closeIfIdle(now, limit);
             }

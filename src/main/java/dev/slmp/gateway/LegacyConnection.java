@@ -97,7 +97,7 @@ final class LegacyConnection {
             LOG.log(
                 System.Logger.Level.DEBUG,
                 "legacy socket error from " + remoteHost + ": " + e.getMessage()));
-    long left = gateway.handshakeTimeoutMs() - (System.currentTimeMillis() - acceptedAt);
+    long left = gateway.handshakeTimeoutMs() - (GatewayConnection.monotonicMillis() - acceptedAt);
     timer =
         vertx.setTimer(
             Math.max(1, left), id -> refuse("no complete token within handshakeTimeoutMs"));

@@ -1,5 +1,6 @@
 package dev.slmp.testkit;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -31,19 +32,29 @@ public abstract class PeerSocket {
 
   /**
    * Connects and wires the socket to the peer {@code create} makes (handlers are set once it is
-   * constructed).
+   * constructed). The connect starts on a Vert.x context of its own, so the socket lives on that
+   * context and its connect callback (which sets the handlers) runs there before any read: started
+   * from the test's thread, the callback could run on another context after the node's first bytes
+   * (an at-once CLOSE) had been read and dropped for want of a handler.
    */
   protected static <P extends PeerSocket> Future<P> connect(
       Vertx vertx, int port, Function<NetSocket, P> create) {
-    NetClient client = vertx.createNetClient();
-    return client
-        .connect(port, "127.0.0.1")
-        .map(
-            s -> {
-              P peer = create.apply(s);
-              ((PeerSocket) peer).wire(client);
-              return peer;
-            });
+    Context context = vertx.getOrCreateContext();
+    Promise<P> connected = Promise.promise();
+    context.runOnContext(
+        v -> {
+          NetClient client = vertx.createNetClient();
+          client
+              .connect(port, "127.0.0.1")
+              .map(
+                  s -> {
+                    P peer = create.apply(s);
+                    ((PeerSocket) peer).wire(client);
+                    return peer;
+                  })
+              .onComplete(connected);
+        });
+    return connected.future();
   }
 
   private void wire(NetClient owner) {

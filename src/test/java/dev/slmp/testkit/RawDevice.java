@@ -22,6 +22,7 @@ public final class RawDevice extends PeerSocket {
   public final List<Frame> received = new CopyOnWriteArrayList<>();
   private final FrameDecoder decoder = new FrameDecoder(0xFFFFFF);
   private final Promise<Frame> close = Promise.promise();
+  private long bytesReceived;
 
   /** Optional: every received frame, as it arrives. */
   public Consumer<Frame> onFrame = f -> {};
@@ -36,6 +37,7 @@ public final class RawDevice extends PeerSocket {
 
   @Override
   protected void received(Buffer buf) {
+    bytesReceived += buf.length();
     try {
       decoder.feed(
           buf.getBytes(),
@@ -54,7 +56,12 @@ public final class RawDevice extends PeerSocket {
 
   @Override
   protected void onClosed() {
-    close.tryFail("socket closed without a CLOSE frame");
+    close.tryFail(
+        "socket closed without a CLOSE frame ("
+            + bytesReceived
+            + " bytes received, "
+            + received.size()
+            + " frames)");
   }
 
   /** The node's CLOSE frame. */
