@@ -12,8 +12,9 @@ import java.util.Base64;
  * consumers in any language read it, Vert.x can encode nothing else for the bridge, and Vert.x
  * would write a raw {@code byte[]} as base64url where the contract says standard base64. Inside a
  * node the JSON is handed to {@code slmp.deliver}'s consumer without a copy (a local hand-over
- * codec), and the built-in inbox writes it as it is, without decoding the payload. JVM consumers
- * read it back with {@link #fromJson}.
+ * codec), and it stays this record until a consumer reads it ({@link #toLazyJson()}): the built-in
+ * inbox writes it as JSON once, the Kafka sink takes the record itself. JVM consumers read it with
+ * {@link #of} (or {@link #fromJson}).
  *
  * @param device the authenticated device id
  * @param topic the DATA's topic, may be empty
@@ -46,6 +47,30 @@ public record DeviceMessage(
         .put("node", node)
         .put("receivedAt", receivedAt)
         .put("early", early);
+  }
+
+  /**
+   * The documented JSON as a body for a send inside this JVM: its fields, and the payload's base64,
+   * are made when a consumer first reads the body, not before, so a consumer that only answers (an
+   * in-memory application) never pays for them. An ordinary mutable JsonObject in every other
+   * respect; encoding it (cluster, bridge, {@code encode()}) makes the fields first. {@link #of}
+   * gets this record back from such a body without parsing it.
+   */
+  public JsonObject toLazyJson() {
+    return new JsonObject(new LazyDeviceJson(this));
+  }
+
+  /**
+   * The message in {@code json}: the record itself when the body is an untouched {@link
+   * #toLazyJson()}, otherwise {@link #fromJson} (a changed or remote body is read as JSON).
+   *
+   * @throws IllegalArgumentException naming the field when the body is not a device message
+   */
+  public static DeviceMessage of(JsonObject json) {
+    if (json != null && json.getMap() instanceof LazyDeviceJson lazy && lazy.untouched()) {
+      return lazy.message;
+    }
+    return fromJson(json);
   }
 
   /**

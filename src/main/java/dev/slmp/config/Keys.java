@@ -240,7 +240,7 @@ public final class Keys {
               10000,
               1,
               3_600_000,
-              "how long a `slmp.deliver` consumer has to answer"));
+              "how long the delivery sink or a `slmp.deliver` consumer has to answer"));
   public static final BoolSetting DELIVERY_PUBLISH_IN =
       define(
           new BoolSetting(
@@ -372,7 +372,7 @@ public final class Keys {
               "sink",
               "inbox",
               List.of("inbox", "kafka"),
-              "who takes `slmp.deliver`: the built-in inbox (`inbox.*`) or Kafka (`kafka.*`; the inbox is then not deployed)"));
+              "who takes the messages devices want acknowledged: the built-in inbox (`inbox.*`) or Kafka (`kafka.*`; the inbox is then not deployed)"));
   public static final StringSetting KAFKA_BOOTSTRAP_SERVERS =
       define(
           StringSetting.text(

@@ -67,11 +67,32 @@ public interface Randomness {
       return group.generatePrivate(RANDOM.get());
     }
 
+    /**
+     * Drawn ahead, per thread: one DRBG call for 64 nonces costs about a quarter of the hashing of
+     * 64 calls for one (every Fernet token's iv is one, on the steady path). Bytes handed out are
+     * zeroed in the pool.
+     */
+    static final ThreadLocal<NoncePool> NONCES = ThreadLocal.withInitial(NoncePool::new);
+
+    static final class NoncePool {
+      final byte[] bytes = new byte[1024];
+      int next = bytes.length;
+
+      byte[] take16() {
+        if (next == bytes.length) {
+          RANDOM.get().nextBytes(bytes);
+          next = 0;
+        }
+        byte[] n = java.util.Arrays.copyOfRange(bytes, next, next + 16);
+        java.util.Arrays.fill(bytes, next, next + 16, (byte) 0);
+        next += 16;
+        return n;
+      }
+    }
+
     @Override
     public byte[] nonce16() {
-      byte[] n = new byte[16];
-      RANDOM.get().nextBytes(n);
-      return n;
+      return NONCES.get().take16();
     }
 
     @Override

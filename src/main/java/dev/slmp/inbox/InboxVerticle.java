@@ -1,6 +1,8 @@
 package dev.slmp.inbox;
 
 import dev.slmp.bus.Addresses;
+import dev.slmp.bus.DeliverySink;
+import dev.slmp.bus.DeliverySinks;
 import dev.slmp.bus.DeviceMessage;
 import dev.slmp.metrics.SlmpMeters;
 import io.vertx.core.Future;
@@ -21,15 +23,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The built-in durable inbox: takes {@code slmp.deliver} messages of this node and appends them as
- * JSON lines to {@code <dataDir>/inbox.jsonl}, answering each only after its line is on disk
- * (fsync). One writer on a worker thread appends what is queued; messages that arrive during a
- * write go to disk together in the next one, so one fsync serves a whole batch under load. At most
- * {@code inbox.maxQueue} messages wait: past that a delivery is answered NOT_DELIVERED (the device
- * resends later) instead of a stalled disk filling the heap. What happens under disk faults is
- * {@link InboxFile}'s. It also prints {@code Authenticated message from <device>: <payload>} for
- * every message this node accepted ({@code slmp.in}), escaped ({@link Printable}): a device's bytes
- * never reach the terminal as control sequences.
+ * The built-in durable inbox: takes this node's messages (as its {@link DeliverySink}, typed, and
+ * those applications send to {@code slmp.deliver}) and appends them as JSON lines to {@code
+ * <dataDir>/inbox.jsonl}, answering each only after its line is on disk (fsync). One writer on a
+ * worker thread appends what is queued; messages that arrive during a write go to disk together in
+ * the next one, so one fsync serves a whole batch under load. At most {@code inbox.maxQueue}
+ * messages wait: past that a delivery is answered NOT_DELIVERED (the device resends later) instead
+ * of a stalled disk filling the heap. What happens under disk faults is {@link InboxFile}'s. It
+ * also prints {@code Authenticated message from <device>: <payload>} for every message this node
+ * accepted ({@code slmp.in}), escaped ({@link Printable}): a device's bytes never reach the
+ * terminal as control sequences.
  */
 public final class InboxVerticle extends VerticleBase {
   private static final System.Logger LOG = System.getLogger(InboxVerticle.class.getName());
@@ -54,8 +57,20 @@ public final class InboxVerticle extends VerticleBase {
   /** How long one worker task keeps writing before it hands over to a fresh one. */
   static final long WRITER_SLICE_NANOS = 1_000_000_000L;
 
-  /** Filled on the event loop, drained by the one writer on a worker thread. */
-  private final Queue<Message<JsonObject>> queue = new ConcurrentLinkedQueue<>();
+  /**
+   * One message to store: from the node's gateways as its {@link DeliverySink} (typed), or sent to
+   * {@code slmp.deliver} by some application (JSON).
+   */
+  private record Entry(DeviceMessage typed, DeliverySink.Answer answer, Message<JsonObject> sent) {
+    Buffer json() {
+      return typed != null ? typed.toJson().toBuffer() : sent.body().toBuffer();
+    }
+  }
+
+  /**
+   * Filled on event loops (the gateways', this one's), drained by one writer on a worker thread.
+   */
+  private final Queue<Entry> queue = new ConcurrentLinkedQueue<>();
 
   /**
    * Messages in {@link #queue}: counted apart, since a ConcurrentLinkedQueue's size() walks the
@@ -64,7 +79,8 @@ public final class InboxVerticle extends VerticleBase {
   private final AtomicInteger queued = new AtomicInteger();
 
   private final AtomicBoolean writerRunning = new AtomicBoolean();
-  private boolean overflowing;
+  private volatile boolean overflowing;
+  private final DeliverySink sink = (message, answer) -> take(new Entry(message, answer, null));
   private InboxFile file;
   private io.vertx.core.eventbus.MessageConsumer<JsonObject> deliver;
   private int maxBatch;
@@ -115,7 +131,14 @@ public final class InboxVerticle extends VerticleBase {
                       .eventBus()
                       .<Object>localConsumer(Addresses.INBOX_HEALTH, this::health)
                       .completion();
-              deliver = vertx.eventBus().localConsumer(Addresses.DELIVER, this::take);
+              // The node's gateways hand messages over typed; slmp.deliver stays for those sent by
+              // applications (and for a second node sharing this Vert.x, whose inbox is then not
+              // the sink).
+              DeliverySinks.register(vertx, sink);
+              deliver =
+                  vertx
+                      .eventBus()
+                      .localConsumer(Addresses.DELIVER, m -> take(new Entry(null, null, m)));
               return Future.all(printing, health, deliver.completion());
             });
   }
@@ -139,7 +162,7 @@ public final class InboxVerticle extends VerticleBase {
             + Printable.escape(new String(m.payload(), StandardCharsets.UTF_8)));
   }
 
-  private void take(Message<JsonObject> msg) {
+  private void take(Entry msg) {
     if (queued.incrementAndGet() > settings.maxQueue()) {
       queued.decrementAndGet();
       if (!overflowing) {
@@ -151,7 +174,11 @@ public final class InboxVerticle extends VerticleBase {
                 + " messages waiting for the disk): deliveries are answered NOT_DELIVERED");
       }
       meters.refused(SlmpMeters.Refusal.INBOX_QUEUE_FULL);
-      msg.fail(FAIL_NOT_DELIVERED, "inbox queue full");
+      if (msg.answer() != null) {
+        msg.answer().notDelivered("inbox queue full");
+      } else {
+        msg.sent().fail(FAIL_NOT_DELIVERED, "inbox queue full");
+      }
       return;
     }
     overflowing = false;
@@ -171,8 +198,8 @@ public final class InboxVerticle extends VerticleBase {
   private Void writeBatches() {
     long start = System.nanoTime();
     while (true) {
-      List<Message<JsonObject>> batch = new ArrayList<>();
-      for (Message<JsonObject> m; batch.size() < maxBatch && (m = queue.poll()) != null; ) {
+      List<Entry> batch = new ArrayList<>();
+      for (Entry m; batch.size() < maxBatch && (m = queue.poll()) != null; ) {
         batch.add(m);
         queued.decrementAndGet();
       }
@@ -185,7 +212,7 @@ public final class InboxVerticle extends VerticleBase {
         }
         continue;
       }
-      List<Message<JsonObject>> unencodable = new ArrayList<>();
+      List<Entry> unencodable = new ArrayList<>();
       Buffer lines = encode(batch, unencodable);
       IOException failure = null;
       long t0 = System.nanoTime();
@@ -207,13 +234,12 @@ public final class InboxVerticle extends VerticleBase {
    * One JSON line per message; a body JSON cannot encode (sent by some application) moves to {@code
    * unencodable}.
    */
-  private static Buffer encode(
-      List<Message<JsonObject>> batch, List<Message<JsonObject>> unencodable) {
+  private static Buffer encode(List<Entry> batch, List<Entry> unencodable) {
     Buffer lines = Buffer.buffer(batch.size() * 256);
-    for (Iterator<Message<JsonObject>> it = batch.iterator(); it.hasNext(); ) {
-      Message<JsonObject> m = it.next();
+    for (Iterator<Entry> it = batch.iterator(); it.hasNext(); ) {
+      Entry m = it.next();
       try {
-        lines.appendBuffer(m.body().toBuffer()).appendByte((byte) '\n');
+        lines.appendBuffer(m.json()).appendByte((byte) '\n');
       } catch (RuntimeException e) {
         it.remove();
         unencodable.add(m);
@@ -242,8 +268,7 @@ public final class InboxVerticle extends VerticleBase {
     }
   }
 
-  private void answer(
-      List<Message<JsonObject>> batch, List<Message<JsonObject>> unencodable, IOException failure) {
+  private void answer(List<Entry> batch, List<Entry> unencodable, IOException failure) {
     if (failure == null) {
       lastFailure = null;
     } else if (!batch.isEmpty()) {
@@ -255,19 +280,46 @@ public final class InboxVerticle extends VerticleBase {
         meters.refused(why); // one per message, like INBOX_QUEUE_FULL
       }
     }
+    String why =
+        failure == null
+            ? null
+            : failure instanceof InboxFile.Refused ? failure.getMessage() : "inbox write failed";
+    // The gateways' answers hop to their own event loops; replies to slmp.deliver go from this
+    // verticle's.
+    for (Entry m : unencodable) {
+      if (m.answer() != null) {
+        m.answer().rejected("body cannot be written as JSON");
+      }
+    }
+    for (Entry m : batch) {
+      if (m.answer() == null) {
+        continue;
+      }
+      if (failure == null) {
+        m.answer().accepted();
+      } else {
+        // Not on disk: the device is told NOT_DELIVERED and will resend. InboxFile logged the
+        // cause, once.
+        m.answer().notDelivered(why);
+      }
+    }
     context.runOnContext(
         v -> {
-          unencodable.forEach(
-              m -> m.fail(Addresses.FAIL_REJECTED, "body cannot be written as JSON"));
-          if (failure == null) {
-            // Any reply means ACCEPTED (docs/event-bus.md); an empty one costs no body copy.
-            batch.forEach(m -> m.reply(null));
-          } else {
-            // Not on disk: the device is told NOT_DELIVERED and will resend. InboxFile logged the
-            // cause, once.
-            String why =
-                failure instanceof InboxFile.Refused ? failure.getMessage() : "inbox write failed";
-            batch.forEach(m -> m.fail(FAIL_NOT_DELIVERED, why));
+          for (Entry m : unencodable) {
+            if (m.sent() != null) {
+              m.sent().fail(Addresses.FAIL_REJECTED, "body cannot be written as JSON");
+            }
+          }
+          for (Entry m : batch) {
+            if (m.sent() == null) {
+              continue;
+            }
+            if (failure == null) {
+              // Any reply means ACCEPTED (docs/event-bus.md); an empty one costs no body copy.
+              m.sent().reply(null);
+            } else {
+              m.sent().fail(FAIL_NOT_DELIVERED, why);
+            }
           }
         });
   }
@@ -281,6 +333,7 @@ public final class InboxVerticle extends VerticleBase {
     if (file == null) {
       return Future.succeededFuture();
     }
+    DeliverySinks.unregister(vertx, sink);
     Future<Void> unregistered = deliver == null ? Future.succeededFuture() : deliver.unregister();
     return unregistered
         .recover(e -> Future.succeededFuture())

@@ -96,7 +96,7 @@ public final class KafkaSinkVerticle extends VerticleBase {
   private void take(Message<JsonObject> msg) {
     DeviceMessage m;
     try {
-      m = DeviceMessage.fromJson(msg.body());
+      m = DeviceMessage.of(msg.body());
     } catch (IllegalArgumentException | ClassCastException e) {
       // Sent by some application, not by a gateway: it will not get better by resending.
       msg.fail(Addresses.FAIL_REJECTED, e.getMessage());
