@@ -1,5 +1,6 @@
 package dev.slmp.bus;
 
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.util.Base64;
 
@@ -47,6 +48,69 @@ public record DeviceMessage(
         .put("node", node)
         .put("receivedAt", receivedAt)
         .put("early", early);
+  }
+
+  /**
+   * Appends the bytes of {@code toJson().toBuffer()} to {@code out} without building the JsonObject
+   * (same fields, order, escapes and numbers as Vert.x's Jackson encoder): the inbox writes one
+   * such line per message, and the JsonObject and its encoding were a quarter of a durable
+   * message's CPU.
+   */
+  public Buffer appendJson(Buffer out) {
+    out.appendString("{\"device\":");
+    appendJsonString(out, device);
+    out.appendString(",\"topic\":");
+    appendJsonString(out, topic);
+    out.appendString(",\"payload\":\"");
+    out.appendBytes(Base64.getEncoder().encode(payload));
+    out.appendString("\",\"seq\":").appendString(Long.toString(seq));
+    out.appendString(",\"session\":");
+    appendJsonString(out, session);
+    out.appendString(",\"node\":");
+    appendJsonString(out, node);
+    out.appendString(",\"receivedAt\":").appendString(Long.toString(receivedAt));
+    out.appendString(early ? ",\"early\":true}" : ",\"early\":false}");
+    return out;
+  }
+
+  private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+
+  /**
+   * A JSON string as Jackson writes it: short escapes where JSON has them, the other control
+   * characters and both halves of a surrogate pair as a 4-digit escape, the rest as UTF-8.
+   */
+  private static void appendJsonString(Buffer out, String s) {
+    if (s == null) {
+      out.appendString("null");
+      return;
+    }
+    StringBuilder b = new StringBuilder(s.length() + 2).append('"');
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      switch (c) {
+        case '"' -> b.append("\\\"");
+        case '\\' -> b.append("\\\\");
+        case '\b' -> b.append("\\b");
+        case '\t' -> b.append("\\t");
+        case '\n' -> b.append("\\n");
+        case '\f' -> b.append("\\f");
+        case '\r' -> b.append("\\r");
+        default -> {
+          if (c < 0x20 || Character.isSurrogate(c)) {
+            // Jackson also writes each half of a surrogate pair as an escape (it does not combine
+            // them into one 4-byte UTF-8 sequence by default).
+            b.append("\\u")
+                .append(HEX[c >> 12])
+                .append(HEX[(c >> 8) & 0xF])
+                .append(HEX[(c >> 4) & 0xF])
+                .append(HEX[c & 0xF]);
+          } else {
+            b.append(c);
+          }
+        }
+      }
+    }
+    out.appendString(b.append('"').toString());
   }
 
   /**

@@ -62,8 +62,12 @@ public final class InboxVerticle extends VerticleBase {
    * {@code slmp.deliver} by some application (JSON).
    */
   private record Entry(DeviceMessage typed, DeliverySink.Answer answer, Message<JsonObject> sent) {
-    Buffer json() {
-      return typed != null ? typed.toJson().toBuffer() : sent.body().toBuffer();
+    void appendJson(Buffer out) {
+      if (typed != null) {
+        typed.appendJson(out);
+      } else {
+        out.appendBuffer(sent.body().toBuffer());
+      }
     }
   }
 
@@ -239,7 +243,14 @@ public final class InboxVerticle extends VerticleBase {
     for (Iterator<Entry> it = batch.iterator(); it.hasNext(); ) {
       Entry m = it.next();
       try {
-        lines.appendBuffer(m.json()).appendByte((byte) '\n');
+        int mark = lines.length();
+        try {
+          m.appendJson(lines);
+        } catch (RuntimeException e) {
+          lines = lines.getBuffer(0, mark); // drop the part-written line
+          throw e;
+        }
+        lines.appendByte((byte) '\n');
       } catch (RuntimeException e) {
         it.remove();
         unencodable.add(m);
