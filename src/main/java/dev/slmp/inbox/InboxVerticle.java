@@ -242,16 +242,12 @@ public final class InboxVerticle extends VerticleBase {
     Buffer lines = Buffer.buffer(batch.size() * 256);
     for (Iterator<Entry> it = batch.iterator(); it.hasNext(); ) {
       Entry m = it.next();
+      int mark = lines.length();
       try {
-        int mark = lines.length();
-        try {
-          m.appendJson(lines);
-        } catch (RuntimeException e) {
-          lines = lines.getBuffer(0, mark); // drop the part-written line
-          throw e;
-        }
+        m.appendJson(lines);
         lines.appendByte((byte) '\n');
       } catch (RuntimeException e) {
+        lines = lines.getBuffer(0, mark); // drop the part-written line
         it.remove();
         unencodable.add(m);
       }
